@@ -1,0 +1,5 @@
+//! The `pirk` command line.
+
+fn main() {
+    println!("pirk {}", env!("CARGO_PKG_VERSION"));
+}
