@@ -1,9 +1,49 @@
 //! pirk's runtime: lattices, the [`Theory`] interface that `pirk::theory!` implements, and
-//! the samplers built on it.
+//! the samplers built on it: priors, paths, kernel bases, the Wegner solver, training,
+//! generation with exact correction, HMC, observables and statistics.
 #![warn(missing_docs)]
 
+mod basis;
+mod error;
+mod flow;
+mod fourier;
+mod free;
+mod generate;
+mod hmc;
 mod lattice;
+mod mh;
+mod normal;
+mod observables;
+mod path;
+mod prior;
+mod rng;
+mod shells;
+mod stats;
 mod theory;
+mod train;
+mod wegner;
+mod weights;
 
+pub use basis::{Basis, BasisScratch};
+pub use error::{Error, Result};
+pub use flow::{FLOW_VERSION, Flow};
+pub use fourier::{LatticeFft, lattice_momentum_squared};
+pub use free::FreeFieldPrior;
+pub use generate::{Generator, Samples, Scheme};
+pub use hmc::{Hmc, HmcReport, Integrator, hamiltonian, update_momentum, update_position};
 pub use lattice::Lattice;
+pub use mh::{MhChain, independence_mh};
+pub use normal::NormalPrior;
+pub use observables::{
+    action_density, binder, connected_correlator, magnetisation, second_moment_length,
+    susceptibility, two_point,
+};
+pub use path::Path;
+pub use prior::{Prior, check_prior};
+pub use rng::{StreamRng, stream_rng};
+pub use shells::{ShellScratch, Shells};
+pub use stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
 pub use theory::Theory;
+pub use train::{TrainReport, Trainer};
+pub use wegner::{Centring, Method, SliceSolution, WegnerSolver};
+pub use weights::Weights;

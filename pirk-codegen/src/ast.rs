@@ -1,0 +1,67 @@
+//! The parsed declaration, before any checking: every node keeps its span.
+
+use proc_macro2::Span;
+use syn::{Attribute, Ident, Visibility};
+
+/// A `theory!` declaration as written.
+pub struct Decl {
+    /// Outer attributes (doc comments are copied to the generated type).
+    pub attrs: Vec<Attribute>,
+    /// Visibility of the generated type.
+    pub vis: Visibility,
+    /// Name of the generated type.
+    pub name: Ident,
+    /// The field's name (`phi` unless a `field:` line renames it).
+    pub field: Option<Ident>,
+    /// Declared couplings.
+    pub params: Vec<Ident>,
+    /// The `params` key, for errors about the list as a whole.
+    pub params_span: Span,
+    /// The action density at site `x`.
+    pub action: Option<Ast>,
+    /// Named kernels, in order.
+    pub kernels: Vec<(Ident, Ast)>,
+    /// The `kernels` key (or the declaration name when it is missing).
+    pub kernels_span: Span,
+}
+
+/// Binary operators of the expression language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `^` (right-associative, binds tighter than unary minus)
+    Pow,
+}
+
+/// A parsed expression.
+pub enum Ast {
+    /// A number literal, with its source text.
+    Num(String, Span),
+    /// A bare identifier.
+    Ident(Ident),
+    /// `name[index]`.
+    Index(Ident, Box<Ast>),
+    /// `name(args…)`.
+    Call(Ident, Vec<Ast>),
+    /// `-e`.
+    Neg(Box<Ast>, Span),
+    /// `a op b`; the span is the operator's.
+    Binary(BinOp, Box<Ast>, Box<Ast>, Span),
+}
+
+impl Ast {
+    /// Where to point errors about this node.
+    pub fn span(&self) -> Span {
+        match self {
+            Ast::Num(_, s) | Ast::Neg(_, s) | Ast::Binary(_, _, _, s) => *s,
+            Ast::Ident(i) | Ast::Index(i, _) | Ast::Call(i, _) => i.span(),
+        }
+    }
+}

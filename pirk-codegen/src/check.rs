@@ -1,0 +1,400 @@
+//! Semantic checks: AST → IR, every error collected and spanned on the user's tokens.
+
+use crate::ast::{Ast, BinOp, Decl};
+use crate::ir::{Binder, Expr, Func, Shift};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+use proc_macro2::Span;
+use syn::{Attribute, Ident, Visibility};
+
+/// A checked theory: names resolved, shifts normalised, binders unique.
+pub struct Model {
+    /// Outer attributes of the declaration.
+    pub attrs: Vec<Attribute>,
+    /// Visibility of the generated type.
+    pub vis: Visibility,
+    /// Name of the generated type.
+    pub name: Ident,
+    /// Coupling names.
+    pub params: Vec<String>,
+    /// The action density at `x`.
+    pub action: Expr,
+    /// Named kernels `K_j(φ)_x`.
+    pub kernels: Vec<(String, Expr)>,
+}
+
+/// Check a parsed declaration; on failure, every error at once.
+pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
+    let mut cx = Checker {
+        field: decl
+            .field
+            .as_ref()
+            .map_or("phi".to_string(), Ident::to_string),
+        params: decl.params.iter().map(Ident::to_string).collect(),
+        scope: Vec::new(),
+        next_binder: 0,
+        errors: Vec::new(),
+    };
+    cx.check_names(decl);
+    let action = decl.action.as_ref().map(|a| (cx.expr(a), a.span()));
+    if let Some((action, span)) = &action {
+        if !action.uses_field() {
+            cx.error(
+                *span,
+                format!("the action does not depend on the field `{}`", cx.field),
+            );
+        }
+        for (i, p) in decl.params.iter().enumerate() {
+            if !action.any(&|e| *e == Expr::Param(i)) {
+                cx.error(
+                    p.span(),
+                    format!("coupling `{p}` does not appear in the action"),
+                );
+            }
+        }
+    }
+    if decl.kernels.is_empty() {
+        cx.error(
+            decl.kernels_span,
+            "the kernel list is empty: declare at least one kernel",
+        );
+    }
+    let kernels: Vec<(String, Expr)> = decl
+        .kernels
+        .iter()
+        .map(|(name, ast)| {
+            let k = cx.expr(ast);
+            if k.uses_params() {
+                cx.error(ast.span(), format!("kernel `{name}` depends on a coupling; kernels are functions of the field only"));
+            }
+            for s in k.field_shifts() {
+                if s.0.len() > 1 && s.0.iter().any(|&(_, c)| c < 0) && s.0.iter().any(|&(_, c)| c > 0) {
+                    cx.error(ast.span(), format!("kernel `{name}` reads a field index that is `x` when two directions coincide; its divergence would miss that term"));
+                }
+            }
+            (name.to_string(), k)
+        })
+        .collect();
+    let mut errors = cx.errors.into_iter();
+    match errors.next() {
+        Some(mut first) => {
+            errors.for_each(|e| first.combine(e));
+            Err(first)
+        }
+        None => Ok(Model {
+            attrs: decl.attrs.clone(),
+            vis: decl.vis.clone(),
+            name: decl.name.clone(),
+            params: decl.params.iter().map(Ident::to_string).collect(),
+            action: action.map(|a| a.0).unwrap_or_else(|| Expr::int(0)),
+            kernels,
+        }),
+    }
+}
+
+struct Checker {
+    field: String,
+    params: Vec<String>,
+    /// Directions bound by enclosing `sum_…(…)`, innermost last.
+    scope: Vec<(String, Binder)>,
+    next_binder: Binder,
+    errors: Vec<syn::Error>,
+}
+
+/// Names the expression language reserves.
+fn is_reserved(name: &str) -> bool {
+    name == "x" || name == "mean" || name.starts_with("sum_") || Func::from_name(name).is_some()
+}
+
+impl Checker {
+    fn error(&mut self, span: Span, msg: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new(span, msg));
+    }
+
+    fn check_names(&mut self, decl: &Decl) {
+        for (i, p) in decl.params.iter().enumerate() {
+            let name = p.to_string();
+            if decl.params[..i].iter().any(|q| *q == name) {
+                self.error(p.span(), format!("duplicate coupling `{name}`"));
+            } else if name == self.field || is_reserved(&name) {
+                self.error(
+                    p.span(),
+                    format!("`{name}` cannot name a coupling: it is the field or a reserved name"),
+                );
+            }
+        }
+        if let Some(f) = &decl.field
+            && is_reserved(&f.to_string())
+        {
+            self.error(
+                f.span(),
+                format!("`{f}` is reserved and cannot name the field"),
+            );
+        }
+        for (i, (k, _)) in decl.kernels.iter().enumerate() {
+            if decl.kernels[..i].iter().any(|(q, _)| q == k) {
+                self.error(k.span(), format!("duplicate kernel `{k}`"));
+            }
+        }
+    }
+
+    /// Check an expression; on error, record it and return a placeholder.
+    fn expr(&mut self, ast: &Ast) -> Expr {
+        match ast {
+            Ast::Num(text, span) => match parse_decimal(text) {
+                Some(v) => Expr::Num(v),
+                None => {
+                    self.error(*span, format!("cannot read the number `{text}`"));
+                    Expr::int(0)
+                }
+            },
+            Ast::Ident(id) => self.ident(id),
+            Ast::Index(name, index) => {
+                if *name != self.field {
+                    self.error(
+                        name.span(),
+                        format!("only the field `{}` can be indexed", self.field),
+                    );
+                    return Expr::int(0);
+                }
+                self.shift(index).map_or(Expr::int(0), Expr::Field)
+            }
+            Ast::Call(name, args) => self.call(name, args),
+            Ast::Neg(e, _) => Expr::neg(self.expr(e)),
+            Ast::Binary(op, a, b, span) => {
+                let (a, b) = (self.expr(a), self.expr(b));
+                match op {
+                    BinOp::Add => Expr::Add(vec![a, b]),
+                    BinOp::Sub => Expr::Add(vec![a, Expr::neg(b)]),
+                    BinOp::Mul => Expr::Mul(vec![a, b]),
+                    BinOp::Div => {
+                        if const_value(&b).is_some_and(|v| v.is_zero()) {
+                            self.error(*span, "division by zero");
+                        }
+                        Expr::Mul(vec![a, Expr::recip(b)])
+                    }
+                    BinOp::Pow => match const_value(&b) {
+                        Some(p) => Expr::Pow(Box::new(a), p),
+                        None => {
+                            self.error(
+                                *span,
+                                "exponents must be numbers (write exp(y * log(x)) for x^y)",
+                            );
+                            Expr::int(0)
+                        }
+                    },
+                }
+            }
+        }
+    }
+
+    fn ident(&mut self, id: &Ident) -> Expr {
+        let name = id.to_string();
+        if let Some(i) = self.params.iter().position(|p| *p == name) {
+            return Expr::Param(i);
+        }
+        let msg = if name == self.field {
+            format!("the field needs an index: write `{name}[x]` or `{name}[x + mu]`")
+        } else if name == "x" {
+            "`x` may only appear inside a field index".to_string()
+        } else if self.scope.iter().any(|(d, _)| *d == name) {
+            format!("direction `{name}` may only appear inside a field index")
+        } else {
+            let known = if self.params.is_empty() {
+                "none".to_string()
+            } else {
+                self.params.join(", ")
+            };
+            format!(
+                "unknown identifier `{name}` (couplings: {known}; the field is `{}`)",
+                self.field
+            )
+        };
+        self.error(id.span(), msg);
+        Expr::int(0)
+    }
+
+    fn call(&mut self, name: &Ident, args: &[Ast]) -> Expr {
+        let fname = name.to_string();
+        if args.len() != 1 {
+            self.error(
+                name.span(),
+                format!("`{fname}` takes 1 argument, got {}", args.len()),
+            );
+            return Expr::int(0);
+        }
+        let arg = &args[0];
+        if let Some(dir) = fname.strip_prefix("sum_") {
+            if dir.is_empty()
+                || dir == "x"
+                || *dir == self.field
+                || self.params.iter().any(|p| p == dir)
+            {
+                self.error(
+                    name.span(),
+                    format!("`{fname}` must bind a fresh direction name, e.g. `sum_mu`"),
+                );
+                return Expr::int(0);
+            }
+            if self.scope.iter().any(|(d, _)| d == dir) {
+                self.error(
+                    name.span(),
+                    format!("direction `{dir}` is already bound by an enclosing `{fname}`"),
+                );
+                return Expr::int(0);
+            }
+            let b = self.next_binder;
+            self.next_binder += 1;
+            self.scope.push((dir.to_string(), b));
+            let body = self.expr(arg);
+            self.scope.pop();
+            return Expr::Sum(b, Box::new(body));
+        }
+        if fname == "mean" {
+            return match arg {
+                Ast::Ident(f) if *f == self.field => Expr::Mean,
+                _ => {
+                    self.error(
+                        arg.span(),
+                        format!("`mean` takes the field itself: `mean({})`", self.field),
+                    );
+                    Expr::int(0)
+                }
+            };
+        }
+        match Func::from_name(&fname) {
+            Some(f) => Expr::Func(f, Box::new(self.expr(arg))),
+            None => {
+                let known: Vec<_> = Func::ALL.iter().map(|f| f.name()).collect();
+                self.error(
+                    name.span(),
+                    format!(
+                        "unknown function `{fname}`; known: {}, mean, sum_<direction>",
+                        known.join(", ")
+                    ),
+                );
+                Expr::int(0)
+            }
+        }
+    }
+
+    /// A field index: `x` plus integer multiples of bound directions.
+    fn shift(&mut self, index: &Ast) -> Option<Shift> {
+        let mut terms = Vec::new();
+        let x = self.linear(index, 1, &mut terms)?;
+        if x != 1 {
+            self.error(
+                index.span(),
+                "a field index is `x` plus integer multiples of directions, with `x` exactly once",
+            );
+            return None;
+        }
+        Some(Shift::zero().add(&Shift(terms)))
+    }
+
+    /// Accumulate `scale · index` into `terms`; returns the coefficient of `x`.
+    fn linear(&mut self, ast: &Ast, scale: i32, terms: &mut Vec<(Binder, i32)>) -> Option<i32> {
+        let bad = |cx: &mut Self, span, msg: &str| {
+            cx.error(span, msg);
+            None
+        };
+        match ast {
+            Ast::Ident(id) if id == "x" => Some(scale),
+            Ast::Ident(id) => match self.scope.iter().rev().find(|(d, _)| id == d) {
+                Some(&(_, b)) => {
+                    terms.push((b, scale));
+                    Some(0)
+                }
+                None => bad(
+                    self,
+                    id.span(),
+                    &format!(
+                        "direction `{id}` is not bound here: wrap the expression in `sum_{id}(…)`"
+                    ),
+                ),
+            },
+            Ast::Neg(e, _) => self.linear(e, -scale, terms),
+            Ast::Binary(BinOp::Add, a, b, _) => {
+                Some(self.linear(a, scale, terms)? + self.linear(b, scale, terms)?)
+            }
+            Ast::Binary(BinOp::Sub, a, b, _) => {
+                Some(self.linear(a, scale, terms)? + self.linear(b, -scale, terms)?)
+            }
+            Ast::Binary(BinOp::Mul, a, b, span) => {
+                let (k, rest) = match (a.as_ref(), b.as_ref()) {
+                    (Ast::Num(t, _), other) | (other, Ast::Num(t, _)) => (t, other),
+                    _ => {
+                        return bad(
+                            self,
+                            *span,
+                            "a shift multiple must be an integer literal times a direction",
+                        );
+                    }
+                };
+                match k.parse::<i32>() {
+                    Ok(k) => self.linear(rest, scale * k, terms),
+                    Err(_) => bad(self, *span, "shift multiples must be integers"),
+                }
+            }
+            Ast::Num(_, span) => bad(
+                self,
+                *span,
+                "a field index cannot hold a constant offset: directions are known only at run time",
+            ),
+            other => bad(
+                self,
+                other.span(),
+                "a field index is `x` plus integer multiples of directions",
+            ),
+        }
+    }
+}
+
+/// The exact value of a constant expression.
+pub fn const_value(e: &Expr) -> Option<BigRational> {
+    match e {
+        Expr::Num(v) => Some(v.clone()),
+        Expr::Add(v) => v
+            .iter()
+            .try_fold(BigRational::zero(), |acc, c| Some(acc + const_value(c)?)),
+        Expr::Mul(v) => v
+            .iter()
+            .try_fold(BigRational::one(), |acc, c| Some(acc * const_value(c)?)),
+        Expr::Pow(b, p) => {
+            let b = const_value(b)?;
+            let n = crate::ir::rat_to_i32(p)?;
+            (!(b.is_zero() && n < 0)).then(|| num_traits::pow::Pow::pow(&b, n))
+        }
+        _ => None,
+    }
+}
+
+/// A decimal literal (`12`, `0.022`, `1e-3`, `2.5E4`) as an exact rational.
+pub fn parse_decimal(text: &str) -> Option<BigRational> {
+    let text = text.replace('_', "");
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], text[i + 1..].parse::<i32>().ok()?),
+        None => (text.as_str(), 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: BigInt = format!("{int}{frac}").parse().ok()?;
+    let scale = exponent - frac.len() as i32;
+    let ten = BigRational::from_integer(BigInt::from(10));
+    Some(BigRational::from_integer(digits) * num_traits::pow::Pow::pow(&ten, scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_exact() {
+        let r = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+        assert_eq!(parse_decimal("0.022"), Some(r(22, 1000)));
+        assert_eq!(parse_decimal("1e-3"), Some(r(1, 1000)));
+        assert_eq!(parse_decimal("2.5E2"), Some(r(250, 1)));
+        assert_eq!(parse_decimal("12"), Some(r(12, 1)));
+        assert_eq!(parse_decimal("1."), Some(r(1, 1)));
+    }
+}

@@ -1,0 +1,517 @@
+//! Lowering: canonical IR → a hash-consed DAG (common subexpressions shared) → statements
+//! scheduled into scopes: loop-invariant values hoisted, direction sums of one level in one
+//! scope fused into a single loop, everything in a fixed order.
+
+use crate::ir::{Binder, Expr, Func, Shift, rat_to_f64, rat_to_i32};
+use num_rational::BigRational;
+use num_traits::{One, Signed};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Index of a DAG node.
+type NodeId = usize;
+
+/// A pseudo-binder for the site `x`: values free of it are computed once per sweep.
+const SITE: Binder = Binder::MAX;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Node {
+    /// An `f64` constant, by its bits.
+    Const(u64),
+    Param(usize),
+    Mean,
+    InvVolume,
+    Dims,
+    /// The k-th global reduction, computed before the site loop.
+    Total(usize),
+    Field(Shift),
+    /// Terms with their signs (`true` = subtract).
+    Add(Vec<(bool, NodeId)>),
+    Mul(Vec<NodeId>),
+    Div(NodeId, NodeId),
+    Neg(NodeId),
+    Powi(NodeId, i32),
+    Powf(NodeId, u64),
+    Func(Func, NodeId),
+    Sum(Binder, NodeId),
+}
+
+impl Node {
+    fn children(&self) -> Vec<NodeId> {
+        match self {
+            Node::Add(v) => v.iter().map(|t| t.1).collect(),
+            Node::Mul(v) => v.clone(),
+            Node::Div(a, b) => vec![*a, *b],
+            Node::Neg(a)
+            | Node::Powi(a, _)
+            | Node::Powf(a, _)
+            | Node::Func(_, a)
+            | Node::Sum(_, a) => vec![*a],
+            _ => vec![],
+        }
+    }
+}
+
+/// What a lowered program reads besides `phi` and `x`.
+#[derive(Default)]
+pub struct Uses {
+    /// Couplings read.
+    pub params: BTreeSet<usize>,
+    /// Whether `mean`, `1/V`, `D` or a direction loop appear.
+    pub mean: bool,
+    /// `1/V`.
+    pub inv_volume: bool,
+    /// `D` as a number.
+    pub dims: bool,
+    /// A direction loop.
+    pub loops: bool,
+}
+
+/// Per-site expressions lowered together, sharing every common subexpression.
+pub struct SiteProgram {
+    nodes: Vec<Node>,
+    free: Vec<BTreeSet<Binder>>,
+    index: BTreeMap<Node, NodeId>,
+    roots: Vec<NodeId>,
+    totals: Vec<NodeId>,
+}
+
+impl SiteProgram {
+    /// Lower the given canonical expressions.
+    pub fn new(exprs: &[&Expr]) -> Self {
+        let mut p = SiteProgram {
+            nodes: vec![],
+            free: vec![],
+            index: BTreeMap::new(),
+            roots: vec![],
+            totals: vec![],
+        };
+        p.roots = exprs.iter().map(|e| p.lower(e)).collect();
+        p
+    }
+
+    fn add(&mut self, node: Node) -> NodeId {
+        if let Some(&id) = self.index.get(&node) {
+            return id;
+        }
+        let mut free: BTreeSet<Binder> = node
+            .children()
+            .iter()
+            .flat_map(|&c| self.free[c].clone())
+            .collect();
+        match &node {
+            Node::Field(s) => free.extend(s.0.iter().map(|t| t.0).chain([SITE])),
+            Node::Sum(l, _) => {
+                free.remove(l);
+            }
+            _ => {}
+        }
+        let id = self.nodes.len();
+        self.nodes.push(node.clone());
+        self.free.push(free);
+        self.index.insert(node, id);
+        id
+    }
+
+    fn constant(&mut self, v: f64) -> NodeId {
+        self.add(Node::Const(v.to_bits()))
+    }
+
+    fn lower(&mut self, e: &Expr) -> NodeId {
+        match e {
+            Expr::Num(c) => self.constant(rat_to_f64(c)),
+            Expr::Param(i) => self.add(Node::Param(*i)),
+            Expr::Field(s) => self.add(Node::Field(s.clone())),
+            Expr::Mean => self.add(Node::Mean),
+            Expr::InvVolume => self.add(Node::InvVolume),
+            Expr::Dims => self.add(Node::Dims),
+            Expr::Total(body) => {
+                let body = self.lower(body);
+                let k = match self.totals.iter().position(|&t| t == body) {
+                    Some(k) => k,
+                    None => {
+                        self.totals.push(body);
+                        self.totals.len() - 1
+                    }
+                };
+                self.add(Node::Total(k))
+            }
+            Expr::Sum(l, body) => {
+                let body = self.lower(body);
+                self.add(Node::Sum(*l, body))
+            }
+            Expr::Add(terms) => {
+                let terms = terms.iter().map(|t| self.signed_term(t)).collect();
+                self.add(Node::Add(terms))
+            }
+            Expr::Mul(factors) => self.product(factors),
+            Expr::Pow(b, p) => {
+                let (numer, denom) = self.power(b, p);
+                match denom {
+                    Some(d) => {
+                        let one = self.constant(1.0);
+                        let n = numer.unwrap_or(one);
+                        self.add(Node::Div(n, d))
+                    }
+                    None => numer.expect("a power has a numerator or a denominator"),
+                }
+            }
+            Expr::Func(f, a) => {
+                let a = self.lower(a);
+                self.add(Node::Func(*f, a))
+            }
+        }
+    }
+
+    /// A term of a sum with its sign pulled out of a negative coefficient.
+    fn signed_term(&mut self, t: &Expr) -> (bool, NodeId) {
+        match t {
+            Expr::Num(c) if c.is_negative() => (true, self.constant(rat_to_f64(&-c))),
+            Expr::Mul(f)
+                if f.first()
+                    .and_then(Expr::as_num)
+                    .is_some_and(|c| c.is_negative()) =>
+            {
+                let mut f = f.clone();
+                f[0] = Expr::Num(-f[0].as_num().expect("leading coefficient").clone());
+                (true, self.product(&f))
+            }
+            other => (false, self.lower(other)),
+        }
+    }
+
+    /// `base^p` as (numerator, denominator) factors.
+    fn power(&mut self, b: &Expr, p: &BigRational) -> (Option<NodeId>, Option<NodeId>) {
+        let base = self.lower(b);
+        let half = BigRational::new(1.into(), 2.into());
+        let positive = |s: &mut Self, q: &BigRational| -> NodeId {
+            if q.is_one() {
+                base
+            } else if *q == half {
+                s.add(Node::Func(Func::Sqrt, base))
+            } else if let Some(n) = rat_to_i32(q) {
+                s.add(Node::Powi(base, n))
+            } else {
+                s.add(Node::Powf(base, rat_to_f64(q).to_bits()))
+            }
+        };
+        if p.is_negative() {
+            (None, Some(positive(self, &-p)))
+        } else {
+            (Some(positive(self, p)), None)
+        }
+    }
+
+    fn product(&mut self, factors: &[Expr]) -> NodeId {
+        let mut numer = Vec::new();
+        let mut denom = Vec::new();
+        let mut negate = false;
+        for f in factors {
+            match f {
+                Expr::Num(c) if c == &-BigRational::one() => negate = !negate,
+                Expr::Num(c) if c.is_one() => {}
+                Expr::Pow(b, p) => {
+                    let (n, d) = self.power(b, p);
+                    numer.extend(n);
+                    denom.extend(d);
+                }
+                other => numer.push(self.lower(other)),
+            }
+        }
+        let mut node = match numer.len() {
+            0 => self.constant(1.0),
+            1 => numer[0],
+            _ => self.add(Node::Mul(numer)),
+        };
+        if !denom.is_empty() {
+            let d = if denom.len() == 1 {
+                denom[0]
+            } else {
+                self.add(Node::Mul(denom))
+            };
+            node = self.add(Node::Div(node, d));
+        }
+        if negate {
+            self.add(Node::Neg(node))
+        } else {
+            node
+        }
+    }
+
+    /// What the program reads, for the caller's prelude.
+    pub fn uses(&self) -> Uses {
+        let mut u = Uses::default();
+        for n in &self.nodes {
+            match n {
+                Node::Param(i) => {
+                    u.params.insert(*i);
+                }
+                Node::Mean => u.mean = true,
+                Node::InvVolume => u.inv_volume = true,
+                Node::Dims => u.dims = true,
+                Node::Sum(..) => u.loops = true,
+                _ => {}
+            }
+        }
+        u
+    }
+
+    /// Statements computing the global reductions (`total0`, …) before the site loop.
+    pub fn totals(&self, names: &mut usize) -> TokenStream {
+        let mut out = TokenStream::new();
+        for (k, &t) in self.totals.iter().enumerate() {
+            let mut memo = BTreeMap::new();
+            let block = self.block(&[t], &BTreeSet::from([SITE]), &mut memo, names);
+            let value = &memo[&t];
+            let name = format_ident!("total{}", k);
+            out.extend(quote! {
+                let #name = {
+                    let mut acc = 0.0;
+                    for x in 0..volume {
+                        #block
+                        acc += #value;
+                    }
+                    acc
+                };
+            });
+        }
+        out
+    }
+
+    /// Statements before the site loop (values that do not depend on `x`), statements for
+    /// the body of the site loop, and one expression per root.
+    pub fn site(&self, names: &mut usize) -> (TokenStream, TokenStream, Vec<TokenStream>) {
+        let mut memo = BTreeMap::new();
+        let hoisted = self.block(&self.roots, &BTreeSet::new(), &mut memo, names);
+        let block = self.block(&self.roots, &BTreeSet::from([SITE]), &mut memo, names);
+        (
+            hoisted,
+            block,
+            self.roots.iter().map(|r| memo[r].clone()).collect(),
+        )
+    }
+
+    fn reachable(
+        &self,
+        roots: &[NodeId],
+        memo: &BTreeMap<NodeId, TokenStream>,
+    ) -> BTreeSet<NodeId> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<NodeId> = roots.to_vec();
+        while let Some(n) = stack.pop() {
+            if memo.contains_key(&n) || !seen.insert(n) {
+                continue;
+            }
+            stack.extend(self.nodes[n].children());
+        }
+        seen
+    }
+
+    /// Emit, in scope `bound`, every node reachable from `roots` that can be computed here.
+    fn block(
+        &self,
+        roots: &[NodeId],
+        bound: &BTreeSet<Binder>,
+        memo: &mut BTreeMap<NodeId, TokenStream>,
+        names: &mut usize,
+    ) -> TokenStream {
+        let here: Vec<NodeId> = self
+            .reachable(roots, memo)
+            .into_iter()
+            .filter(|&n| self.free[n].is_subset(bound))
+            .collect();
+        let mut out = TokenStream::new();
+        loop {
+            let mut progress = false;
+            for &n in &here {
+                if memo.contains_key(&n) || matches!(self.nodes[n], Node::Sum(..)) {
+                    continue;
+                }
+                if self.nodes[n]
+                    .children()
+                    .iter()
+                    .all(|c| memo.contains_key(c))
+                {
+                    let value = self.value(n, memo);
+                    if self.is_trivial(n) {
+                        memo.insert(n, value);
+                    } else {
+                        let v = format_ident!("v{}", *names);
+                        *names += 1;
+                        out.extend(quote! { let #v = #value; });
+                        memo.insert(n, quote!(#v));
+                    }
+                    progress = true;
+                }
+            }
+            // Direction sums whose loop-invariant inputs are all available, fused per level.
+            let mut ready: BTreeMap<Binder, Vec<NodeId>> = BTreeMap::new();
+            for &n in &here {
+                if let Node::Sum(l, body) = self.nodes[n]
+                    && !memo.contains_key(&n)
+                    && self
+                        .reachable(&[body], memo)
+                        .iter()
+                        .all(|m| !here.contains(m) || memo.contains_key(m))
+                {
+                    ready.entry(l).or_default().push(n);
+                }
+            }
+            for (l, sums) in ready {
+                out.extend(self.fused_loop(l, &sums, bound, memo, names));
+                progress = true;
+            }
+            if !progress {
+                return out;
+            }
+        }
+    }
+
+    fn fused_loop(
+        &self,
+        l: Binder,
+        sums: &[NodeId],
+        bound: &BTreeSet<Binder>,
+        memo: &mut BTreeMap<NodeId, TokenStream>,
+        names: &mut usize,
+    ) -> TokenStream {
+        let bodies: Vec<NodeId> = sums.iter().map(|&s| self.nodes[s].children()[0]).collect();
+        let mut inner_bound = bound.clone();
+        inner_bound.insert(l);
+        let mut inner_memo = memo.clone();
+        let inner = self.block(&bodies, &inner_bound, &mut inner_memo, names);
+        let accs: Vec<Ident> = sums
+            .iter()
+            .map(|_| {
+                *names += 1;
+                format_ident!("v{}", *names - 1)
+            })
+            .collect();
+        let values: Vec<&TokenStream> = bodies.iter().map(|b| &inner_memo[b]).collect();
+        let mu = direction(l);
+        for (s, acc) in sums.iter().zip(&accs) {
+            memo.insert(*s, quote!(#acc));
+        }
+        quote! {
+            #(let mut #accs = 0.0;)*
+            for #mu in 0..ndim {
+                #inner
+                #(#accs += #values;)*
+            }
+        }
+    }
+
+    fn is_trivial(&self, n: NodeId) -> bool {
+        matches!(
+            self.nodes[n],
+            Node::Const(_)
+                | Node::Param(_)
+                | Node::Mean
+                | Node::InvVolume
+                | Node::Dims
+                | Node::Total(_)
+        )
+    }
+
+    fn value(&self, n: NodeId, memo: &BTreeMap<NodeId, TokenStream>) -> TokenStream {
+        let m = |c: &NodeId| memo[c].clone();
+        // A method receiver needs a typed literal (`2f64.sqrt()`).
+        let receiver = |c: &NodeId| match self.nodes[*c] {
+            Node::Const(bits) => {
+                let lit = Literal::f64_suffixed(f64::from_bits(bits));
+                quote!(#lit)
+            }
+            _ => memo[c].clone(),
+        };
+        match &self.nodes[n] {
+            Node::Const(bits) => {
+                let lit = Literal::f64_unsuffixed(f64::from_bits(*bits));
+                quote!(#lit)
+            }
+            Node::Param(i) => {
+                let p = format_ident!("theta{}", i);
+                quote!(#p)
+            }
+            Node::Mean => quote!(mean),
+            Node::InvVolume => quote!(inv_volume),
+            Node::Dims => quote!(dims),
+            Node::Total(k) => {
+                let t = format_ident!("total{}", k);
+                quote!(#t)
+            }
+            Node::Field(s) => {
+                let index = site_index(s);
+                quote!(phi[#index])
+            }
+            Node::Add(terms) => {
+                let mut out = TokenStream::new();
+                for (i, (neg, t)) in terms.iter().enumerate() {
+                    let t = m(t);
+                    out.extend(match (i, neg) {
+                        (0, false) => quote!(#t),
+                        (0, true) => quote!(-#t),
+                        (_, false) => quote!(+ #t),
+                        (_, true) => quote!(- #t),
+                    });
+                }
+                out
+            }
+            Node::Mul(factors) => {
+                let (first, rest) = factors.split_first().expect("a product has factors");
+                let (first, rest) = (m(first), rest.iter().map(m));
+                quote!(#first #(* #rest)*)
+            }
+            Node::Div(a, b) => {
+                let (a, b) = (m(a), m(b));
+                quote!(#a / #b)
+            }
+            Node::Neg(a) => {
+                let a = m(a);
+                quote!(-#a)
+            }
+            Node::Powi(a, n) => {
+                let a = receiver(a);
+                match n {
+                    2 => quote!(#a * #a),
+                    3 => quote!(#a * #a * #a),
+                    _ => quote!(#a.powi(#n)),
+                }
+            }
+            Node::Powf(a, bits) => {
+                let (a, p) = (receiver(a), Literal::f64_unsuffixed(f64::from_bits(*bits)));
+                quote!(#a.powf(#p))
+            }
+            Node::Func(f, a) => {
+                let (a, name) = (
+                    receiver(a),
+                    Ident::new(
+                        if *f == Func::Log { "ln" } else { f.name() },
+                        Span::call_site(),
+                    ),
+                );
+                quote!(#a.#name())
+            }
+            Node::Sum(..) => unreachable!("sums are emitted as loops"),
+        }
+    }
+}
+
+/// The loop variable of direction level `l`.
+fn direction(l: Binder) -> Ident {
+    format_ident!("mu{}", l)
+}
+
+/// The site `x + shift`, through the lattice's neighbour tables.
+fn site_index(s: &Shift) -> TokenStream {
+    let mut index = quote!(x);
+    for &(b, c) in &s.0 {
+        let mu = direction(b);
+        index = match c {
+            1 => quote!(lat.neighbor(#index, #mu, true)),
+            -1 => quote!(lat.neighbor(#index, #mu, false)),
+            c => quote!(lat.hop(#index, #mu, #c)),
+        };
+    }
+    index
+}

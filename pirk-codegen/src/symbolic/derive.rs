@@ -1,0 +1,194 @@
+//! Shift-aware differentiation (DESIGN.md, "lattice calculus") on top of the e-graph.
+//!
+//! `∂/∂φ_z Σ_y f(φ_{y+s_1}, …) = Σ_i (∂_i f)(y = z − s_i)`: each distinct occurrence shift is
+//! an independent variable; its partial derivative is taken in the e-graph, direction sums
+//! that its shift names are pulled to the top, and the result is moved by `−s_i`.
+
+use super::canon::canonical;
+use super::lang::{Atom, ConstFold, NoDerivatives, Sym, add_expr, unary_func};
+use super::rules::rule_table;
+use crate::check::Model;
+use crate::ir::{Binder, Expr, Shift};
+use egg::{Extractor, Id, RecExpr, Runner, SimpleScheduler};
+
+/// Iteration and node limits of one derivative run (never a time limit: determinism).
+const ITER_LIMIT: usize = 100;
+const NODE_LIMIT: usize = 100_000;
+/// Fresh binders for pulled direction sums start here (checked binders count from 0).
+const FRESH_BINDERS: Binder = 1 << 20;
+
+/// Everything the generated code evaluates besides the action and the kernels, simplified.
+pub struct Derived {
+    /// The action density, canonical.
+    pub action: Expr,
+    /// `∂S/∂φ_x`.
+    pub force: Expr,
+    /// `∂s/∂θ_i` per site, one per coupling (summed over sites by the code).
+    pub param_grads: Vec<Expr>,
+    /// Kernels, canonical.
+    pub kernels: Vec<Expr>,
+    /// `∂K_{j,x}/∂φ_x` per site, one per kernel.
+    pub divergences: Vec<Expr>,
+    /// Largest `Σ|c|` over kernel shifts: the divergence is exact on extents above it.
+    pub kernel_span: u32,
+}
+
+/// Derive force, coupling gradients and divergences of a checked model.
+pub fn derive(model: &Model) -> Result<Derived, String> {
+    let f = &model.action;
+    let mut force_terms = Vec::new();
+    for s in f.field_shifts() {
+        let (d, pulled) = partial(f, &Atom::Field(s.clone()))?;
+        let rename = |b: Binder| pulled.iter().find(|(old, _)| *old == b).map_or(b, |p| p.1);
+        let wrapped = pulled
+            .iter()
+            .fold(d, |e, &(_, fresh)| Expr::Sum(fresh, Box::new(e)));
+        force_terms.push(wrapped.shifted(&s.rename(&rename).neg()));
+    }
+    if f.uses_mean() {
+        force_terms.push(Expr::Mul(vec![
+            Expr::InvVolume,
+            Expr::Total(Box::new(partial(f, &Atom::Mean)?.0)),
+        ]));
+    }
+    let param_grads = (0..model.params.len())
+        .map(|i| Ok(canonical(partial(f, &Atom::Param(i))?.0)))
+        .collect::<Result<_, String>>()?;
+    let divergences = model
+        .kernels
+        .iter()
+        .map(|(_, k)| {
+            let mut terms = vec![partial(k, &Atom::Field(Shift::zero()))?.0];
+            if k.uses_mean() {
+                terms.push(Expr::Mul(vec![Expr::InvVolume, partial(k, &Atom::Mean)?.0]));
+            }
+            Ok(canonical(Expr::Add(terms)))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Derived {
+        action: canonical(f.clone()),
+        force: canonical(Expr::Add(force_terms)),
+        param_grads,
+        kernels: model
+            .kernels
+            .iter()
+            .map(|(_, k)| canonical(k.clone()))
+            .collect(),
+        divergences,
+        kernel_span: model
+            .kernels
+            .iter()
+            .flat_map(|(_, k)| k.field_shifts())
+            .map(|s| s.span())
+            .max()
+            .unwrap_or(0),
+    })
+}
+
+/// `∂e/∂var` with the variable's marked direction sums pulled out: returns the summand and
+/// the pulled binders as (original, fresh) pairs (the result is `Σ_fresh… summand`).
+fn partial(e: &Expr, var: &Atom) -> Result<(Expr, Vec<(Binder, Binder)>), String> {
+    let mut rec = RecExpr::default();
+    let root = add_expr(&mut rec, e);
+    let v = rec.add(Sym::Atom(var.clone()));
+    rec.add(Sym::D([v, root]));
+    let rules: Vec<_> = rule_table().into_iter().flat_map(|g| g.rules).collect();
+    let runner = Runner::<Sym, ConstFold>::default()
+        .with_scheduler(SimpleScheduler)
+        .with_iter_limit(ITER_LIMIT)
+        .with_node_limit(NODE_LIMIT)
+        .with_expr(&rec)
+        .run(&rules);
+    let (_, best) = Extractor::new(&runner.egraph, NoDerivatives).find_best(runner.roots[0]);
+    let mut pulled = Vec::new();
+    let root = Id::from(best.as_ref().len() - 1);
+    let (expr, _) = lift(&best, root, &mut pulled)?;
+    Ok((expr, pulled))
+}
+
+/// Convert an extracted expression back to IR, replacing marked sums by their summands.
+/// Returns whether the subtree held a marked sum; those must sit in linear positions.
+fn lift(
+    rec: &RecExpr<Sym>,
+    id: Id,
+    pulled: &mut Vec<(Binder, Binder)>,
+) -> Result<(Expr, bool), String> {
+    let nonlinear =
+        || "internal: a marked direction sum ended up in a non-linear position".to_string();
+    let node = &rec[id];
+    if let Some((f, a)) = unary_func(node) {
+        let (a, marked) = lift(rec, a, pulled)?;
+        return if marked {
+            Err(nonlinear())
+        } else {
+            Ok((Expr::Func(f, Box::new(a)), false))
+        };
+    }
+    Ok(match node {
+        Sym::D(_) => {
+            return Err(
+                "the expression is too large to differentiate within the e-graph limits".into(),
+            );
+        }
+        Sym::Num(v) => (Expr::Num(v.clone()), false),
+        Sym::Atom(Atom::Param(i)) => (Expr::Param(*i), false),
+        Sym::Atom(Atom::Field(s)) => (Expr::Field(s.clone()), false),
+        Sym::Atom(Atom::Mean) => (Expr::Mean, false),
+        Sym::Atom(Atom::Binder(_)) => return Err("internal: a direction outside a sum".into()),
+        Sym::Sum([b, body]) => {
+            let (body, marked) = lift(rec, *body, pulled)?;
+            (Expr::Sum(binder(rec, *b)?, Box::new(body)), marked)
+        }
+        Sym::DSum([b, body]) => {
+            let old = binder(rec, *b)?;
+            let fresh = match pulled.iter().find(|(o, _)| *o == old) {
+                Some(&(_, fresh)) => fresh,
+                None => {
+                    let fresh = FRESH_BINDERS + pulled.len() as Binder;
+                    pulled.push((old, fresh));
+                    fresh
+                }
+            };
+            let (body, _) = lift(rec, *body, pulled)?;
+            (
+                body.map_shifts(&|s| s.rename(&|x| if x == old { fresh } else { x })),
+                true,
+            )
+        }
+        Sym::Add([a, b]) => {
+            let (a, ma) = lift(rec, *a, pulled)?;
+            let (b, mb) = lift(rec, *b, pulled)?;
+            if ma != mb && !(if ma { &b } else { &a }).is_zero() {
+                return Err(nonlinear());
+            }
+            (Expr::Add(vec![a, b]), ma || mb)
+        }
+        Sym::Mul([a, b]) => {
+            let (a, ma) = lift(rec, *a, pulled)?;
+            let (b, mb) = lift(rec, *b, pulled)?;
+            if ma && mb {
+                return Err(nonlinear());
+            }
+            (Expr::Mul(vec![a, b]), ma || mb)
+        }
+        Sym::Pow([a, p]) => {
+            let (a, marked) = lift(rec, *a, pulled)?;
+            let p = match &rec[*p] {
+                Sym::Num(p) => p.clone(),
+                _ => return Err("internal: non-constant exponent".into()),
+            };
+            if marked {
+                return Err(nonlinear());
+            }
+            (Expr::Pow(Box::new(a), p), false)
+        }
+        _ => unreachable!("unary functions handled above"),
+    })
+}
+
+fn binder(rec: &RecExpr<Sym>, id: Id) -> Result<Binder, String> {
+    match &rec[id] {
+        Sym::Atom(Atom::Binder(b)) => Ok(*b),
+        _ => Err("internal: a sum without a direction".into()),
+    }
+}

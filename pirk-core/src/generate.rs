@@ -1,0 +1,365 @@
+//! Generation: integrate `φ` and `log q` together from fresh prior samples,
+//! `dφ/dt = Σ_j k_j(t) K_j(φ)`, `d log q/dt = −∇·φ̇`, with `k(t)` interpolated from a [`Flow`].
+//!
+//! Every configuration is integrated on its own from its own random stream, so the ensemble is
+//! bit-identical at any thread count. The adaptive scheme's steps always end on the flow's
+//! step grid, where `log w_t = −S(φ_t; θ(t)) − log q_t` is recorded for parameter-conditional
+//! sampling. A configuration whose state turns non-finite or whose speed `max_x |φ̇_x|` exceeds
+//! `runaway × Flow::max_speed` is stopped and gets weight zero.
+
+use rayon::prelude::*;
+
+use crate::Theory;
+use crate::basis::{Basis, BasisScratch};
+use crate::error::{Result, ensure};
+use crate::flow::Flow;
+use crate::prior::Prior;
+use crate::rng::stream_rng;
+
+/// The integrator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scheme {
+    /// Classical RK4 with fixed steps.
+    Rk4,
+    /// Bogacki–Shampine 3(2), adaptive, with a mixed absolute/relative tolerance.
+    BogackiShampine {
+        /// Local error tolerance per step.
+        tol: f64,
+    },
+}
+
+/// Generation settings.
+#[derive(Clone, Debug)]
+pub struct Generator {
+    steps: usize,
+    scheme: Scheme,
+    seed: u64,
+    runaway: f64,
+}
+
+/// A generated ensemble.
+#[derive(Clone, Debug)]
+pub struct Samples {
+    /// Sites per configuration.
+    pub volume: usize,
+    /// Configurations at `t = 1`, flat `n × V`.
+    pub phi: Vec<f64>,
+    /// `log q_1(φ_1)`, `NaN` for rejected configurations.
+    pub log_q: Vec<f64>,
+    /// Step-grid times where `log_w_t` is recorded.
+    pub times: Vec<f64>,
+    /// `log w_t` per time (outer) and configuration (inner); `−∞` for rejected ones.
+    pub log_w_t: Vec<Vec<f64>>,
+    /// Configurations that turned non-finite or ran away.
+    pub rejected: usize,
+    /// Velocity evaluations summed over configurations.
+    pub evaluations: usize,
+}
+
+impl Samples {
+    /// Configuration `i`.
+    pub fn config(&self, i: usize) -> &[f64] {
+        &self.phi[i * self.volume..(i + 1) * self.volume]
+    }
+
+    /// Number of configurations.
+    pub fn len(&self) -> usize {
+        self.log_q.len()
+    }
+
+    /// True without configurations.
+    pub fn is_empty(&self) -> bool {
+        self.log_q.is_empty()
+    }
+
+    /// `log w = −S_1(φ_1) − log q_1(φ_1)` (the last recorded time).
+    pub fn log_weights(&self) -> &[f64] {
+        self.log_w_t.last().map_or(&[], Vec::as_slice)
+    }
+}
+
+/// One configuration's trajectory outcome.
+struct Trajectory {
+    log_q: f64,
+    log_w: Vec<f64>,
+    ok: bool,
+    evaluations: usize,
+}
+
+/// Per-thread buffers.
+struct Work {
+    basis: BasisScratch,
+    k: Vec<f64>,
+    theta: Vec<f64>,
+    stages: [Vec<f64>; 4],
+    y: Vec<f64>,
+}
+
+impl Default for Generator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Generator {
+    /// RK4 with 100 steps, seed 1, runaway factor 10.
+    pub fn new() -> Self {
+        Self {
+            steps: 100,
+            scheme: Scheme::Rk4,
+            seed: 1,
+            runaway: 10.0,
+        }
+    }
+
+    /// Fixed steps (RK4) or grid intervals the adaptive steps end on.
+    pub fn with_steps(mut self, steps: usize) -> Result<Self> {
+        ensure(steps >= 1, "steps", "need at least 1")?;
+        self.steps = steps;
+        Ok(self)
+    }
+
+    /// The integrator.
+    pub fn with_scheme(mut self, scheme: Scheme) -> Result<Self> {
+        if let Scheme::BogackiShampine { tol } = scheme {
+            ensure(
+                tol > 0.0 && tol < 1.0,
+                "tol",
+                format!("must be in (0, 1), got {tol}"),
+            )?;
+        }
+        self.scheme = scheme;
+        Ok(self)
+    }
+
+    /// The seed; configuration `i` uses stream `(seed, i)`.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Speed factor above the training maximum at which a configuration counts as runaway.
+    pub fn with_runaway(mut self, factor: f64) -> Result<Self> {
+        ensure(
+            factor > 1.0,
+            "runaway",
+            format!("must exceed 1, got {factor}"),
+        )?;
+        self.runaway = factor;
+        Ok(self)
+    }
+
+    /// Generates `n` configurations.
+    pub fn generate<T: Theory, P: Prior>(
+        &self,
+        theory: &T,
+        prior: &P,
+        basis: &Basis<T>,
+        flow: &Flow,
+        n: usize,
+    ) -> Samples {
+        let v = basis.lattice().volume();
+        let mut phi = vec![0.0; n * v];
+        let out: Vec<Trajectory> = phi
+            .par_chunks_mut(v)
+            .enumerate()
+            .map_init(
+                || Work {
+                    basis: basis.scratch(),
+                    k: vec![0.0; basis.len()],
+                    theta: vec![0.0; T::PARAMS.len()],
+                    stages: std::array::from_fn(|_| vec![0.0; v]),
+                    y: vec![0.0; v],
+                },
+                |w, (i, config)| {
+                    prior.sample(&mut stream_rng(self.seed, i as u64), config);
+                    self.integrate(theory, prior, basis, flow, config, w)
+                },
+            )
+            .collect();
+        let times: Vec<f64> = (0..=self.steps)
+            .map(|m| m as f64 / self.steps as f64)
+            .collect();
+        let log_w_t = (0..times.len())
+            .map(|m| out.iter().map(|tr| tr.log_w[m]).collect())
+            .collect();
+        Samples {
+            volume: v,
+            phi,
+            log_q: out.iter().map(|tr| tr.log_q).collect(),
+            times,
+            log_w_t,
+            rejected: out.iter().filter(|tr| !tr.ok).count(),
+            evaluations: out.iter().map(|tr| tr.evaluations).sum(),
+        }
+    }
+
+    fn integrate<T: Theory, P: Prior>(
+        &self,
+        theory: &T,
+        prior: &P,
+        basis: &Basis<T>,
+        flow: &Flow,
+        phi: &mut [f64],
+        w: &mut Work,
+    ) -> Trajectory {
+        let lat = basis.lattice();
+        let limit = self.runaway * flow.max_speed;
+        let mut log_q = prior.log_density(phi);
+        let mut log_w = vec![f64::NEG_INFINITY; self.steps + 1];
+        let mut evaluations = 0;
+        let h_grid = 1.0 / self.steps as f64;
+        let mut record = |m: usize, phi: &[f64], log_q: f64, theta: &mut [f64]| {
+            flow.path.theta(m as f64 * h_grid, theta);
+            log_w[m] = -theory.action(lat, theta, phi) - log_q;
+        };
+        record(0, phi, log_q, &mut w.theta);
+        // f(t, y) into stage `s`; returns −∇·φ̇ or None when the state is bad.
+        let mut eval =
+            |t: f64, y: &[f64], s: usize, w: &mut Work, evals: &mut usize| -> Option<f64> {
+                *evals += 1;
+                flow.coefficients(t, &mut w.k);
+                let div = basis.velocity(theory, &w.k, y, &mut w.stages[s], &mut w.basis);
+                let speed = w.stages[s].iter().fold(0.0f64, |m, x| m.max(x.abs()));
+                (div.is_finite() && speed.is_finite() && speed <= limit).then_some(-div)
+            };
+        let mut ok = true;
+        let mut h = h_grid;
+        'grid: for m in 0..self.steps {
+            let t_end = (m + 1) as f64 * h_grid;
+            let mut t = m as f64 * h_grid;
+            while t < t_end - 1e-14 {
+                match self.scheme {
+                    Scheme::Rk4 => {
+                        let h = t_end - t;
+                        let Some(r) = self.rk4(t, h, phi, w, &mut eval, &mut evaluations) else {
+                            ok = false;
+                            break 'grid;
+                        };
+                        log_q += r;
+                        t = t_end;
+                    }
+                    Scheme::BogackiShampine { tol } => {
+                        h = h.min(t_end - t);
+                        let Some((dlq, err)) =
+                            bs3(t, h, phi, log_q, w, &mut eval, &mut evaluations)
+                        else {
+                            ok = false;
+                            break 'grid;
+                        };
+                        let ratio = err / tol;
+                        if ratio <= 1.0 {
+                            phi.copy_from_slice(&w.y);
+                            log_q += dlq;
+                            t += h;
+                        }
+                        h *= (0.9 * ratio.max(1e-12).powf(-1.0 / 3.0)).clamp(0.2, 5.0);
+                        if h < 1e-10 {
+                            ok = false;
+                            break 'grid;
+                        }
+                    }
+                }
+            }
+            record(m + 1, phi, log_q, &mut w.theta);
+        }
+        ok &= log_q.is_finite() && phi.iter().all(|x| x.is_finite());
+        if !ok {
+            log_w.iter_mut().for_each(|x| *x = f64::NEG_INFINITY);
+            log_q = f64::NAN;
+        }
+        Trajectory {
+            log_q,
+            log_w,
+            ok,
+            evaluations,
+        }
+    }
+
+    /// One RK4 step of `φ` in place; returns the increment of `log q`.
+    fn rk4<F>(
+        &self,
+        t: f64,
+        h: f64,
+        phi: &mut [f64],
+        w: &mut Work,
+        eval: &mut F,
+        n: &mut usize,
+    ) -> Option<f64>
+    where
+        F: FnMut(f64, &[f64], usize, &mut Work, &mut usize) -> Option<f64>,
+    {
+        let mut y = std::mem::take(&mut w.y);
+        let d1 = eval(t, phi, 0, w, n);
+        let d2 = d1.and_then(|_| {
+            shift(&mut y, phi, 0.5 * h, &w.stages[0]);
+            eval(t + 0.5 * h, &y, 1, w, n)
+        });
+        let d3 = d2.and_then(|_| {
+            shift(&mut y, phi, 0.5 * h, &w.stages[1]);
+            eval(t + 0.5 * h, &y, 2, w, n)
+        });
+        let d4 = d3.and_then(|_| {
+            shift(&mut y, phi, h, &w.stages[2]);
+            eval(t + h, &y, 3, w, n)
+        });
+        w.y = y;
+        let (d1, d2, d3, d4) = (d1?, d2?, d3?, d4?);
+        let [s1, s2, s3, s4] = &w.stages;
+        for (i, p) in phi.iter_mut().enumerate() {
+            *p += h / 6.0 * (s1[i] + 2.0 * s2[i] + 2.0 * s3[i] + s4[i]);
+        }
+        Some(h / 6.0 * (d1 + 2.0 * d2 + 2.0 * d3 + d4))
+    }
+}
+
+/// One Bogacki–Shampine step: the 3rd-order state goes to `w.y`; returns the `log q`
+/// increment and the scaled error estimate `max |y₃ − y₂| / (1 + |y|)` over φ and `log q`.
+fn bs3<F>(
+    t: f64,
+    h: f64,
+    phi: &[f64],
+    log_q: f64,
+    w: &mut Work,
+    eval: &mut F,
+    n: &mut usize,
+) -> Option<(f64, f64)>
+where
+    F: FnMut(f64, &[f64], usize, &mut Work, &mut usize) -> Option<f64>,
+{
+    let mut y = std::mem::take(&mut w.y);
+    let result = (|| {
+        let d1 = eval(t, phi, 0, w, n)?;
+        shift(&mut y, phi, 0.5 * h, &w.stages[0]);
+        let d2 = eval(t + 0.5 * h, &y, 1, w, n)?;
+        shift(&mut y, phi, 0.75 * h, &w.stages[1]);
+        let d3 = eval(t + 0.75 * h, &y, 2, w, n)?;
+        for (i, o) in y.iter_mut().enumerate() {
+            let [s1, s2, s3, _] = &w.stages;
+            *o = phi[i] + h * (2.0 / 9.0 * s1[i] + 1.0 / 3.0 * s2[i] + 4.0 / 9.0 * s3[i]);
+        }
+        let d4 = eval(t + h, &y, 3, w, n)?;
+        let dlq = h * (2.0 / 9.0 * d1 + 1.0 / 3.0 * d2 + 4.0 / 9.0 * d3);
+        let low = h * (7.0 / 24.0 * d1 + 0.25 * d2 + 1.0 / 3.0 * d3 + 0.125 * d4);
+        let mut err = (dlq - low).abs() / (1.0 + log_q.abs());
+        let [s1, s2, s3, s4] = &w.stages;
+        for i in 0..y.len() {
+            let e = h
+                * ((2.0 / 9.0 - 7.0 / 24.0) * s1[i]
+                    + (1.0 / 3.0 - 0.25) * s2[i]
+                    + (4.0 / 9.0 - 1.0 / 3.0) * s3[i]
+                    - 0.125 * s4[i]);
+            err = err.max(e.abs() / (1.0 + y[i].abs()));
+        }
+        Some((dlq, err))
+    })();
+    w.y = y;
+    result
+}
+
+/// `out = base + h·dir`.
+fn shift(out: &mut [f64], base: &[f64], h: f64, dir: &[f64]) {
+    for ((o, b), d) in out.iter_mut().zip(base).zip(dir) {
+        *o = b + h * d;
+    }
+}

@@ -1,0 +1,9 @@
+//! Observables, one file per observable or small group.
+
+mod action_density;
+mod correlator;
+mod magnetisation;
+
+pub use action_density::action_density;
+pub use correlator::{connected_correlator, second_moment_length, two_point};
+pub use magnetisation::{binder, magnetisation, susceptibility};

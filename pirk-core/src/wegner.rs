@@ -1,0 +1,312 @@
+//! One time slice of the Wegner equation: assemble `A_t k = b_t` over the collocation ensemble
+//! and solve it in the least-squares sense.
+//!
+//! Rows are `L_j(φ_n)` and `b_n = ∂_t Ŝ_t(φ_n)`, both centred (see [`Centring`]) to remove the
+//! unknown `d log N_t/dt`. Columns are scaled to unit norm before solving; the coefficients are
+//! scaled back. Assembly is parallel over configurations, each row written by exactly one task
+//! and every reduction sequential in row order, so results do not depend on the thread count.
+
+use faer::linalg::solvers::{Solve, SolveLstsq};
+use faer::{Mat, Side};
+use rayon::prelude::*;
+
+use crate::Theory;
+use crate::basis::Basis;
+use crate::error::{Error, Result, ensure};
+use crate::path::Path;
+
+/// How the constant `d log N_t/dt` is removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Centring {
+    /// Subtract the row at the reference configuration χ = 0 (the paper's choice).
+    Reference,
+    /// Subtract the ensemble means (default). By Stein's identity `E[L_j] = 0`, so this is
+    /// equivalent, but it is the least-squares optimal intercept and stays well conditioned when
+    /// χ = 0 is atypical (broken phase, double wells).
+    Mean,
+}
+
+/// The least-squares method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Householder QR (default): keeps ≈ 1e-8 on ill-conditioned bases.
+    Qr,
+    /// Normal equations + Cholesky: fastest, loses digits when ill conditioned.
+    Cholesky,
+    /// Thin SVD with the singular values below `rcond·σ_max` cut (always used when the
+    /// condition estimate exceeds `1/rcond`).
+    Svd,
+}
+
+/// The solver settings.
+#[derive(Clone, Debug)]
+pub struct WegnerSolver {
+    centring: Centring,
+    method: Method,
+    rcond: f64,
+}
+
+/// The outcome of one slice.
+#[derive(Clone, Debug)]
+pub struct SliceSolution {
+    /// The time.
+    pub t: f64,
+    /// `k_j(t)` in basis order.
+    pub coeffs: Vec<f64>,
+    /// `‖Ak − b‖/‖b‖` (0 when `b = 0`).
+    pub residual: f64,
+    /// Condition number of the column-scaled `A` (from the eigenvalues of `AᵀA`).
+    pub condition: f64,
+    /// Numerical rank used (columns kept).
+    pub rank: usize,
+    /// Rows dropped because they were not finite.
+    pub dropped: usize,
+}
+
+impl Default for WegnerSolver {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WegnerSolver {
+    /// Mean centring, QR, `rcond = 1e-10`.
+    pub fn new() -> Self {
+        Self {
+            centring: Centring::Mean,
+            method: Method::Qr,
+            rcond: 1e-10,
+        }
+    }
+
+    /// Sets the centring.
+    pub fn with_centring(mut self, centring: Centring) -> Self {
+        self.centring = centring;
+        self
+    }
+
+    /// Sets the method.
+    pub fn with_method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Sets the relative singular-value cut-off, `0 < rcond < 1`.
+    pub fn with_rcond(mut self, rcond: f64) -> Result<Self> {
+        ensure(
+            rcond > 0.0 && rcond < 1.0,
+            "rcond",
+            format!("must be in (0, 1), got {rcond}"),
+        )?;
+        self.rcond = rcond;
+        Ok(self)
+    }
+
+    /// Assembles and solves the slice at time `t` on the flat ensemble `phi` (`n × V`).
+    pub fn solve_slice<T: Theory>(
+        &self,
+        theory: &T,
+        basis: &Basis<T>,
+        path: &Path,
+        t: f64,
+        phi: &[f64],
+    ) -> Result<SliceSolution> {
+        let v = basis.lattice().volume();
+        let n = basis.len();
+        let mut theta = vec![0.0; path.len()];
+        let mut theta_dot = vec![0.0; path.len()];
+        path.theta(t, &mut theta);
+        path.theta_dot(t, &mut theta_dot);
+        let rows = phi.len() / v;
+        let mut a = vec![0.0; rows * n];
+        let mut b = vec![0.0; rows];
+        a.par_chunks_mut(n.max(1))
+            .zip(phi.par_chunks(v))
+            .zip(b.par_iter_mut())
+            .for_each_init(
+                || basis.scratch(),
+                |s, ((row, config), bn)| {
+                    *bn = basis.row(theory, &theta, &theta_dot, config, row, s);
+                },
+            );
+        if self.centring == Centring::Reference {
+            let mut s = basis.scratch();
+            let mut r0 = vec![0.0; n];
+            let b0 = basis.row(theory, &theta, &theta_dot, &vec![0.0; v], &mut r0, &mut s);
+            for (row, bn) in a.chunks_mut(n.max(1)).zip(b.iter_mut()) {
+                row.iter_mut().zip(&r0).for_each(|(x, y)| *x -= y);
+                *bn -= b0;
+            }
+        }
+        self.solve_system(t, n, a, b)
+    }
+
+    /// Solves the row-major system `a` (`rows × n`), `b`, dropping non-finite rows and
+    /// centring by the mean if so configured.
+    pub fn solve_system(
+        &self,
+        t: f64,
+        n: usize,
+        a: Vec<f64>,
+        b: Vec<f64>,
+    ) -> Result<SliceSolution> {
+        let mut keep = Vec::with_capacity(b.len());
+        for (i, bn) in b.iter().enumerate() {
+            if bn.is_finite() && a[i * n..(i + 1) * n].iter().all(|x| x.is_finite()) {
+                keep.push(i);
+            }
+        }
+        let dropped = b.len() - keep.len();
+        let m = keep.len();
+        if m < n.max(1) {
+            return Err(Error::Solve {
+                t,
+                reason: format!("{m} finite rows for {n} unknowns"),
+            });
+        }
+        let (mut mean_a, mut mean_b) = (vec![0.0; n], 0.0);
+        if self.centring == Centring::Mean {
+            for &i in &keep {
+                mean_a
+                    .iter_mut()
+                    .zip(&a[i * n..])
+                    .for_each(|(s, x)| *s += x);
+                mean_b += b[i];
+            }
+            mean_a.iter_mut().for_each(|s| *s /= m as f64);
+            mean_b /= m as f64;
+        }
+        let mut mat = Mat::from_fn(m, n, |r, c| a[keep[r] * n + c] - mean_a[c]);
+        let rhs = Mat::from_fn(m, 1, |r, _| b[keep[r]] - mean_b);
+        let b_norm = rhs.norm_l2();
+        if b_norm == 0.0 {
+            return Ok(SliceSolution {
+                t,
+                coeffs: vec![0.0; n],
+                residual: 0.0,
+                condition: 1.0,
+                rank: 0,
+                dropped,
+            });
+        }
+        let scale: Vec<f64> = (0..n)
+            .map(|c| {
+                let s = mat.col(c).norm_l2();
+                if s > 0.0 { s } else { 1.0 }
+            })
+            .collect();
+        for (c, s) in scale.iter().enumerate() {
+            mat.col_mut(c).iter_mut().for_each(|x| *x /= s);
+        }
+        let gram = mat.transpose() * &mat;
+        let eig = gram
+            .self_adjoint_eigenvalues(Side::Lower)
+            .map_err(|e| Error::Solve {
+                t,
+                reason: format!("{e:?}"),
+            })?;
+        let (lo, hi) = (eig[0], eig[n - 1]);
+        let condition = if lo > 0.0 {
+            (hi / lo).sqrt()
+        } else {
+            f64::INFINITY
+        };
+        let method = if condition * self.rcond > 1.0 {
+            Method::Svd
+        } else {
+            self.method
+        };
+        let (x, rank) = match method {
+            Method::Qr => (mat.qr().solve_lstsq(&rhs), n),
+            Method::Cholesky => {
+                let llt = gram.llt(Side::Lower).map_err(|e| Error::Solve {
+                    t,
+                    reason: format!("{e:?}"),
+                })?;
+                (llt.solve(mat.transpose() * &rhs), n)
+            }
+            Method::Svd => {
+                let svd = mat.thin_svd().map_err(|e| Error::Solve {
+                    t,
+                    reason: format!("{e:?}"),
+                })?;
+                let (u, sv, vv) = (svd.U(), svd.S().column_vector(), svd.V());
+                let cut = self.rcond * sv[0];
+                let mut x = Mat::<f64>::zeros(n, 1);
+                let mut rank = 0;
+                for i in 0..n {
+                    if sv[i] > cut {
+                        rank += 1;
+                        let c = (u.col(i).transpose() * rhs.col(0)) / sv[i];
+                        for r in 0..n {
+                            x[(r, 0)] += c * vv[(r, i)];
+                        }
+                    }
+                }
+                (x, rank)
+            }
+        };
+        let residual = (&mat * &x - &rhs).norm_l2() / b_norm;
+        let coeffs = (0..n).map(|c| x[(c, 0)] / scale[c]).collect();
+        Ok(SliceSolution {
+            t,
+            coeffs,
+            residual,
+            condition,
+            rank,
+            dropped,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn system(redundant: bool) -> (usize, Vec<f64>, Vec<f64>) {
+        // b = 2 x0 − 3 x1 + 5 on 50 rows.
+        let n = if redundant { 3 } else { 2 };
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for i in 0..50 {
+            let (x0, x1) = ((i as f64 * 0.37).sin(), (i as f64 * 0.91).cos());
+            a.extend([x0, x1]);
+            if redundant {
+                a.push(2.0 * x0);
+            }
+            b.push(2.0 * x0 - 3.0 * x1 + 5.0);
+        }
+        (n, a, b)
+    }
+
+    #[test]
+    fn all_methods_recover_exact_coefficients() {
+        for method in [Method::Qr, Method::Cholesky, Method::Svd] {
+            let (n, a, b) = system(false);
+            let s = WegnerSolver::new()
+                .with_method(method)
+                .solve_system(0.0, n, a, b)
+                .unwrap();
+            assert!((s.coeffs[0] - 2.0).abs() < 1e-9 && (s.coeffs[1] + 3.0).abs() < 1e-9);
+            assert!(s.residual < 1e-10, "{method:?} {}", s.residual);
+        }
+    }
+
+    #[test]
+    fn redundant_columns_are_truncated() {
+        let (n, a, b) = system(true);
+        let s = WegnerSolver::new().solve_system(0.0, n, a, b).unwrap();
+        assert_eq!(s.rank, 2);
+        assert!(s.residual < 1e-10);
+        assert!((s.coeffs[0] + 2.0 * s.coeffs[2] - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn non_finite_rows_are_dropped() {
+        let (n, mut a, b) = system(false);
+        a[4] = f64::NAN;
+        let s = WegnerSolver::new().solve_system(0.0, n, a, b).unwrap();
+        assert_eq!(s.dropped, 1);
+        assert!(s.residual < 1e-10);
+    }
+}

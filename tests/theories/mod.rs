@@ -1,0 +1,16 @@
+//! The theories every test suite exercises, one declaration per file (also read as text by
+//! the snapshot tests).
+
+pub mod hopping;
+pub mod phi4;
+pub mod sine_gordon;
+pub mod zero_dim;
+
+/// File name and text of every declaration, for compiling through `pirk_codegen` directly.
+#[allow(dead_code)]
+pub const DECLARATIONS: [(&str, &str); 4] = [
+    ("phi4", include_str!("phi4.rs")),
+    ("hopping", include_str!("hopping.rs")),
+    ("zero_dim", include_str!("zero_dim.rs")),
+    ("sine_gordon", include_str!("sine_gordon.rs")),
+];
