@@ -36,9 +36,13 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
         next_binder: 0,
         errors: Vec::new(),
     };
-    cx.check_names(decl);
+    let rejected = cx.check_names(decl);
+    let before = cx.errors.len();
     let action = decl.action.as_ref().map(|a| (cx.expr(a), a.span()));
-    if let Some((action, span)) = &action {
+    // An action with errors holds placeholders: checking what it uses would only echo them.
+    if let Some((action, span)) = &action
+        && cx.errors.len() == before
+    {
         if !action.uses_field() {
             cx.error(
                 *span,
@@ -46,7 +50,7 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             );
         }
         for (i, p) in decl.params.iter().enumerate() {
-            if !action.any(&|e| *e == Expr::Param(i)) {
+            if !rejected.contains(&i) && !action.any(&|e| *e == Expr::Param(i)) {
                 cx.error(
                     p.span(),
                     format!("coupling `{p}` does not appear in the action"),
@@ -112,16 +116,20 @@ impl Checker {
         self.errors.push(syn::Error::new(span, msg));
     }
 
-    fn check_names(&mut self, decl: &Decl) {
+    /// Check declared names; returns the indices of rejected couplings.
+    fn check_names(&mut self, decl: &Decl) -> Vec<usize> {
+        let mut rejected = Vec::new();
         for (i, p) in decl.params.iter().enumerate() {
             let name = p.to_string();
             if decl.params[..i].iter().any(|q| *q == name) {
                 self.error(p.span(), format!("duplicate coupling `{name}`"));
+                rejected.push(i);
             } else if name == self.field || is_reserved(&name) {
                 self.error(
                     p.span(),
                     format!("`{name}` cannot name a coupling: it is the field or a reserved name"),
                 );
+                rejected.push(i);
             }
         }
         if let Some(f) = &decl.field
@@ -137,6 +145,7 @@ impl Checker {
                 self.error(k.span(), format!("duplicate kernel `{k}`"));
             }
         }
+        rejected
     }
 
     /// Check an expression; on error, record it and return a placeholder.

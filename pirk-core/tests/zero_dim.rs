@@ -16,20 +16,32 @@ fn setup() -> (Lattice, NormalPrior, Basis<ZeroDim>, Path) {
     (lat, prior, basis, path)
 }
 
+/// The full seed case (4000 collocation samples, 100 steps). ~26 s in debug, ~1 s optimised:
+/// `cargo test -p pirk-core --release --test zero_dim -- --ignored`.
 #[test]
+#[ignore]
 fn seed_case_matches_quadrature() {
+    seed_case(4000, 100, 8000, 0.99, 0.98);
+}
+
+/// The same case at a size the debug test suite affords.
+#[test]
+fn seed_case_smoke() {
+    seed_case(1000, 25, 3000, 0.98, 0.97);
+}
+
+fn seed_case(collocation: usize, steps: usize, n: usize, min_ess: f64, min_acc: f64) {
     let (lat, prior, basis, path) = setup();
     check_prior(&ZeroDim, &lat, path.start(), &prior, 0).unwrap();
     let (flow, report) = Trainer::new()
-        .with_samples(4000)
+        .with_samples(collocation)
         .unwrap()
-        .with_steps(100)
+        .with_steps(steps)
         .unwrap()
         .train(&ZeroDim, &prior, &basis, &path)
         .unwrap();
-    let samples = Generator::new()
-        .with_seed(11)
-        .generate(&ZeroDim, &prior, &basis, &flow, 8000);
+    let generator = Generator::new().with_steps(steps).unwrap().with_seed(11);
+    let samples = generator.generate(&ZeroDim, &prior, &basis, &flow, n);
     let w = Weights::from_log(samples.log_weights());
     let chain = independence_mh(samples.log_weights(), 5);
     let (e2, e4, log_z) = quadrature(-2.0, 0.5);
@@ -45,8 +57,12 @@ fn seed_case_matches_quadrature() {
         report.max_residual(),
         samples.rejected
     );
-    assert!(w.ess() >= 0.99, "ESS {}", w.ess());
-    assert!(chain.acceptance >= 0.98, "acceptance {}", chain.acceptance);
+    assert!(w.ess() >= min_ess, "ESS {}", w.ess());
+    assert!(
+        chain.acceptance >= min_acc,
+        "acceptance {}",
+        chain.acceptance
+    );
     assert!(
         (m2.value - e2).abs() < 3.0 * m2.error,
         "<phi^2> {m2} vs {e2}"
@@ -74,21 +90,23 @@ fn seed_case_matches_quadrature() {
         ess_t[0]
     );
     assert!((ess_t[0] - 1.0).abs() < 1e-12);
-    assert!(min >= 0.99);
+    assert!(min >= min_ess);
 
     // The adaptive scheme reaches the same quality.
     let adaptive = Generator::new()
         .with_scheme(Scheme::BogackiShampine { tol: 1e-6 })
         .unwrap()
+        .with_steps(steps)
+        .unwrap()
         .with_seed(11)
-        .generate(&ZeroDim, &prior, &basis, &flow, 2000);
+        .generate(&ZeroDim, &prior, &basis, &flow, n / 4);
     let wa = Weights::from_log(adaptive.log_weights());
     eprintln!(
         "0-d BS3: ESS {:.5}, {} evaluations per sample",
         wa.ess(),
-        adaptive.evaluations / 2000
+        adaptive.evaluations / (n / 4)
     );
-    assert!(wa.ess() >= 0.99);
+    assert!(wa.ess() >= min_ess);
 }
 
 #[test]

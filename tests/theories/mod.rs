@@ -14,3 +14,18 @@ pub const DECLARATIONS: [(&str, &str); 4] = [
     ("zero_dim", include_str!("zero_dim.rs")),
     ("sine_gordon", include_str!("sine_gordon.rs")),
 ];
+
+/// Compile a declaration file's `theory!` invocation through the compiler library.
+#[allow(dead_code)]
+pub fn compile(text: &str) -> pirk_codegen::Compiled {
+    let file: syn::File = syn::parse_str(text).expect("declaration files are valid Rust");
+    let tokens = file
+        .items
+        .into_iter()
+        .find_map(|item| match item {
+            syn::Item::Macro(m) => Some(m.mac.tokens),
+            _ => None,
+        })
+        .expect("a theory! invocation");
+    pirk_codegen::compile(tokens).unwrap_or_else(|e| panic!("declaration does not compile: {e}"))
+}

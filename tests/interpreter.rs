@@ -1,0 +1,115 @@
+//! Generated code against the reference interpreter of the IR (to 1e-12), and the
+//! canonical forms against the declared expressions.
+
+mod theories;
+
+use pirk::{Lattice, Theory};
+use pirk_codegen::interp::Env;
+use rand::{RngExt, SeedableRng, rngs::StdRng};
+use theories::{hopping::Phi4Hopping, phi4::Phi4, sine_gordon::SineGordon, zero_dim::ZeroDimPhi4};
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()))
+}
+
+fn agree<T: Theory>(theory: T, text: &str, theta: &[f64], seed: u64) {
+    let c = theories::compile(text);
+    let mut rng = StdRng::seed_from_u64(seed);
+    for dims in [&[5usize, 4][..], &[3, 4, 5], &[7], &[]] {
+        let lat = Lattice::new(dims);
+        let v = lat.volume();
+        let phi: Vec<f64> = (0..v).map(|_| rng.random_range(-2.0..2.0)).collect();
+        let env = Env {
+            dims,
+            theta,
+            phi: &phi,
+        };
+        let name = T::NAME;
+
+        let s = theory.action(&lat, theta, &phi);
+        assert!(
+            close(s, env.total(&c.derived.action)),
+            "{name} action vs interpreter"
+        );
+        assert!(
+            close(s, env.total(&c.model.action)),
+            "{name} action vs declared density"
+        );
+
+        let mut out = vec![0.0; v];
+        theory.force(&lat, theta, &phi, &mut out);
+        for (x, f) in out.iter().enumerate() {
+            assert!(
+                close(*f, env.eval(&c.derived.force, x)),
+                "{name} force at {x}"
+            );
+        }
+        let mut grad = vec![0.0; theta.len()];
+        theory.param_grad(&lat, theta, &phi, &mut grad);
+        for (i, g) in grad.iter().enumerate() {
+            assert!(
+                close(*g, env.total(&c.derived.param_grads[i])),
+                "{name} param_grad {i}"
+            );
+        }
+        let nk = T::KERNELS.len();
+        for j in 0..nk {
+            theory.kernel(&lat, j, &phi, &mut out);
+            for (x, k) in out.iter().enumerate() {
+                assert!(
+                    close(*k, env.eval(&c.derived.kernels[j], x)),
+                    "{name} kernel {j} at {x}"
+                );
+                assert!(
+                    close(*k, env.eval(&c.model.kernels[j].1, x)),
+                    "{name} kernel {j} vs declared"
+                );
+            }
+        }
+        if dims.iter().all(|&d| d > c.derived.kernel_span as usize) {
+            let mut div = vec![0.0; nk];
+            theory.divergence(&lat, &phi, &mut div);
+            for (j, d) in div.iter().enumerate() {
+                assert!(
+                    close(*d, env.total(&c.derived.divergences[j])),
+                    "{name} divergence {j}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn phi4_form_a() {
+    agree(Phi4, include_str!("theories/phi4.rs"), &[-4.0, 8.0], 11);
+}
+
+#[test]
+fn phi4_hopping_form() {
+    agree(
+        Phi4Hopping,
+        include_str!("theories/hopping.rs"),
+        &[0.27, 0.022],
+        12,
+    );
+}
+
+#[test]
+fn zero_dimensional_phi4() {
+    agree(
+        ZeroDimPhi4,
+        include_str!("theories/zero_dim.rs"),
+        &[1.0, 0.5],
+        13,
+    );
+}
+
+#[test]
+fn sine_gordon() {
+    agree(
+        SineGordon,
+        include_str!("theories/sine_gordon.rs"),
+        &[1.3, 0.8],
+        14,
+    );
+}
