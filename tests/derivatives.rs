@@ -65,7 +65,7 @@ fn check_theory<T: Theory>(theory: T, theta: &[f64], seed: u64) {
                 theory.divergence(&lat, &phi, &mut div);
                 let mut kp = vec![0.0; v];
                 let mut km = vec![0.0; v];
-                for j in 0..nk {
+                for (j, dj) in div.iter().enumerate() {
                     let mut fd = 0.0;
                     for x in 0..v {
                         let (mut p, mut m) = (phi.clone(), phi.clone());
@@ -76,11 +76,10 @@ fn check_theory<T: Theory>(theory: T, theta: &[f64], seed: u64) {
                         fd += (kp[x] - km[x]) / (2.0 * h);
                     }
                     assert!(
-                        rel_err(div[j], fd) < 1e-6,
-                        "{} div {} on {dims:?}: {} vs {fd}",
+                        rel_err(*dj, fd) < 1e-6,
+                        "{} div {} on {dims:?}: {dj} vs {fd}",
                         T::NAME,
-                        T::KERNELS[j],
-                        div[j]
+                        T::KERNELS[j]
                     );
                 }
                 // stein = divergence − K·force, and the fused row agrees
@@ -118,12 +117,12 @@ fn check_theory<T: Theory>(theory: T, theta: &[f64], seed: u64) {
                 let mut vel = vec![0.0; v];
                 let vdiv = theory.velocity(&lat, &coef, &phi, &mut vel);
                 let mut expected = vec![0.0; v];
-                for j in 0..nk {
+                for (j, cj) in coef.iter().enumerate() {
                     theory.kernel(&lat, j, &phi, &mut k);
                     expected
                         .iter_mut()
                         .zip(&k)
-                        .for_each(|(e, kj)| *e += coef[j] * kj);
+                        .for_each(|(e, kj)| *e += cj * kj);
                 }
                 for x in 0..v {
                     assert!(

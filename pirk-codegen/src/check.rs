@@ -170,12 +170,12 @@ impl Checker {
                 self.shift(index).map_or(Expr::int(0), Expr::Field)
             }
             Ast::Call(name, args) => self.call(name, args),
-            Ast::Neg(e, _) => Expr::neg(self.expr(e)),
+            Ast::Neg(e, _) => -self.expr(e),
             Ast::Binary(op, a, b, span) => {
                 let (a, b) = (self.expr(a), self.expr(b));
                 match op {
                     BinOp::Add => Expr::Add(vec![a, b]),
-                    BinOp::Sub => Expr::Add(vec![a, Expr::neg(b)]),
+                    BinOp::Sub => Expr::Add(vec![a, -b]),
                     BinOp::Mul => Expr::Mul(vec![a, b]),
                     BinOp::Div => {
                         if const_value(&b).is_some_and(|v| v.is_zero()) {

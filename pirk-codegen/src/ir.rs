@@ -180,11 +180,6 @@ impl Expr {
         Expr::Num(BigRational::from_integer(BigInt::from(v)))
     }
 
-    /// `−e`.
-    pub fn neg(e: Expr) -> Expr {
-        Expr::Mul(vec![Expr::int(-1), e])
-    }
-
     /// `1/e`.
     pub fn recip(e: Expr) -> Expr {
         Expr::Pow(Box::new(e), -BigRational::one())
@@ -310,6 +305,13 @@ impl Expr {
             Expr::Mul(v) => Expr::Mul(v.into_iter().map(|c| c.map_shifts(f)).collect()),
             leaf => leaf,
         }
+    }
+}
+
+impl std::ops::Neg for Expr {
+    type Output = Expr;
+    fn neg(self) -> Expr {
+        Expr::Mul(vec![Expr::int(-1), self])
     }
 }
 

@@ -12,6 +12,8 @@ pub struct RuleGroup {
 }
 
 type Cond = fn(&mut EGraph<Sym, ConstFold>, Id, &Subst) -> bool;
+/// Rebuilds the compound node a pattern matched, from its pattern variables.
+type NodeBuilder = fn(&dyn Fn(&str) -> Id) -> Sym;
 
 fn var(name: &str) -> Var {
     name.parse().expect("pattern variable")
@@ -53,9 +55,7 @@ fn cond(c: Cond) -> impl Fn(&mut EGraph<Sym, ConstFold>, Id, &Subst) -> bool {
 /// The compound a derivative rule looks into is not a constant class. Without this guard a
 /// class such as `1 = (^ A 0)` or `0 = (* A 0)` makes the rules differentiate `A`, and
 /// whatever `A` contains, forever (the run never saturates).
-fn varying(
-    build: fn(&dyn Fn(&str) -> Id) -> Sym,
-) -> impl Fn(&mut EGraph<Sym, ConstFold>, Id, &Subst) -> bool {
+fn varying(build: NodeBuilder) -> impl Fn(&mut EGraph<Sym, ConstFold>, Id, &Subst) -> bool {
     move |egraph, _, subst| {
         let node = build(&|name| subst[var(name)]);
         egraph
