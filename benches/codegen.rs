@@ -14,7 +14,7 @@ fn expansion(c: &mut Criterion) {
     let mut group = c.benchmark_group("expand");
     group.sample_size(10);
     for (name, text) in theories::DECLARATIONS {
-        group.bench_function(name, |b| b.iter(|| theories::compile(text).source()));
+        group.bench_function(name, |b| b.iter(|| theories::compile(text).source.clone()));
     }
     group.finish();
 }

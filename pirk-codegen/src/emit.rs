@@ -8,12 +8,12 @@ use crate::symbolic::Derived;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-/// The generated struct and its `Theory` impl.
-pub fn emit(model: &Model, derived: &Derived) -> TokenStream {
-    let code = items(model, Some(derived), TokenStream::new());
-    let source = format_source(&code);
-    let source = quote!(const SOURCE: &'static str = #source;);
-    items(model, Some(derived), source)
+/// The generated struct and its `Theory` impl, and that code formatted (which the impl
+/// carries as `SOURCE`, so the text is everything but that constant).
+pub fn emit(model: &Model, derived: &Derived) -> (TokenStream, String) {
+    let source = format_source(&items(model, Some(derived), TokenStream::new()));
+    let constant = quote!(const SOURCE: &'static str = #source;);
+    (items(model, Some(derived), constant), source)
 }
 
 /// The struct with an impl whose methods are unreachable: emitted next to compile errors
@@ -85,12 +85,14 @@ fn stub_methods() -> TokenStream {
     }
 }
 
-/// A sweep over all sites: prelude (lengths, couplings, globals), then the site loop whose
-/// body computes the program's roots and hands them to `per_site`.
+/// A sweep over all sites: prelude (lengths, couplings, values that do not depend on the
+/// site), then the body of the site loop computing every root.
 struct Sweep {
     prelude: TokenStream,
     body: TokenStream,
     outputs: Vec<TokenStream>,
+    /// Per root: the same at every site (computed once, in the prelude).
+    invariant: Vec<bool>,
 }
 
 fn sweep(exprs: &[&Expr], n_params: Option<usize>) -> Sweep {
@@ -123,11 +125,62 @@ fn sweep(exprs: &[&Expr], n_params: Option<usize>) -> Sweep {
     prelude.extend(program.totals(&mut names));
     let (hoisted, body, outputs) = program.site(&mut names);
     prelude.extend(hoisted);
+    let invariant = (0..exprs.len())
+        .map(|i| program.is_site_invariant(i))
+        .collect();
     Sweep {
         prelude,
         body,
         outputs,
+        invariant,
     }
+}
+
+/// One summand of a lattice sum, split into the part that varies with the site (added in
+/// the loop) and the part that does not (multiplied by the volume once, after it).
+#[derive(Default)]
+struct Term {
+    site: Option<TokenStream>,
+    constant: Option<TokenStream>,
+}
+
+impl Term {
+    fn of(sweep: &Sweep, root: usize) -> Term {
+        let value = Some(sweep.outputs[root].clone());
+        if sweep.invariant[root] {
+            Term {
+                site: None,
+                constant: value,
+            }
+        } else {
+            Term {
+                site: value,
+                constant: None,
+            }
+        }
+    }
+}
+
+/// Accumulators for lattice sums of `terms`: (declarations, loop statements, totals).
+fn lattice_sums(terms: &[Term]) -> (TokenStream, TokenStream, Vec<TokenStream>) {
+    let (mut init, mut add, mut totals) = (TokenStream::new(), TokenStream::new(), Vec::new());
+    for (i, t) in terms.iter().enumerate() {
+        let acc = format_ident!("acc{}", i);
+        let constant = t.constant.as_ref().map(|c| quote!(#c * volume as f64));
+        totals.push(match (&t.site, constant) {
+            (Some(site), constant) => {
+                init.extend(quote!(let mut #acc = 0.0;));
+                add.extend(quote!(#acc += #site;));
+                match constant {
+                    Some(c) => quote!(#acc + #c),
+                    None => quote!(#acc),
+                }
+            }
+            (None, Some(c)) => c,
+            (None, None) => quote!(0.0),
+        });
+    }
+    (init, add, totals)
 }
 
 /// The divergence is exact when no kernel shift wraps onto `x` itself.
@@ -144,6 +197,35 @@ fn span_check(derived: &Derived) -> TokenStream {
     }
 }
 
+fn indices(n: usize) -> Vec<Literal> {
+    (0..n).map(Literal::usize_unsuffixed).collect()
+}
+
+/// Stein row entries `Σ_x (∇·K_j − K_j ∂S/∂φ_x)` from a sweep whose roots are the
+/// divergences, then the kernels, then the force.
+fn stein_terms(sweep: &Sweep, derived: &Derived) -> Vec<Term> {
+    let n = derived.kernels.len();
+    let force = &sweep.outputs[2 * n];
+    (0..n)
+        .map(|j| {
+            let k = &sweep.outputs[n + j];
+            let mut t = Term {
+                site: Some(quote!(-(#k * #force))),
+                constant: None,
+            };
+            if !derived.divergences[j].is_zero() {
+                let div = &sweep.outputs[j];
+                if sweep.invariant[j] {
+                    t.constant = Some(div.clone());
+                } else {
+                    t.site = Some(quote!(#div - #k * #force));
+                }
+            }
+            t
+        })
+        .collect()
+}
+
 fn methods(model: &Model, d: &Derived) -> TokenStream {
     let lat = lattice();
     let n_params = model.params.len();
@@ -151,21 +233,19 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     let span = span_check(d);
 
     let action = {
-        let Sweep {
-            prelude,
-            body,
-            outputs,
-        } = sweep(&[&d.action], Some(n_params));
-        let s = &outputs[0];
+        let sw = sweep(&[&d.action], Some(n_params));
+        let (init, add, totals) = lattice_sums(&[Term::of(&sw, 0)]);
+        let Sweep { prelude, body, .. } = sw;
+        let total = &totals[0];
         quote! {
             fn action(&self, lat: &#lat, theta: &[f64], phi: &[f64]) -> f64 {
                 #prelude
-                let mut action = 0.0;
+                #init
                 for x in 0..volume {
                     #body
-                    action += #s;
+                    #add
                 }
-                action
+                #total
             }
         }
     };
@@ -175,6 +255,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
             prelude,
             body,
             outputs,
+            ..
         } = sweep(&[&d.force], Some(n_params));
         let f = &outputs[0];
         quote! {
@@ -189,27 +270,11 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         }
     };
 
-    let accumulate = |outputs: &[TokenStream],
-                      target: &TokenStream|
-     -> (TokenStream, TokenStream, TokenStream) {
-        let accs: Vec<Ident> = (0..outputs.len())
-            .map(|i| format_ident!("acc{}", i))
-            .collect();
-        let idx: Vec<Literal> = (0..outputs.len()).map(Literal::usize_unsuffixed).collect();
-        (
-            quote!(#(let mut #accs = 0.0;)*),
-            quote!(#(#accs += #outputs;)*),
-            quote!(#(#target[#idx] = #accs;)*),
-        )
-    };
-
     let param_grad = {
-        let Sweep {
-            prelude,
-            body,
-            outputs,
-        } = sweep(&d.param_grads.iter().collect::<Vec<_>>(), Some(n_params));
-        let (init, add, store) = accumulate(&outputs, &quote!(out));
+        let sw = sweep(&d.param_grads.iter().collect::<Vec<_>>(), Some(n_params));
+        let terms: Vec<Term> = (0..n_params).map(|i| Term::of(&sw, i)).collect();
+        let (init, add, totals) = lattice_sums(&terms);
+        let (Sweep { prelude, body, .. }, idx) = (sw, indices(n_params));
         quote! {
             fn param_grad(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
                 #prelude
@@ -219,7 +284,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
                     #body
                     #add
                 }
-                #store
+                #(out[#idx] = #totals;)*
             }
         }
     };
@@ -230,6 +295,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
                 prelude,
                 body,
                 outputs,
+                ..
             } = sweep(&[k], None);
             let (j, k) = (Literal::usize_unsuffixed(j), &outputs[0]);
             quote! {
@@ -254,12 +320,10 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     };
 
     let divergence = {
-        let Sweep {
-            prelude,
-            body,
-            outputs,
-        } = sweep(&d.divergences.iter().collect::<Vec<_>>(), None);
-        let (init, add, store) = accumulate(&outputs, &quote!(out));
+        let sw = sweep(&d.divergences.iter().collect::<Vec<_>>(), None);
+        let terms: Vec<Term> = (0..n_kernels).map(|j| Term::of(&sw, j)).collect();
+        let (init, add, totals) = lattice_sums(&terms);
+        let (Sweep { prelude, body, .. }, idx) = (sw, indices(n_kernels));
         quote! {
             fn divergence(&self, lat: &#lat, phi: &[f64], out: &mut [f64]) {
                 #prelude
@@ -270,40 +334,22 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
                     #body
                     #add
                 }
-                #store
+                #(out[#idx] = #totals;)*
             }
         }
     };
 
-    // Stein rows: divergences, kernels and the force in one sweep.
     let stein_exprs: Vec<&Expr> = d
         .divergences
         .iter()
         .chain(&d.kernels)
         .chain([&d.force])
         .collect();
-    let stein_terms = |outputs: &[TokenStream]| -> Vec<TokenStream> {
-        let force = &outputs[2 * n_kernels];
-        (0..n_kernels)
-            .map(|j| {
-                let k = &outputs[n_kernels + j];
-                if d.divergences[j].is_zero() {
-                    quote!(-(#k * #force))
-                } else {
-                    let div = &outputs[j];
-                    quote!(#div - #k * #force)
-                }
-            })
-            .collect()
-    };
 
     let stein = {
-        let Sweep {
-            prelude,
-            body,
-            outputs,
-        } = sweep(&stein_exprs, Some(n_params));
-        let (init, add, store) = accumulate(&stein_terms(&outputs), &quote!(out));
+        let sw = sweep(&stein_exprs, Some(n_params));
+        let (init, add, totals) = lattice_sums(&stein_terms(&sw, d));
+        let (Sweep { prelude, body, .. }, idx) = (sw, indices(n_kernels));
         quote! {
             fn stein(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
                 #prelude
@@ -314,33 +360,36 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
                     #body
                     #add
                 }
-                #store
+                #(out[#idx] = #totals;)*
             }
         }
     };
 
     let velocity = {
         let exprs: Vec<&Expr> = d.kernels.iter().chain(&d.divergences).collect();
-        let Sweep {
-            prelude,
-            body,
-            outputs,
-        } = sweep(&exprs, None);
+        let sw = sweep(&exprs, None);
         let ks: Vec<Ident> = (0..n_kernels).map(|j| format_ident!("k{}", j)).collect();
-        let idx: Vec<Literal> = (0..n_kernels).map(Literal::usize_unsuffixed).collect();
-        let (kern, div) = outputs.split_at(n_kernels);
-        let (div_ks, div): (Vec<&Ident>, Vec<&TokenStream>) = ks
-            .iter()
-            .zip(div)
-            .zip(&d.divergences)
-            .filter(|(_, e)| !e.is_zero())
-            .map(|(p, _)| p)
-            .unzip();
-        let divergence_step = if div.is_empty() {
-            quote!()
-        } else {
-            quote!(divergence += #(#div_ks * #div)+*;)
+        let kern = &sw.outputs[..n_kernels];
+        // Σ_j k_j ∇·K_j, its site-dependent and site-invariant parts apart.
+        let part = |invariant: bool| {
+            let terms: Vec<TokenStream> = (0..n_kernels)
+                .filter(|&j| {
+                    !d.divergences[j].is_zero() && sw.invariant[n_kernels + j] == invariant
+                })
+                .map(|j| {
+                    let (k, v) = (&ks[j], &sw.outputs[n_kernels + j]);
+                    quote!(#k * #v)
+                })
+                .collect();
+            (!terms.is_empty()).then(|| quote!(#(#terms)+*))
         };
+        let div = Term {
+            site: part(false),
+            constant: part(true).map(|c| quote!((#c))),
+        };
+        let (init, add, totals) = lattice_sums(&[div]);
+        let (total, idx) = (&totals[0], indices(n_kernels));
+        let Sweep { prelude, body, .. } = &sw;
         quote! {
             fn velocity(&self, lat: &#lat, k: &[f64], phi: &[f64], out: &mut [f64]) -> f64 {
                 #prelude
@@ -348,36 +397,26 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
                 ::core::assert_eq!(k.len(), #n_kernels, "one coefficient per kernel");
                 ::core::assert_eq!(out.len(), volume, "one velocity per site");
                 #(let #ks = k[#idx];)*
-                let mut divergence = 0.0;
+                #init
                 for x in 0..volume {
                     #body
                     out[x] = #(#ks * #kern)+*;
-                    #divergence_step
+                    #add
                 }
-                divergence
+                #total
             }
         }
     };
 
     let wegner_row = {
         let exprs: Vec<&Expr> = stein_exprs.iter().copied().chain(&d.param_grads).collect();
-        let Sweep {
-            prelude,
-            body,
-            outputs,
-        } = sweep(&exprs, Some(n_params));
-        let mut terms = stein_terms(&outputs);
-        let n_row = terms.len();
-        terms.extend(outputs[2 * n_kernels + 1..].iter().cloned());
-        let (init, add, _) = accumulate(&terms, &quote!(row));
-        let accs: Vec<Ident> = (0..terms.len())
-            .map(|i| format_ident!("acc{}", i))
-            .collect();
-        let (row_accs, grad_accs) = accs.split_at(n_row);
-        let row_idx: Vec<Literal> = (0..n_row).map(Literal::usize_unsuffixed).collect();
-        let grad_idx: Vec<Literal> = (0..grad_accs.len())
-            .map(Literal::usize_unsuffixed)
-            .collect();
+        let sw = sweep(&exprs, Some(n_params));
+        let mut terms = stein_terms(&sw, d);
+        terms.extend((0..n_params).map(|i| Term::of(&sw, 2 * n_kernels + 1 + i)));
+        let (init, add, totals) = lattice_sums(&terms);
+        let (row, grad) = totals.split_at(n_kernels);
+        let (row_idx, grad_idx) = (indices(n_kernels), indices(n_params));
+        let Sweep { prelude, body, .. } = sw;
         quote! {
             fn wegner_row(&self, lat: &#lat, theta: &[f64], phi: &[f64], row: &mut [f64], dtheta: &mut [f64]) {
                 #prelude
@@ -389,8 +428,8 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
                     #body
                     #add
                 }
-                #(row[#row_idx] = #row_accs;)*
-                #(dtheta[#grad_idx] = #grad_accs;)*
+                #(row[#row_idx] = #row;)*
+                #(dtheta[#grad_idx] = #grad;)*
             }
         }
     };

@@ -8,6 +8,7 @@
 mod ast;
 mod check;
 mod emit;
+mod factor;
 pub mod interp;
 pub mod ir;
 mod lower;
@@ -16,7 +17,6 @@ mod paths;
 pub mod symbolic;
 
 pub use check::Model;
-pub use emit::format_source;
 pub use symbolic::Derived;
 
 use proc_macro2::TokenStream;
@@ -29,13 +29,8 @@ pub struct Compiled {
     pub derived: Derived,
     /// The generated items.
     pub tokens: TokenStream,
-}
-
-impl Compiled {
-    /// The generated items, formatted.
-    pub fn source(&self) -> String {
-        format_source(&self.tokens)
-    }
+    /// The generated items formatted, without the `SOURCE` constant that holds this text.
+    pub source: String,
 }
 
 /// Compile a declaration (the tokens inside `theory! { … }`).
@@ -47,11 +42,12 @@ pub fn compile(input: TokenStream) -> syn::Result<Compiled> {
 fn compile_decl(decl: &ast::Decl) -> syn::Result<Compiled> {
     let model = check::check(decl)?;
     let derived = symbolic::derive(&model).map_err(|msg| syn::Error::new(decl.name.span(), msg))?;
-    let tokens = emit::emit(&model, &derived);
+    let (tokens, source) = emit::emit(&model, &derived);
     Ok(Compiled {
         model,
         derived,
         tokens,
+        source,
     })
 }
 

@@ -2,6 +2,7 @@
 //! scheduled into scopes: loop-invariant values hoisted, direction sums of one level in one
 //! scope fused into a single loop, everything in a fixed order.
 
+use crate::factor::factor;
 use crate::ir::{Binder, Expr, Func, Shift, rat_to_f64, rat_to_i32};
 use num_rational::BigRational;
 use num_traits::{One, Signed};
@@ -87,7 +88,7 @@ impl SiteProgram {
             roots: vec![],
             totals: vec![],
         };
-        p.roots = exprs.iter().map(|e| p.lower(e)).collect();
+        p.roots = exprs.iter().map(|e| p.lower(&factor(e))).collect();
         p
     }
 
@@ -290,6 +291,11 @@ impl SiteProgram {
             block,
             self.roots.iter().map(|r| memo[r].clone()).collect(),
         )
+    }
+
+    /// Whether the i-th root has the same value at every site.
+    pub fn is_site_invariant(&self, i: usize) -> bool {
+        !self.free[self.roots[i]].contains(&SITE)
     }
 
     fn reachable(
