@@ -53,9 +53,16 @@ fn compile_decl(decl: &ast::Decl) -> syn::Result<Compiled> {
 
 /// The `theory!` macro: generated items, or every error plus a stub of the type.
 pub fn expand(input: TokenStream) -> TokenStream {
-    let decl: ast::Decl = match syn::parse2(input) {
+    let decl: ast::Decl = match syn::parse2(input.clone()) {
         Ok(decl) => decl,
-        Err(e) => return e.to_compile_error(),
+        Err(e) => {
+            let mut out = match syn::parse2::<parse::Header>(input) {
+                Ok(header) => emit::stub(&header.name, &[], &[]),
+                Err(_) => TokenStream::new(),
+            };
+            out.extend(e.to_compile_error());
+            return out;
+        }
     };
     match compile_decl(&decl) {
         Ok(compiled) => compiled.tokens,

@@ -86,6 +86,23 @@ impl Parse for Decl {
     }
 }
 
+/// Only the attributes, visibility and name of a declaration: enough to emit a stub of the
+/// type when the rest does not parse.
+pub struct Header {
+    /// Name of the generated type.
+    pub name: Ident,
+}
+
+impl Parse for Header {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        input.call(Attribute::parse_outer)?;
+        input.parse::<Visibility>()?;
+        let name = input.parse()?;
+        input.parse::<proc_macro2::TokenStream>()?;
+        Ok(Header { name })
+    }
+}
+
 /// An expression: `+ -` < `* /` < unary `-` < `^` (right-associative).
 pub fn parse_expr(input: ParseStream) -> syn::Result<Ast> {
     let mut lhs = parse_product(input)?;
