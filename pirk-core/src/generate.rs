@@ -4,7 +4,9 @@
 //! Every configuration is integrated on its own from its own random stream, so the ensemble is
 //! bit-identical at any thread count. The adaptive scheme's steps always end on the flow's
 //! step grid, where `log w_t = −S(φ_t; θ(t)) − log q_t` is recorded for parameter-conditional
-//! sampling. A configuration whose state turns non-finite or whose speed `max_x |φ̇_x|` exceeds
+//! sampling, together with any observables the caller measures there
+//! ([`Generator::generate_observed`]): one run serves every coupling `θ(t_m)` on the path. A
+//! configuration whose state turns non-finite or whose speed `max_x |φ̇_x|` exceeds
 //! `runaway × Flow::max_speed` is stopped and gets weight zero.
 
 use rayon::prelude::*;
@@ -15,6 +17,7 @@ use crate::error::{Result, ensure};
 use crate::flow::Flow;
 use crate::prior::Prior;
 use crate::rng::stream_rng;
+use crate::weights::Weights;
 
 /// The integrator.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,6 +53,11 @@ pub struct Samples {
     pub times: Vec<f64>,
     /// `log w_t` per time (outer) and configuration (inner); `−∞` for rejected ones.
     pub log_w_t: Vec<Vec<f64>>,
+    /// Observables per configuration at each recorded time.
+    pub observables: usize,
+    /// Observer values per time (outer), flat `n × observables` (inner); `NaN` for rejected
+    /// configurations.
+    pub obs_t: Vec<Vec<f64>>,
     /// Configurations that turned non-finite or ran away.
     pub rejected: usize,
     /// Velocity evaluations summed over configurations.
@@ -75,6 +83,28 @@ impl Samples {
     /// `log w = −S_1(φ_1) − log q_1(φ_1)` (the last recorded time).
     pub fn log_weights(&self) -> &[f64] {
         self.log_w_t.last().map_or(&[], Vec::as_slice)
+    }
+
+    /// The importance weights for the theory at `θ(times[m])`.
+    pub fn weights_t(&self, m: usize) -> Weights {
+        Weights::from_log(&self.log_w_t[m])
+    }
+
+    /// The effective sample size at every recorded time.
+    pub fn ess_t(&self) -> Vec<f64> {
+        (0..self.times.len())
+            .map(|m| self.weights_t(m).ess())
+            .collect()
+    }
+
+    /// Observable `j < observables` of every configuration at recorded time `m`.
+    pub fn observable_t(&self, m: usize, j: usize) -> Vec<f64> {
+        self.obs_t[m]
+            .iter()
+            .skip(j)
+            .step_by(self.observables)
+            .copied()
+            .collect()
     }
 }
 
@@ -158,9 +188,31 @@ impl Generator {
         flow: &Flow,
         n: usize,
     ) -> Samples {
+        self.generate_observed(theory, prior, basis, flow, n, 0, |_, _, _| {})
+    }
+
+    /// Generates `n` configurations and calls `observe(m, φ_t, out)` on each at every step-grid
+    /// time `t_m` (`m = 0..=steps`), storing its `observables` values in [`Samples::obs_t`].
+    ///
+    /// With [`Samples::weights_t`] this gives expectation values at every `θ(t_m)` on the path
+    /// from one run (parameter-conditional sampling, THEORY.md §3).
+    #[allow(clippy::too_many_arguments)]
+    pub fn generate_observed<T: Theory, P: Prior, F>(
+        &self,
+        theory: &T,
+        prior: &P,
+        basis: &Basis<T>,
+        flow: &Flow,
+        n: usize,
+        observables: usize,
+        observe: F,
+    ) -> Samples
+    where
+        F: Fn(usize, &[f64], &mut [f64]) + Sync,
+    {
         let v = basis.lattice().volume();
         let mut phi = vec![0.0; n * v];
-        let out: Vec<Trajectory> = phi
+        let out: Vec<(Trajectory, Vec<f64>)> = phi
             .par_chunks_mut(v)
             .enumerate()
             .map_init(
@@ -173,7 +225,15 @@ impl Generator {
                 },
                 |w, (i, config)| {
                     prior.sample(&mut stream_rng(self.seed, i as u64), config);
-                    self.integrate(theory, prior, basis, flow, config, w)
+                    let mut obs = vec![0.0; (self.steps + 1) * observables];
+                    let mut measure = |m: usize, phi: &[f64]| {
+                        observe(m, phi, &mut obs[m * observables..(m + 1) * observables]);
+                    };
+                    let tr = self.integrate(theory, prior, basis, flow, config, w, &mut measure);
+                    if !tr.ok {
+                        obs.iter_mut().for_each(|x| *x = f64::NAN);
+                    }
+                    (tr, obs)
                 },
             )
             .collect();
@@ -181,19 +241,30 @@ impl Generator {
             .map(|m| m as f64 / self.steps as f64)
             .collect();
         let log_w_t = (0..times.len())
-            .map(|m| out.iter().map(|tr| tr.log_w[m]).collect())
+            .map(|m| out.iter().map(|(tr, _)| tr.log_w[m]).collect())
+            .collect();
+        let obs_t = (0..times.len())
+            .map(|m| {
+                out.iter()
+                    .flat_map(|(_, obs)| &obs[m * observables..(m + 1) * observables])
+                    .copied()
+                    .collect()
+            })
             .collect();
         Samples {
             volume: v,
             phi,
-            log_q: out.iter().map(|tr| tr.log_q).collect(),
+            log_q: out.iter().map(|(tr, _)| tr.log_q).collect(),
             times,
             log_w_t,
-            rejected: out.iter().filter(|tr| !tr.ok).count(),
-            evaluations: out.iter().map(|tr| tr.evaluations).sum(),
+            observables,
+            obs_t,
+            rejected: out.iter().filter(|(tr, _)| !tr.ok).count(),
+            evaluations: out.iter().map(|(tr, _)| tr.evaluations).sum(),
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn integrate<T: Theory, P: Prior>(
         &self,
         theory: &T,
@@ -202,6 +273,7 @@ impl Generator {
         flow: &Flow,
         phi: &mut [f64],
         w: &mut Work,
+        measure: &mut dyn FnMut(usize, &[f64]),
     ) -> Trajectory {
         let lat = basis.lattice();
         let limit = self.runaway * flow.max_speed;
@@ -212,6 +284,7 @@ impl Generator {
         let mut record = |m: usize, phi: &[f64], log_q: f64, theta: &mut [f64]| {
             flow.path.theta(m as f64 * h_grid, theta);
             log_w[m] = -theory.action(lat, theta, phi) - log_q;
+            measure(m, phi);
         };
         record(0, phi, log_q, &mut w.theta);
         // f(t, y) into stage `s`; returns −∇·φ̇ or None when the state is bad.

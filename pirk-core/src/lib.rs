@@ -16,6 +16,7 @@ mod normal;
 mod observables;
 mod path;
 mod prior;
+mod quadrature;
 mod rng;
 mod shells;
 mod stats;
@@ -40,6 +41,7 @@ pub use observables::{
 };
 pub use path::Path;
 pub use prior::{Prior, check_prior};
+pub use quadrature::quadrature;
 pub use rng::{StreamRng, stream_rng};
 pub use shells::{ShellScratch, Shells};
 pub use stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};

@@ -111,6 +111,21 @@ impl WegnerSolver {
         t: f64,
         phi: &[f64],
     ) -> Result<SliceSolution> {
+        let (a, b) = self.assemble(theory, basis, path, t, phi);
+        self.solve_system(t, basis.len(), a, b)
+    }
+
+    /// The row-major system `A_t` (`n × basis.len()`) and `b_t` at time `t` on the flat
+    /// ensemble `phi`, reference-centred if so configured (mean centring happens in
+    /// [`WegnerSolver::solve_system`], after non-finite rows are dropped).
+    pub fn assemble<T: Theory>(
+        &self,
+        theory: &T,
+        basis: &Basis<T>,
+        path: &Path,
+        t: f64,
+        phi: &[f64],
+    ) -> (Vec<f64>, Vec<f64>) {
         let v = basis.lattice().volume();
         let n = basis.len();
         let mut theta = vec![0.0; path.len()];
@@ -138,7 +153,7 @@ impl WegnerSolver {
                 *bn -= b0;
             }
         }
-        self.solve_system(t, n, a, b)
+        (a, b)
     }
 
     /// Solves the row-major system `a` (`rows × n`), `b`, dropping non-finite rows and
