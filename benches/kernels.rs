@@ -1,5 +1,6 @@
 //! Generated `stein`, `force` and `velocity` against hand-written Rust for the same φ⁴
-//! theory and against the reference interpreter of the IR, on 32² and 64².
+//! theory and against the reference interpreter of the IR, on 32² and 64²; the force also
+//! against forward-mode automatic differentiation (num-dual) of the same action density.
 //!
 //! Run with `cargo bench --bench kernels`; BENCHMARKS.md reports the ratios.
 
@@ -70,6 +71,46 @@ mod handwritten {
     }
 }
 
+/// The force by forward-mode autodiff: ∂/∂φ_x of the densities at `x` and at `x − μ` (the
+/// only ones that read φ_x), with φ_x as the dual variable.
+mod autodiff {
+    use num_dual::{Dual64, DualNum};
+    use pirk::Lattice;
+
+    /// Lattices up to this many dimensions.
+    const MAX_DIMS: usize = 4;
+
+    fn density(centre: Dual64, up: &[Dual64], theta: &[f64]) -> Dual64 {
+        let mut s = centre * centre * theta[0] + centre.powi(4) * theta[1];
+        for &u in up {
+            let d = u - centre;
+            s += d * d;
+        }
+        s
+    }
+
+    pub fn force(lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]) {
+        let nd = lat.ndim();
+        let mut up = [Dual64::from(0.0); MAX_DIMS];
+        for (x, o) in out.iter_mut().enumerate() {
+            let me = Dual64::new(phi[x], 1.0);
+            for (mu, u) in up[..nd].iter_mut().enumerate() {
+                *u = Dual64::from(phi[lat.neighbor(x, mu, true)]);
+            }
+            let mut f = density(me, &up[..nd], theta).eps;
+            for mu in 0..nd {
+                let y = lat.neighbor(x, mu, false);
+                for (nu, u) in up[..nd].iter_mut().enumerate() {
+                    *u = Dual64::from(phi[lat.neighbor(y, nu, true)]);
+                }
+                up[mu] = me;
+                f += density(Dual64::from(phi[y]), &up[..nd], theta).eps;
+            }
+            *o = f;
+        }
+    }
+}
+
 /// The interpreter evaluating the derived forms site by site.
 struct Interpreted(pirk_codegen::Compiled);
 
@@ -104,6 +145,32 @@ impl Interpreted {
     }
 }
 
+/// The baselines compute the same numbers as the generated code (a benchmark of different
+/// work would compare nothing).
+fn check_baselines(lat: &Lattice, phi: &[f64], k: &[f64]) {
+    let close = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= 1e-9 * (1.0 + x.abs()))
+    };
+    let v = lat.volume();
+    let (mut a, mut b, mut c) = (vec![0.0; v], vec![0.0; v], vec![0.0; v]);
+    Phi4.force(lat, &THETA, phi, &mut a);
+    handwritten::force(lat, &THETA, phi, &mut b);
+    autodiff::force(lat, &THETA, phi, &mut c);
+    assert!(close(&a, &b) && close(&a, &c), "force baselines disagree");
+    let (mut ra, mut rb) = (vec![0.0; 4], vec![0.0; 4]);
+    Phi4.stein(lat, &THETA, phi, &mut ra);
+    handwritten::stein(lat, &THETA, phi, &mut rb);
+    assert!(close(&ra, &rb), "stein baselines disagree");
+    let da = Phi4.velocity(lat, k, phi, &mut a);
+    let db = handwritten::velocity(lat, k, phi, &mut b);
+    assert!(
+        close(&a, &b) && close(&[da], &[db]),
+        "velocity baselines disagree"
+    );
+}
+
 fn kernels(c: &mut Criterion) {
     let interp = Interpreted(theories::compile(include_str!("../tests/theories/phi4.rs")));
     let k = [0.3, -0.1, 0.7, 0.2];
@@ -119,6 +186,7 @@ fn kernels(c: &mut Criterion) {
         };
         let mut out = vec![0.0; v];
         let mut row = vec![0.0; 4];
+        check_baselines(&lat, &phi, &k);
         let size = format!("{l}x{l}");
 
         let mut g = c.benchmark_group("stein");
@@ -140,6 +208,9 @@ fn kernels(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::new("handwritten", &size), |b| {
             b.iter(|| handwritten::force(&lat, &THETA, black_box(&phi), &mut out))
+        });
+        g.bench_function(BenchmarkId::new("num-dual", &size), |b| {
+            b.iter(|| autodiff::force(&lat, &THETA, black_box(&phi), &mut out))
         });
         g.sample_size(10);
         g.bench_function(BenchmarkId::new("interpreter", &size), |b| {
