@@ -1,0 +1,396 @@
+//! Run cards: the TOML file that describes one job. Every section rejects unknown keys, and
+//! [`Card::check`] rejects everything else a run would trip over later, before any file is
+//! written, each time with one line that names the key.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{InputError, bad_input};
+use crate::theories::{self, Entry};
+
+/// Couplings by name, as written in `[target]`, `[path] start` and waypoints.
+pub type Couplings = BTreeMap<String, f64>;
+
+/// A parsed run card.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Card {
+    /// Built-in theory name (`pirk theories`).
+    pub theory: String,
+    /// Lattice extents (`[]` for zero dimensions).
+    pub lattice: Vec<usize>,
+    /// Seed of every random stream.
+    #[serde(default)]
+    pub seed: u64,
+    /// Worker threads (0 or absent: all cores); `--threads` overrides.
+    pub threads: Option<usize>,
+    /// The couplings to sample at.
+    pub target: Couplings,
+    /// The exactly samplable start.
+    pub prior: PriorCard,
+    /// The coupling path from the prior to the target.
+    pub path: PathCard,
+    /// The kernel basis.
+    #[serde(default)]
+    pub kernels: KernelsCard,
+    /// Training.
+    #[serde(default)]
+    pub flow: FlowCard,
+    /// Generation and correction.
+    #[serde(default)]
+    pub sample: SampleCard,
+    /// The HMC baseline.
+    #[serde(default)]
+    pub hmc: HmcCard,
+    /// Parameter-conditional scan.
+    #[serde(default)]
+    pub scan: ScanCard,
+}
+
+/// Which Gaussian prior.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PriorKind {
+    /// `S_0 = Σ φ²/(2σ²)`.
+    Normal,
+    /// `S_0 = Σ [a Σ_μ (φ_{x+μ} − φ_x)² + m_0 φ²]`.
+    Free,
+}
+
+/// `[prior]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorCard {
+    /// `normal` or `free`.
+    pub kind: PriorKind,
+    /// σ² of the normal prior.
+    pub variance: Option<f64>,
+    /// `a` of the free-field prior.
+    pub kinetic: Option<f64>,
+    /// `m_0` of the free-field prior.
+    pub mass: Option<f64>,
+}
+
+/// `[path]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathCard {
+    /// `θ(0)`, where the prior must equal the theory.
+    pub start: Couplings,
+    /// Intermediate couplings, visited at equally spaced times before the target.
+    #[serde(default)]
+    pub waypoints: Vec<Couplings>,
+}
+
+/// `[kernels]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KernelsCard {
+    /// Declared kernels to use, in order (absent: all).
+    pub declared: Option<Vec<String>>,
+    /// Add the momentum-shell family.
+    #[serde(default)]
+    pub shells: bool,
+}
+
+/// Least-squares method of the Wegner solve.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SolverMethod {
+    /// Householder QR.
+    #[default]
+    Qr,
+    /// Normal equations.
+    Cholesky,
+    /// Truncated SVD.
+    Svd,
+}
+
+/// Centring of the Wegner rows.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CentringKind {
+    /// Ensemble means.
+    #[default]
+    Mean,
+    /// The configuration φ = 0.
+    Reference,
+}
+
+/// `[flow]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FlowCard {
+    /// RK4 steps of training.
+    pub steps: usize,
+    /// Collocation configurations.
+    pub samples: usize,
+    /// Least-squares method.
+    pub method: SolverMethod,
+    /// Row centring.
+    pub centring: CentringKind,
+    /// Singular-value cut-off.
+    pub rcond: f64,
+}
+
+impl Default for FlowCard {
+    fn default() -> Self {
+        Self {
+            steps: 50,
+            samples: 2000,
+            method: SolverMethod::Qr,
+            centring: CentringKind::Mean,
+            rcond: 1e-10,
+        }
+    }
+}
+
+/// How generated samples are made exact.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Correction {
+    /// Independence Metropolis–Hastings.
+    #[default]
+    Mh,
+    /// Importance reweighting.
+    Reweight,
+}
+
+/// `[sample]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SampleCard {
+    /// Generated configurations.
+    pub count: usize,
+    /// `mh` or `reweight`.
+    pub correction: Correction,
+    /// Configurations per checkpointed chunk.
+    pub chunk: usize,
+    /// Integration steps (absent: the training steps).
+    pub steps: Option<usize>,
+    /// Runaway factor over the training speed.
+    pub runaway: f64,
+}
+
+impl Default for SampleCard {
+    fn default() -> Self {
+        Self {
+            count: 4000,
+            correction: Correction::Mh,
+            chunk: 500,
+            steps: None,
+            runaway: 10.0,
+        }
+    }
+}
+
+/// The HMC integrator.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IntegratorKind {
+    /// Omelyan 2MN.
+    #[default]
+    Omelyan,
+    /// Leapfrog.
+    Leapfrog,
+}
+
+/// `[hmc]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HmcCard {
+    /// Measured trajectories.
+    pub trajectories: usize,
+    /// Trajectories discarded first.
+    pub thermalise: usize,
+    /// Step size ε.
+    pub step: f64,
+    /// Steps per trajectory.
+    pub steps: usize,
+    /// Integrator.
+    pub integrator: IntegratorKind,
+}
+
+impl Default for HmcCard {
+    fn default() -> Self {
+        Self {
+            trajectories: 2000,
+            thermalise: 200,
+            step: 0.1,
+            steps: 10,
+            integrator: IntegratorKind::Omelyan,
+        }
+    }
+}
+
+/// `[scan]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScanCard {
+    /// Points `t = 1/P, 2/P, …, 1` along the path.
+    pub points: usize,
+}
+
+impl Default for ScanCard {
+    fn default() -> Self {
+        Self { points: 5 }
+    }
+}
+
+impl Card {
+    /// Reads and parses `file`; a TOML or schema problem becomes one line with its line number.
+    pub fn load(file: &Path) -> Result<Self, InputError> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| InputError::new(format!("cannot read card {}: {e}", file.display())))?;
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start].matches('\n').count() + 1)
+                .map_or(String::new(), |l| format!(" line {l}:"));
+            let message = e.message().replace('\n', " ");
+            InputError::new(format!("{}:{line} {}", file.display(), message.trim()))
+        })
+    }
+
+    /// The built-in theory this card names, after checking the whole card against it.
+    pub fn check(&self) -> Result<&'static Entry, InputError> {
+        let entry = theories::find(&self.theory)?;
+        let (lo, hi) = entry.ndim;
+        let n = self.lattice.len();
+        if n < lo || n > hi {
+            let want = if lo == hi {
+                format!("{lo}")
+            } else {
+                format!("{lo} to {hi}")
+            };
+            bad_input!(
+                "lattice: theory {} needs {want} dimensions, the card gives {n}",
+                entry.name
+            );
+        }
+        if let Some(e) = self.lattice.iter().find(|&&e| e < 2) {
+            bad_input!("lattice: extents must be at least 2, got {e}");
+        }
+        self.couplings("target", &self.target, entry)?;
+        self.couplings("path.start", &self.path.start, entry)?;
+        for (i, w) in self.path.waypoints.iter().enumerate() {
+            self.couplings(&format!("path.waypoints[{i}]"), w, entry)?;
+        }
+        self.check_prior()?;
+        if let Some(names) = &self.kernels.declared {
+            if names.is_empty() && !self.kernels.shells {
+                bad_input!("kernels.declared: empty and no shells: the basis has no kernel");
+            }
+            if let Some(n) = names.iter().find(|n| !entry.kernels.contains(&n.as_str())) {
+                bad_input!(
+                    "kernels.declared: unknown kernel `{n}` for theory {} (declared: {})",
+                    entry.name,
+                    entry.kernels.join(", ")
+                );
+            }
+        }
+        if self.kernels.shells && self.lattice.is_empty() {
+            bad_input!("kernels.shells: a zero-dimensional lattice has no momentum shells");
+        }
+        positive("flow.steps", self.flow.steps)?;
+        positive("flow.samples", self.flow.samples)?;
+        finite("flow.rcond", self.flow.rcond)?;
+        if !(self.flow.rcond > 0.0 && self.flow.rcond < 1.0) {
+            bad_input!("flow.rcond: must be in (0, 1), got {}", self.flow.rcond);
+        }
+        if self.sample.count < 2 {
+            bad_input!("sample.count: need at least 2, got {}", self.sample.count);
+        }
+        positive("sample.chunk", self.sample.chunk)?;
+        if let Some(s) = self.sample.steps {
+            positive("sample.steps", s)?;
+        }
+        finite("sample.runaway", self.sample.runaway)?;
+        if self.sample.runaway <= 1.0 {
+            bad_input!("sample.runaway: must exceed 1, got {}", self.sample.runaway);
+        }
+        if self.hmc.trajectories < 2 {
+            bad_input!(
+                "hmc.trajectories: need at least 2, got {}",
+                self.hmc.trajectories
+            );
+        }
+        positive("hmc.steps", self.hmc.steps)?;
+        finite("hmc.step", self.hmc.step)?;
+        if self.hmc.step <= 0.0 {
+            bad_input!("hmc.step: must be positive, got {}", self.hmc.step);
+        }
+        positive("scan.points", self.scan.points)?;
+        Ok(entry)
+    }
+
+    /// `map` in the theory's parameter order, rejecting unknown, missing and non-finite ones.
+    pub fn couplings(
+        &self,
+        section: &str,
+        map: &Couplings,
+        entry: &Entry,
+    ) -> Result<Vec<f64>, InputError> {
+        if let Some(k) = map.keys().find(|k| !entry.params.contains(&k.as_str())) {
+            bad_input!(
+                "{section}: unknown coupling `{k}` for theory {} (couplings: {})",
+                entry.name,
+                entry.params.join(", ")
+            );
+        }
+        entry
+            .params
+            .iter()
+            .map(|p| match map.get(*p) {
+                None => bad_input!("{section}: missing coupling `{p}`"),
+                Some(v) => finite(&format!("{section}.{p}"), *v).map(|()| *v),
+            })
+            .collect()
+    }
+
+    fn check_prior(&self) -> Result<(), InputError> {
+        let p = &self.prior;
+        let (needed, stray): (&[Setting], &[Setting]) = match p.kind {
+            PriorKind::Normal => (
+                &[("variance", p.variance)],
+                &[("kinetic", p.kinetic), ("mass", p.mass)],
+            ),
+            PriorKind::Free => (
+                &[("kinetic", p.kinetic), ("mass", p.mass)],
+                &[("variance", p.variance)],
+            ),
+        };
+        for (name, value) in needed {
+            match value {
+                None => bad_input!("prior.{name}: required for kind = {:?}", p.kind),
+                Some(v) => finite(&format!("prior.{name}"), *v)?,
+            }
+        }
+        if let Some((name, _)) = stray.iter().find(|(_, v)| v.is_some()) {
+            bad_input!("prior.{name}: not used by kind = {:?}", p.kind);
+        }
+        if p.kind == PriorKind::Free && self.lattice.is_empty() {
+            bad_input!("prior.kind: the free-field prior needs a lattice; use kind = \"normal\"");
+        }
+        Ok(())
+    }
+}
+
+/// A prior setting's key and value.
+type Setting<'a> = (&'a str, Option<f64>);
+
+fn finite(key: &str, v: f64) -> Result<(), InputError> {
+    if !v.is_finite() {
+        bad_input!("{key}: must be a finite number, got {v}");
+    }
+    Ok(())
+}
+
+fn positive(key: &str, v: usize) -> Result<(), InputError> {
+    if v == 0 {
+        bad_input!("{key}: must be at least 1");
+    }
+    Ok(())
+}

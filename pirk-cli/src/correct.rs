@@ -1,0 +1,80 @@
+//! Exact correction of generated configurations at couplings `θ`: importance weights (ESS,
+//! log Z) and either independence MH or reweighting, then the observables.
+
+use pirk::{Estimate, MhChain, Theory, Weights, independence_mh};
+
+use crate::card::Correction;
+use crate::measure::{Estimator, Observables, Primaries, observables};
+use crate::seeds;
+use crate::setup::Setup;
+
+/// A corrected ensemble.
+pub struct Corrected {
+    /// Importance weights.
+    pub weights: Weights,
+    /// The MH chain (MH correction only).
+    pub chain: Option<MhChain>,
+    /// Per-configuration primaries of the generated ensemble.
+    pub primaries: Primaries,
+    /// Observables with errors.
+    pub observables: Observables,
+}
+
+impl Corrected {
+    /// Corrects `phi` with log-weights `log_w` for the theory at `theta`.
+    pub fn new<T: Theory>(
+        setup: &Setup<T>,
+        theta: &[f64],
+        phi: &[f64],
+        log_w: &[f64],
+        correction: Correction,
+    ) -> Self {
+        let weights = Weights::from_log(log_w);
+        let primaries = Primaries::of(&setup.theory, &setup.lat, theta, phi);
+        let (chain, observables) = match correction {
+            Correction::Mh => {
+                let chain = independence_mh(log_w, seeds::mh(setup.card.seed));
+                let along = primaries.along(&chain.indices);
+                let obs = observables(&along, &setup.lat, Estimator::Chain);
+                (Some(chain), obs)
+            }
+            Correction::Reweight => (
+                None,
+                observables(&primaries, &setup.lat, Estimator::Weighted(&weights)),
+            ),
+        };
+        Self {
+            weights,
+            chain,
+            primaries,
+            observables,
+        }
+    }
+
+    /// ESS of the importance weights.
+    pub fn ess(&self) -> f64 {
+        self.weights.ess()
+    }
+
+    /// `log Z` from the importance weights.
+    pub fn log_z(&self) -> Estimate {
+        self.weights.log_z()
+    }
+
+    /// The MH acceptance, if MH was used.
+    pub fn acceptance(&self) -> Option<f64> {
+        self.chain.as_ref().map(|c| c.acceptance)
+    }
+
+    /// Magnetisations with weights for a histogram: the chain's states, or all with weights.
+    pub fn histogram_data(&self) -> (Vec<f64>, Vec<f64>) {
+        match &self.chain {
+            Some(c) => {
+                let m = c.series(&self.primaries.m);
+                let w = vec![1.0; m.len()];
+                (m, w)
+            }
+            None => (self.primaries.m.clone(), self.weights.relative().to_vec()),
+        }
+    }
+}

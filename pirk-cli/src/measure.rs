@@ -1,0 +1,160 @@
+//! Observables with errors from an ensemble: per-configuration primaries (M, |M|, M², S/V and
+//! the lowest-momentum power for ξ), then either Markov-chain estimates (Γ-method for means,
+//! blocked jackknife for derived quantities) or importance-weighted ones.
+
+use std::collections::BTreeMap;
+
+use pirk::{
+    Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, magnetisation,
+    susceptibility,
+};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// One observable: mean, one-sigma error, and `τ_int` for Markov-chain estimates.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Measured {
+    /// Estimate.
+    pub mean: f64,
+    /// One standard deviation.
+    pub err: f64,
+    /// Integrated autocorrelation time (chains only).
+    pub tau_int: Option<f64>,
+}
+
+/// Observables by name.
+pub type Observables = BTreeMap<String, Measured>;
+
+/// Per-configuration primary observables.
+#[derive(Clone, Debug, Default)]
+pub struct Primaries {
+    /// `M = mean φ`.
+    pub m: Vec<f64>,
+    /// `S/V` at the measured couplings.
+    pub action: Vec<f64>,
+    /// `|φ̃(p_1)|²/V` with `p_1` the lowest momentum along axis 0 (empty in zero dimensions).
+    pub p1: Vec<f64>,
+}
+
+impl Primaries {
+    /// Primaries of the flat ensemble `phi` (`n × V`) at couplings `theta`.
+    pub fn of<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -> Self {
+        let v = lat.volume();
+        let rows: Vec<(f64, f64, f64)> = phi
+            .par_chunks(v)
+            .map(|c| {
+                (
+                    magnetisation(c),
+                    action_density(theory, lat, theta, c),
+                    lowest_mode_power(lat, c),
+                )
+            })
+            .collect();
+        Self {
+            m: rows.iter().map(|r| r.0).collect(),
+            action: rows.iter().map(|r| r.1).collect(),
+            p1: if lat.ndim() == 0 {
+                Vec::new()
+            } else {
+                rows.iter().map(|r| r.2).collect()
+            },
+        }
+    }
+
+    /// The primaries along a chain of indices.
+    pub fn along(&self, indices: &[usize]) -> Self {
+        let pick = |x: &Vec<f64>| -> Vec<f64> {
+            if x.is_empty() {
+                Vec::new()
+            } else {
+                indices.iter().map(|&i| x[i]).collect()
+            }
+        };
+        Self {
+            m: pick(&self.m),
+            action: pick(&self.action),
+            p1: pick(&self.p1),
+        }
+    }
+}
+
+/// `|Σ_x φ_x e^{−i p_1 x_0}|²/V`.
+fn lowest_mode_power(lat: &Lattice, phi: &[f64]) -> f64 {
+    if lat.ndim() == 0 {
+        return 0.0;
+    }
+    let p = 2.0 * std::f64::consts::PI / lat.dims()[0] as f64;
+    let stride: usize = lat.dims()[1..].iter().product();
+    let (mut re, mut im) = (0.0, 0.0);
+    for (x, f) in phi.iter().enumerate() {
+        let a = p * (x / stride) as f64;
+        re += f * a.cos();
+        im -= f * a.sin();
+    }
+    (re * re + im * im) / phi.len() as f64
+}
+
+/// How means and errors are estimated.
+#[derive(Clone, Copy, Debug)]
+pub enum Estimator<'a> {
+    /// A Markov chain (MH or HMC): Γ-method for means, blocked jackknife for the rest.
+    Chain,
+    /// Importance weights (not normalised; zero for rejected configurations).
+    Weighted(&'a pirk::Weights),
+}
+
+/// Every observable of `p` on a lattice `lat`.
+pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables {
+    let v = lat.volume();
+    let abs: Vec<f64> = p.m.iter().map(|x| x.abs()).collect();
+    let m2: Vec<f64> = p.m.iter().map(|x| x * x).collect();
+    let jk = Jackknife::new();
+    let weights = match how {
+        Estimator::Chain => None,
+        Estimator::Weighted(w) => Some(w.relative()),
+    };
+    let mean = |series: &[f64]| -> Measured {
+        match how {
+            Estimator::Chain => {
+                let a = GammaMethod::new().analyse(series);
+                Measured {
+                    mean: a.mean.value,
+                    err: a.mean.error,
+                    tau_int: Some(a.tau_int.value),
+                }
+            }
+            Estimator::Weighted(w) => plain(w.expectation(series)),
+        }
+    };
+    let mut out = Observables::new();
+    out.insert("M".into(), mean(&p.m));
+    out.insert("abs_M".into(), mean(&abs));
+    out.insert("M2".into(), mean(&m2));
+    out.insert("action_density".into(), mean(&p.action));
+    out.insert("chi".into(), plain(susceptibility(&p.m, v, weights, &jk)));
+    out.insert("binder".into(), plain(binder(&p.m, weights, &jk)));
+    if !p.p1.is_empty() {
+        let l0 = lat.dims()[0] as f64;
+        let s2 = 4.0 * (std::f64::consts::PI / l0).sin().powi(2);
+        let xi = jk.estimate(&[&p.m, &m2, &p.p1], weights, |a| {
+            let chi = v as f64 * (a[1] - a[0] * a[0]);
+            ((chi / a[2] - 1.0) / s2).sqrt()
+        });
+        out.insert("xi_2nd".into(), plain(xi));
+    }
+    out
+}
+
+fn plain(e: Estimate) -> Measured {
+    Measured {
+        mean: e.value,
+        err: e.error,
+        tau_int: None,
+    }
+}
+
+/// The largest `τ_int` among the chain estimates (0.5 when none): the conservative
+/// autocorrelation time for "effective samples".
+pub fn max_tau(obs: &Observables) -> f64 {
+    obs.values().filter_map(|m| m.tau_int).fold(0.5, f64::max)
+}

@@ -1,0 +1,130 @@
+//! The output directory, written all-or-nothing: a job works in a staging directory next to
+//! `DIR` (which also holds its checkpoints) and renames it into place when complete. Inside
+//! it, every file is written under a temporary name and renamed, so a kill never leaves a
+//! half-written file, and `--resume` finds only complete checkpoints.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{InputError, bad_input};
+
+/// How an existing `DIR` or interrupted run is treated.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Replace an existing `DIR`, discard an interrupted run.
+    pub force: bool,
+    /// Continue an interrupted run from its checkpoints.
+    pub resume: bool,
+}
+
+/// A staging directory that becomes `DIR` on [`OutDir::finish`].
+#[derive(Debug)]
+pub struct OutDir {
+    target: PathBuf,
+    stage: PathBuf,
+}
+
+impl OutDir {
+    /// Checks `out` against `policy` and creates (or reopens) the staging directory.
+    pub fn open(out: &Path, policy: Policy) -> Result<Self, InputError> {
+        let Some(name) = out.file_name() else {
+            bad_input!("--out: `{}` does not name a directory", out.display());
+        };
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !parent.is_dir() {
+            bad_input!(
+                "--out: cannot create `{}`: `{}` is not a directory",
+                out.display(),
+                parent.display()
+            );
+        }
+        let stage = parent.join(format!(".{}.pirk-partial", name.to_string_lossy()));
+        if out.exists() && !policy.force {
+            bad_input!(
+                "--out: `{}` already exists; pass --force to replace it",
+                out.display()
+            );
+        }
+        if policy.resume {
+            if !stage.is_dir() {
+                bad_input!(
+                    "--resume: no interrupted run for `{}` (expected `{}`)",
+                    out.display(),
+                    stage.display()
+                );
+            }
+        } else if stage.exists() {
+            if !policy.force {
+                bad_input!(
+                    "--out: an interrupted run for `{}` is in `{}`; pass --resume to continue it or --force to start over",
+                    out.display(),
+                    stage.display()
+                );
+            }
+            fs::remove_dir_all(&stage).map_err(|e| {
+                InputError::new(format!("--force: cannot remove `{}`: {e}", stage.display()))
+            })?;
+        }
+        fs::create_dir_all(stage.join(CHECKPOINTS)).map_err(|e| {
+            InputError::new(format!(
+                "--out: cannot write in `{}`: {e}",
+                parent.display()
+            ))
+        })?;
+        Ok(Self {
+            target: out.to_path_buf(),
+            stage,
+        })
+    }
+
+    /// Where file `name` of the finished directory is staged.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.stage.join(name)
+    }
+
+    /// Where checkpoint `name` lives (removed by [`OutDir::finish`]).
+    pub fn checkpoint(&self, name: &str) -> PathBuf {
+        self.stage.join(CHECKPOINTS).join(name)
+    }
+
+    /// Moves the staging directory to `DIR` (replacing an existing one under `--force`).
+    pub fn finish(self) -> std::io::Result<PathBuf> {
+        fs::remove_dir_all(self.stage.join(CHECKPOINTS))?;
+        if self.target.is_dir() {
+            fs::remove_dir_all(&self.target)?;
+        } else if self.target.exists() {
+            fs::remove_file(&self.target)?;
+        }
+        fs::rename(&self.stage, &self.target)?;
+        Ok(self.target)
+    }
+}
+
+const CHECKPOINTS: &str = "checkpoints";
+
+/// Writes `file` by calling `write` on a temporary sibling (same extension, so format-sniffing
+/// writers still work) and renaming it into place.
+pub fn write_atomic<E>(
+    file: &Path,
+    write: impl FnOnce(&Path) -> Result<(), E>,
+) -> anyhow::Result<()>
+where
+    E: Into<anyhow::Error>,
+{
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = file.with_file_name(format!(".tmp-{name}"));
+    write(&tmp).map_err(Into::into)?;
+    fs::rename(&tmp, file)?;
+    Ok(())
+}
+
+/// Writes `bytes` to `file` atomically.
+pub fn write_bytes(file: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomic(file, |tmp| fs::write(tmp, bytes))
+}

@@ -1,0 +1,204 @@
+//! `report.json`: the versioned, documented record of a job (docs/report-schema.md,
+//! docs/report.schema.json). Everything in it is a deterministic function of the card and
+//! seed except the `timings` object, which holds every wall-clock number.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::measure::Observables;
+
+/// Bumped whenever a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Always `"pirk-report"`.
+    pub schema: &'static str,
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The pirk version that wrote it.
+    pub pirk_version: &'static str,
+    /// `run`, `train`, `sample`, `hmc`, `compare` or `scan`.
+    pub command: &'static str,
+    /// Built-in theory.
+    pub theory: TheoryInfo,
+    /// Lattice extents.
+    pub lattice: Vec<usize>,
+    /// Target couplings.
+    pub couplings: BTreeMap<String, f64>,
+    /// The card's seed.
+    pub seed: u64,
+    /// `pik-mh`, `pik-reweight`, `hmc`, or null (training only).
+    pub sampler: Option<&'static str>,
+    /// Importance-sampling ESS of the flow at the target.
+    pub ess: Option<f64>,
+    /// MH acceptance (PIK) or HMC acceptance (`hmc`).
+    pub acceptance: Option<f64>,
+    /// `log Z` from the importance weights.
+    pub log_z: Option<ValueError>,
+    /// Generated configurations rejected as non-finite or runaway (weight zero).
+    pub rejected_non_finite: Option<usize>,
+    /// The flow, when one was trained or loaded.
+    pub flow: Option<FlowInfo>,
+    /// Generation details.
+    pub sampling: Option<SamplingInfo>,
+    /// HMC details.
+    pub hmc: Option<HmcInfo>,
+    /// Observables at the target, from the primary sampler.
+    pub observables: Observables,
+    /// PIK vs HMC (`compare` only).
+    pub comparison: Option<Comparison>,
+    /// Observables along the path (`scan` only).
+    pub scan: Option<Vec<ScanPoint>>,
+    /// Plots written.
+    pub plots: Vec<FileInfo>,
+    /// Other files written.
+    pub files: Vec<FileInfo>,
+    /// Wall-clock seconds; the only part that differs between identical runs.
+    pub timings: BTreeMap<String, f64>,
+}
+
+/// The theory.
+#[derive(Debug, Serialize)]
+pub struct TheoryInfo {
+    /// Card name.
+    pub name: &'static str,
+    /// Rust type name.
+    pub type_name: &'static str,
+    /// Coupling names.
+    pub params: &'static [&'static str],
+}
+
+/// A value with its error.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ValueError {
+    /// Value.
+    pub value: f64,
+    /// One standard deviation.
+    pub error: f64,
+}
+
+/// One Wegner slice.
+#[derive(Debug, Serialize)]
+pub struct Slice {
+    /// Time.
+    pub t: f64,
+    /// Relative residual `‖Ak − b‖/‖b‖`.
+    pub residual: f64,
+    /// Condition number.
+    pub condition: f64,
+}
+
+/// The flow.
+#[derive(Debug, Serialize)]
+pub struct FlowInfo {
+    /// Kernel names.
+    pub kernels: Vec<String>,
+    /// RK4 training steps.
+    pub steps: usize,
+    /// Collocation configurations.
+    pub collocation_samples: usize,
+    /// Largest residual.
+    pub max_residual: f64,
+    /// Residual per grid slice.
+    pub wegner_residual: Vec<Slice>,
+}
+
+/// Generation.
+#[derive(Debug, Serialize)]
+pub struct SamplingInfo {
+    /// Configurations generated.
+    pub count: usize,
+    /// `mh` or `reweight`.
+    pub correction: &'static str,
+    /// Integration steps.
+    pub steps: usize,
+    /// Configurations per checkpoint chunk.
+    pub chunk: usize,
+    /// ESS of `w_t` at every integration grid time (parameter-conditional quality).
+    pub ess_along_path: Vec<TimeEss>,
+}
+
+/// ESS at one grid time.
+#[derive(Debug, Serialize)]
+pub struct TimeEss {
+    /// Time.
+    pub t: f64,
+    /// ESS of the weights for the theory at `θ(t)`.
+    pub ess: f64,
+}
+
+/// HMC.
+#[derive(Debug, Serialize)]
+pub struct HmcInfo {
+    /// Measured trajectories.
+    pub trajectories: usize,
+    /// Discarded trajectories.
+    pub thermalise: usize,
+    /// Step size.
+    pub step: f64,
+    /// Steps per trajectory.
+    pub steps: usize,
+    /// Acceptance.
+    pub acceptance: f64,
+    /// `⟨e^{−ΔH}⟩`, 1 for a correct integrator.
+    pub exp_minus_dh: ValueError,
+}
+
+/// `compare`: PIK+MH against HMC.
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    /// HMC observables.
+    pub hmc_observables: Observables,
+    /// Per observable: `(PIK − HMC)/σ_combined`.
+    pub pulls: BTreeMap<String, f64>,
+    /// Largest `τ_int` of the PIK chain's means.
+    pub pik_tau_int: f64,
+    /// Largest `τ_int` of the HMC chain's means.
+    pub hmc_tau_int: f64,
+    /// PIK chain length / (2 τ_int).
+    pub pik_effective_samples: f64,
+    /// HMC trajectories / (2 τ_int).
+    pub hmc_effective_samples: f64,
+}
+
+/// One point of a scan.
+#[derive(Debug, Serialize)]
+pub struct ScanPoint {
+    /// Time along the path.
+    pub t: f64,
+    /// `θ(t)`.
+    pub couplings: BTreeMap<String, f64>,
+    /// ESS of the flow at `θ(t)`.
+    pub ess: f64,
+    /// MH acceptance (null under reweighting).
+    pub acceptance: Option<f64>,
+    /// `log Z(θ(t))`.
+    pub log_z: ValueError,
+    /// Rejected configurations.
+    pub rejected_non_finite: usize,
+    /// Observables at `θ(t)`.
+    pub observables: Observables,
+}
+
+/// A written file.
+#[derive(Debug, Serialize)]
+pub struct FileInfo {
+    /// Stem (plots) or file name.
+    pub name: String,
+    /// Files, relative to the output directory.
+    pub files: Vec<String>,
+    /// What it shows or holds.
+    pub description: String,
+}
+
+impl From<pirk::Estimate> for ValueError {
+    fn from(e: pirk::Estimate) -> Self {
+        Self {
+            value: e.value,
+            error: e.error,
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Everything a job builds from a checked card for a concrete theory `T`: lattice, path,
+//! prior, basis and the runtime's settings objects.
+
+use pirk::{
+    Basis, Centring, Generator, Hmc, Integrator, Lattice, Method, Path, Theory, Trainer,
+    WegnerSolver, check_prior,
+};
+
+use crate::card::{Card, CentringKind, IntegratorKind, SolverMethod};
+use crate::error::InputError;
+use crate::prior::CardPrior;
+use crate::theories::Entry;
+
+/// A job's inputs for theory `T`.
+pub struct Setup<T: Theory> {
+    /// The theory.
+    pub theory: T,
+    /// Its built-in entry.
+    pub entry: &'static Entry,
+    /// The card.
+    pub card: Card,
+    /// The lattice.
+    pub lat: Lattice,
+    /// Target couplings in parameter order.
+    pub target: Vec<f64>,
+    /// Start, waypoints and target couplings, at equally spaced times.
+    pub waypoints: Vec<Vec<f64>>,
+    /// `θ(t)` through the waypoints.
+    pub path: Path,
+    /// The prior.
+    pub prior: CardPrior,
+    /// The kernel basis.
+    pub basis: Basis<T>,
+}
+
+impl<T: Theory + Default> Setup<T> {
+    /// Builds and cross-checks everything; a mismatch is an input error.
+    pub fn new(card: Card, entry: &'static Entry) -> Result<Self, InputError> {
+        let invalid = |what: &str, e: pirk::Error| InputError::new(format!("{what}: {e}"));
+        let lat = Lattice::new(&card.lattice);
+        let target = card.couplings("target", &card.target, entry)?;
+        let mut waypoints = vec![card.couplings("path.start", &card.path.start, entry)?];
+        for (i, w) in card.path.waypoints.iter().enumerate() {
+            waypoints.push(card.couplings(&format!("path.waypoints[{i}]"), w, entry)?);
+        }
+        waypoints.push(target.clone());
+        let path = Path::piecewise(waypoints.clone()).map_err(|e| invalid("path", e))?;
+        let prior = CardPrior::new(&card.prior, &lat).map_err(|e| invalid("prior", e))?;
+        let theory = T::default();
+        check_prior(&theory, &lat, path.start(), &prior, card.seed).map_err(|e| {
+            InputError::new(format!(
+                "prior: does not equal the theory at path.start: {e}"
+            ))
+        })?;
+        let mut basis = Basis::<T>::new(&lat);
+        if let Some(names) = &card.kernels.declared {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            basis = basis
+                .with_kernels(&names)
+                .map_err(|e| invalid("kernels.declared", e))?;
+        }
+        let basis = basis.with_shells(card.kernels.shells);
+        if card.flow.samples <= basis.len() {
+            return Err(InputError::new(format!(
+                "flow.samples: {} collocation samples for {} kernels; need more samples than kernels",
+                card.flow.samples,
+                basis.len()
+            )));
+        }
+        Ok(Self {
+            theory,
+            entry,
+            card,
+            lat,
+            target,
+            waypoints,
+            path,
+            prior,
+            basis,
+        })
+    }
+}
+
+impl<T: Theory> Setup<T> {
+    /// The training settings.
+    pub fn trainer(&self) -> pirk::Result<Trainer> {
+        let f = &self.card.flow;
+        let solver = WegnerSolver::new()
+            .with_method(match f.method {
+                SolverMethod::Qr => Method::Qr,
+                SolverMethod::Cholesky => Method::Cholesky,
+                SolverMethod::Svd => Method::Svd,
+            })
+            .with_centring(match f.centring {
+                CentringKind::Mean => Centring::Mean,
+                CentringKind::Reference => Centring::Reference,
+            })
+            .with_rcond(f.rcond)?;
+        Ok(Trainer::new()
+            .with_samples(f.samples)?
+            .with_steps(f.steps)?
+            .with_seed(self.card.seed)
+            .with_solver(solver))
+    }
+
+    /// Generation steps: `[sample] steps`, else the training steps.
+    pub fn generation_steps(&self) -> usize {
+        self.card.sample.steps.unwrap_or(self.card.flow.steps)
+    }
+
+    /// The generation settings with a given seed (one per chunk).
+    pub fn generator(&self, seed: u64, steps: usize) -> pirk::Result<Generator> {
+        Ok(Generator::new()
+            .with_steps(steps)?
+            .with_runaway(self.card.sample.runaway)?
+            .with_seed(seed))
+    }
+
+    /// The HMC settings for `trajectories` trajectories from stream offset `seed`.
+    pub fn hmc(&self, trajectories: usize, seed: u64) -> pirk::Result<Hmc> {
+        let h = &self.card.hmc;
+        Ok(Hmc::new()
+            .with_trajectories(trajectories)?
+            .with_step(h.step)?
+            .with_steps(h.steps)?
+            .with_integrator(match h.integrator {
+                IntegratorKind::Omelyan => Integrator::Omelyan { lambda: 0.1932 },
+                IntegratorKind::Leapfrog => Integrator::Leapfrog,
+            })
+            .with_seed(seed))
+    }
+}

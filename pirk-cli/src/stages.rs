@@ -1,0 +1,459 @@
+//! The stages a command strings together (train, sample and correct, HMC, compare, scan), each
+//! writing its files into the output directory and its results into the report.
+
+use std::time::Instant;
+
+use pirk::{Flow, Theory};
+
+use crate::card::Correction;
+use crate::correct::Corrected;
+use crate::hmc::{self, HmcRun};
+use crate::measure::max_tau;
+use crate::npy;
+use crate::outdir::{OutDir, write_atomic};
+use crate::plots::{self, Histogram, Lines, Stack};
+use crate::progress::Progress;
+use crate::report::{
+    Comparison, FileInfo, FlowInfo, HmcInfo, Report, SamplingInfo, ScanPoint, Slice, TimeEss,
+};
+use crate::sample::{self, Ensemble};
+use crate::scan;
+use crate::seeds;
+use crate::setup::Setup;
+
+/// A job's growing results.
+pub struct Record {
+    /// The report.
+    pub report: Report,
+    /// Magnetisation histograms to draw at the end: `(label, M, weights)`.
+    pub histogram: Vec<(String, Vec<f64>, Vec<f64>)>,
+}
+
+/// A PIK run's corrected ensemble and how long it took.
+pub struct PikRun {
+    /// The correction at the target.
+    pub corrected: Corrected,
+    /// Seconds for training (0 when resumed) and generation.
+    pub seconds: f64,
+}
+
+/// Trains the flow, or reloads it from the checkpoint when resuming.
+pub fn train<T: Theory>(
+    setup: &Setup<T>,
+    out: &OutDir,
+    progress: &Progress,
+    rec: &mut Record,
+) -> anyhow::Result<Flow> {
+    let file = out.path("flow.json");
+    let start = Instant::now();
+    let flow = if file.exists() {
+        progress.log(format!(
+            "resuming: reusing the trained flow in {}",
+            file.display()
+        ));
+        Flow::load(&file, &setup.basis)?
+    } else {
+        let spinner = progress.spinner("training");
+        spinner.set_message(format!(
+            "{} kernels, {} collocation samples, {} RK4 steps",
+            setup.basis.len(),
+            setup.card.flow.samples,
+            setup.card.flow.steps
+        ));
+        let (flow, _) =
+            setup
+                .trainer()?
+                .train(&setup.theory, &setup.prior, &setup.basis, &setup.path)?;
+        spinner.finish_and_clear();
+        write_atomic(&file, |tmp| flow.save(tmp))?;
+        flow
+    };
+    rec.report
+        .timings
+        .insert("train_seconds".into(), start.elapsed().as_secs_f64());
+    record_flow(setup, &flow, out, rec)?;
+    Ok(flow)
+}
+
+/// Uses a flow trained elsewhere (`pirk sample --flow`), keeping a copy in the output.
+pub fn adopt<T: Theory>(
+    setup: &Setup<T>,
+    flow: &Flow,
+    out: &OutDir,
+    rec: &mut Record,
+) -> anyhow::Result<()> {
+    write_atomic(&out.path("flow.json"), |tmp| flow.save(tmp))?;
+    record_flow(setup, flow, out, rec)
+}
+
+fn record_flow<T: Theory>(
+    setup: &Setup<T>,
+    flow: &Flow,
+    out: &OutDir,
+    rec: &mut Record,
+) -> anyhow::Result<()> {
+    let slices: Vec<Slice> = flow
+        .grid
+        .iter()
+        .zip(&flow.residuals)
+        .zip(&flow.conditions)
+        .map(|((&t, &residual), &condition)| Slice {
+            t,
+            residual,
+            condition,
+        })
+        .collect();
+    let points = slices.iter().map(|s| (s.t, s.residual, 0.0)).collect();
+    rec.report.plots.push(plots::write(
+        out,
+        "wegner_residual",
+        "Relative residual ‖Ak − b‖/‖b‖ of the Wegner least-squares solve at each training time slice: the flow's error control.",
+        &Lines {
+            title: "Wegner residual along the flow".into(),
+            x_label: "t".into(),
+            y_label: "‖Ak − b‖ / ‖b‖".into(),
+            log_y: true,
+            series: vec![("residual".into(), points)],
+        },
+    )?);
+    rec.report.files.push(FileInfo {
+        name: "flow".into(),
+        files: vec!["flow.json".into()],
+        description: "The trained flow (coefficients k(t) on the time grid), reusable with `pirk sample --flow`.".into(),
+    });
+    rec.report.flow = Some(FlowInfo {
+        kernels: flow.kernels.clone(),
+        steps: (flow.grid.len() - 1) / 2,
+        collocation_samples: setup.card.flow.samples,
+        max_residual: flow.residuals.iter().copied().fold(0.0, f64::max),
+        wegner_residual: slices,
+    });
+    Ok(())
+}
+
+/// Generates, corrects and measures at the target; writes the ensemble files and plots.
+pub fn pik<T: Theory>(
+    setup: &Setup<T>,
+    flow: &Flow,
+    out: &OutDir,
+    progress: &Progress,
+    stop_after: Option<usize>,
+    rec: &mut Record,
+) -> anyhow::Result<(Ensemble, PikRun)> {
+    let start = Instant::now();
+    let ens = sample::generate(setup, flow, out, progress, stop_after)?;
+    let generate = start.elapsed().as_secs_f64();
+    let correction = setup.card.sample.correction;
+    let c = Corrected::new(
+        setup,
+        &setup.target,
+        &ens.phi,
+        ens.log_weights(),
+        correction,
+    );
+    let r = &mut rec.report;
+    r.timings.insert("sample_seconds".into(), generate);
+    r.sampler = Some(match correction {
+        Correction::Mh => "pik-mh",
+        Correction::Reweight => "pik-reweight",
+    });
+    r.ess = Some(c.ess());
+    r.acceptance = c.acceptance();
+    r.log_z = Some(c.log_z().into());
+    r.rejected_non_finite = Some(ens.rejected());
+    r.observables = c.observables.clone();
+    r.sampling = Some(SamplingInfo {
+        count: ens.len(),
+        correction: match correction {
+            Correction::Mh => "mh",
+            Correction::Reweight => "reweight",
+        },
+        steps: setup.generation_steps(),
+        chunk: setup.card.sample.chunk,
+        ess_along_path: ens
+            .times
+            .iter()
+            .zip(&ens.log_w_t)
+            .map(|(&t, lw)| TimeEss {
+                t,
+                ess: pirk::Weights::from_log(lw).ess(),
+            })
+            .collect(),
+    });
+    write_ensemble(setup, out, "ensemble.npy", &ens.phi, rec)?;
+    npy::write(
+        &out.path("log_weights.npy"),
+        &[ens.len()],
+        ens.log_weights().to_vec(),
+    )?;
+    rec.report.files.push(FileInfo {
+        name: "log_weights".into(),
+        files: vec!["log_weights.npy".into()],
+        description: "log w = −S(φ) − log q(φ) of every generated configuration (n, f64); −inf for rejected ones.".into(),
+    });
+    if let Some(chain) = &c.chain {
+        let window = (chain.indices.len() / 50).max(1);
+        let history = chain
+            .indices
+            .windows(2)
+            .collect::<Vec<_>>()
+            .chunks(window)
+            .enumerate()
+            .map(|(i, w)| {
+                let accepted = w.iter().filter(|p| p[0] != p[1]).count();
+                (
+                    (i * window + w.len()) as f64,
+                    accepted as f64 / w.len() as f64,
+                    0.0,
+                )
+            })
+            .collect();
+        rec.report.plots.push(plots::write(
+            out,
+            "mh_acceptance",
+            &format!("Independence Metropolis–Hastings acceptance in windows of {window} proposals along the chain."),
+            &Lines {
+                title: "MH acceptance history".into(),
+                x_label: "proposal".into(),
+                y_label: "acceptance".into(),
+                log_y: false,
+                series: vec![("acceptance".into(), history)],
+            },
+        )?);
+    }
+    let (m, w) = c.histogram_data();
+    rec.histogram.push(("PIK".into(), m, w));
+    let seconds = generate
+        + rec
+            .report
+            .timings
+            .get("train_seconds")
+            .copied()
+            .unwrap_or(0.0);
+    Ok((
+        ens,
+        PikRun {
+            corrected: c,
+            seconds,
+        },
+    ))
+}
+
+/// Runs HMC at the target; `primary` when it is the job's only sampler.
+pub fn hmc<T: Theory>(
+    setup: &Setup<T>,
+    out: &OutDir,
+    progress: &Progress,
+    primary: bool,
+    rec: &mut Record,
+) -> anyhow::Result<(HmcRun, f64)> {
+    let start = Instant::now();
+    let run = hmc::run(setup, progress)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let h = &setup.card.hmc;
+    rec.report.timings.insert("hmc_seconds".into(), seconds);
+    rec.report.hmc = Some(HmcInfo {
+        trajectories: h.trajectories,
+        thermalise: h.thermalise,
+        step: h.step,
+        steps: h.steps,
+        acceptance: run.report.acceptance,
+        exp_minus_dh: run.report.exp_dh.into(),
+    });
+    let file = if primary {
+        rec.report.sampler = Some("hmc");
+        rec.report.acceptance = Some(run.report.acceptance);
+        rec.report.observables = run.observables.clone();
+        "ensemble.npy"
+    } else {
+        "hmc_ensemble.npy"
+    };
+    write_ensemble(setup, out, file, &run.phi, rec)?;
+    let n = run.primaries.m.len();
+    rec.histogram
+        .push(("HMC".into(), run.primaries.m.clone(), vec![1.0; n]));
+    Ok((run, seconds))
+}
+
+/// The PIK-vs-HMC table and cost per effective sample.
+pub fn compare(pik: &PikRun, hmc: &HmcRun, hmc_seconds: f64, rec: &mut Record) {
+    let p = &pik.corrected.observables;
+    let pulls = p
+        .iter()
+        .filter_map(|(k, a)| {
+            let b = hmc.observables.get(k)?;
+            Some((k.clone(), (a.mean - b.mean) / a.err.hypot(b.err)))
+        })
+        .collect();
+    let chain_len = pik.corrected.chain.as_ref().map_or(0, |c| c.indices.len());
+    let (pik_tau, hmc_tau) = (max_tau(p), max_tau(&hmc.observables));
+    let pik_eff = chain_len as f64 / (2.0 * pik_tau);
+    let hmc_eff = hmc.primaries.m.len() as f64 / (2.0 * hmc_tau);
+    let t = &mut rec.report.timings;
+    t.insert(
+        "pik_seconds_per_effective_sample".into(),
+        pik.seconds / pik_eff,
+    );
+    t.insert(
+        "hmc_seconds_per_effective_sample".into(),
+        hmc_seconds / hmc_eff,
+    );
+    t.insert(
+        "hmc_over_pik_cost_ratio".into(),
+        (hmc_seconds / hmc_eff) / (pik.seconds / pik_eff),
+    );
+    rec.report.comparison = Some(Comparison {
+        hmc_observables: hmc.observables.clone(),
+        pulls,
+        pik_tau_int: pik_tau,
+        hmc_tau_int: hmc_tau,
+        pik_effective_samples: pik_eff,
+        hmc_effective_samples: hmc_eff,
+    });
+}
+
+/// Observables at `t = 1/P, …, 1` along the path (the last point is the target run).
+pub fn scan<T: Theory>(
+    setup: &Setup<T>,
+    flow: &Flow,
+    target: &Corrected,
+    out: &OutDir,
+    progress: &Progress,
+    rec: &mut Record,
+) -> anyhow::Result<()> {
+    let points = setup.card.scan.points;
+    let correction = setup.card.sample.correction;
+    let bar = progress.bar(points as u64 - 1, "scan");
+    let mut results = Vec::with_capacity(points);
+    for p in 1..=points {
+        let tau = p as f64 / points as f64;
+        let mut theta = vec![0.0; setup.path.len()];
+        setup.path.theta(tau, &mut theta);
+        let (c, rejected) = if p == points {
+            let rejected = rec.report.rejected_non_finite.unwrap_or(0);
+            (None, rejected)
+        } else {
+            let cut = scan::truncate(setup, flow, tau)?;
+            let steps = ((setup.generation_steps() as f64 * tau).ceil() as usize).max(1);
+            let n = setup.card.sample.count;
+            let ens = sample::generate_once(
+                setup,
+                &cut,
+                steps,
+                seeds::scan_point(setup.card.seed, p),
+                n,
+            )?;
+            let c = Corrected::new(setup, &theta, &ens.phi, ens.log_weights(), correction);
+            bar.inc(1);
+            (Some(c), ens.rejected())
+        };
+        let c = c.as_ref().unwrap_or(target);
+        results.push(ScanPoint {
+            t: tau,
+            couplings: setup
+                .entry
+                .params
+                .iter()
+                .map(|s| s.to_string())
+                .zip(theta)
+                .collect(),
+            ess: c.ess(),
+            acceptance: c.acceptance(),
+            log_z: c.log_z().into(),
+            rejected_non_finite: rejected,
+            observables: c.observables.clone(),
+        });
+    }
+    bar.finish_and_clear();
+    let series = |name: &str| -> Vec<(f64, f64, f64)> {
+        results
+            .iter()
+            .filter_map(|s| s.observables.get(name).map(|o| (s.t, o.mean, o.err)))
+            .collect()
+    };
+    let mut quality = vec![(
+        "ESS".to_string(),
+        results.iter().map(|s| (s.t, s.ess, 0.0)).collect(),
+    )];
+    if correction == Correction::Mh {
+        quality.push((
+            "MH acceptance".into(),
+            results
+                .iter()
+                .map(|s| (s.t, s.acceptance.unwrap_or(f64::NAN), 0.0))
+                .collect(),
+        ));
+    }
+    let panel = |title: &str, y: &str, name: &str| Lines {
+        title: title.into(),
+        x_label: "t".into(),
+        y_label: y.into(),
+        log_y: false,
+        series: vec![(name.into(), series(name))],
+    };
+    rec.report.plots.push(plots::write(
+        out,
+        "scan_observables",
+        "Observables along the coupling path θ(t) from one trained flow: ⟨|M|⟩ and χ with errors, and the ESS (and MH acceptance) of the flow at each θ(t).",
+        &Stack(vec![
+            panel("⟨|M|⟩ along the path", "⟨|M|⟩", "abs_M"),
+            panel("χ along the path", "χ", "chi"),
+            Lines {
+                title: "sampler quality along the path".into(),
+                x_label: "t".into(),
+                y_label: "ESS, acceptance".into(),
+                log_y: false,
+                series: quality,
+            },
+        ]),
+    )?);
+    rec.report.scan = Some(results);
+    Ok(())
+}
+
+fn write_ensemble<T: Theory>(
+    setup: &Setup<T>,
+    out: &OutDir,
+    file: &str,
+    phi: &[f64],
+    rec: &mut Record,
+) -> anyhow::Result<()> {
+    let n = phi.len() / setup.lat.volume();
+    let shape: Vec<usize> = [n]
+        .into_iter()
+        .chain(setup.lat.dims().iter().copied())
+        .collect();
+    npy::write(&out.path(file), &shape, phi.to_vec())?;
+    rec.report.files.push(FileInfo {
+        name: file.trim_end_matches(".npy").into(),
+        files: vec![file.into()],
+        description: format!(
+            "Configurations, shape (n, {}) f64, sites in row-major order.",
+            setup
+                .lat
+                .dims()
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    });
+    Ok(())
+}
+
+/// Draws the magnetisation histogram and writes `report.json`.
+pub fn finish(out: &OutDir, mut rec: Record) -> anyhow::Result<Report> {
+    if !rec.histogram.is_empty() {
+        rec.report.plots.push(plots::write(
+            out,
+            "magnetisation_histogram",
+            "Histogram of the magnetisation M = mean φ at the target couplings: PIK (MH chain states, or importance-weighted) and HMC where run.",
+            &Histogram {
+                series: std::mem::take(&mut rec.histogram),
+            },
+        )?);
+    }
+    let json = serde_json::to_string_pretty(&rec.report)? + "\n";
+    crate::outdir::write_bytes(&out.path("report.json"), json.as_bytes())?;
+    Ok(rec.report)
+}

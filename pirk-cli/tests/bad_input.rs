@@ -1,0 +1,160 @@
+//! Bad input: exit code 2, one line on stderr naming the problem, nothing written.
+
+mod common;
+
+use common::{entries, pirk, tiny_card, with_card};
+
+/// Runs `pirk run` on the tiny card edited by `edit`; checks the failure contract.
+fn rejects(edit: impl Fn(String) -> String, needle: &str) {
+    let (dir, card) = with_card(&edit(tiny_card()));
+    let out = dir.path().join("out");
+    let r = pirk(&[
+        "run",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
+    assert_eq!(entries(dir.path()), vec!["card.toml"], "nothing written");
+}
+
+#[test]
+fn unknown_theory() {
+    rejects(
+        |c| c.replace("theory = \"hopping\"", "theory = \"ising\""),
+        "unknown theory `ising`",
+    );
+}
+
+#[test]
+fn wrong_number_of_lattice_dimensions() {
+    rejects(
+        |c| c.replace("lattice = [8, 8]", "lattice = []"),
+        "lattice: theory hopping needs 1 to 4 dimensions",
+    );
+}
+
+#[test]
+fn missing_coupling() {
+    rejects(
+        |c| c.replace("kappa = 0.21\nlambda", "lambda"),
+        "target: missing coupling `kappa`",
+    );
+}
+
+#[test]
+fn unknown_coupling() {
+    rejects(
+        |c| c.replace("kappa = 0.21\nlambda", "kapa = 0.21\nlambda"),
+        "target: unknown coupling `kapa`",
+    );
+}
+
+#[test]
+fn unknown_key() {
+    rejects(
+        |c| c.replace("[flow]\n", "[flow]\nstepz = 3\n"),
+        "unknown field `stepz`",
+    );
+}
+
+#[test]
+fn non_finite_number() {
+    rejects(
+        |c| c.replace("lambda = 0.022", "lambda = nan"),
+        "target.lambda: must be a finite number",
+    );
+}
+
+#[test]
+fn malformed_toml() {
+    rejects(
+        |c| c.replace("seed = 1", "seed = = 1"),
+        "card.toml: line 5: extra `=`",
+    );
+}
+
+#[test]
+fn prior_that_is_not_the_path_start() {
+    rejects(
+        |c| c.replace("mass = 0.16", "mass = 0.5"),
+        "prior: does not equal the theory at path.start",
+    );
+}
+
+#[test]
+fn unknown_kernel() {
+    rejects(
+        |c| c.replace("\"zm1\"]", "\"zm9\"]"),
+        "kernels.declared: unknown kernel `zm9`",
+    );
+}
+
+#[test]
+fn unknown_theory_in_expand() {
+    let r = pirk(&["expand", "ising"]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("unknown theory `ising`"));
+}
+
+#[test]
+fn existing_output_directory_needs_force() {
+    let (dir, card) = with_card(&tiny_card());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("keep"), "x").unwrap();
+    let r = pirk(&[
+        "hmc",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("already exists; pass --force"));
+    assert_eq!(entries(&out), vec!["keep"]);
+    let r = pirk(&[
+        "hmc",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(r.status.success());
+    assert!(!out.join("keep").exists() && out.join("report.json").exists());
+}
+
+#[test]
+fn unwritable_output_directory() {
+    let (dir, card) = with_card(&tiny_card());
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = file.join("out");
+    let r = pirk(&[
+        "hmc",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("is not a directory"));
+    assert_eq!(entries(dir.path()), vec!["a-file", "card.toml"]);
+}
+
+#[test]
+fn resume_without_an_interrupted_run() {
+    let (dir, card) = with_card(&tiny_card());
+    let out = dir.path().join("out");
+    let r = pirk(&[
+        "run",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--resume",
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("--resume: no interrupted run"));
+    assert_eq!(entries(dir.path()), vec!["card.toml"]);
+}

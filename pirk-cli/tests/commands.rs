@@ -1,0 +1,213 @@
+//! Every command's success path on the tiny card, checking the files each one writes.
+
+mod common;
+
+use common::{entries, ok, pirk, report, tiny_card, with_card};
+
+#[test]
+fn theories_lists_every_builtin_with_couplings_and_kernels() {
+    let out = ok(&pirk(&["theories"]));
+    for name in ["phi4", "hopping", "phi4-0d", "sine-gordon"] {
+        assert!(out.contains(name), "{name} missing from\n{out}");
+    }
+    assert!(out.contains("couplings: kappa, lambda"));
+    assert!(out.contains("kernels:   id, th_q"));
+}
+
+#[test]
+fn expand_prints_the_generated_impl() {
+    let out = ok(&pirk(&["expand", "hopping"]));
+    assert!(out.contains("impl ::pirk::Theory for Phi4Hopping"));
+    assert!(out.contains("fn wegner_row"));
+}
+
+#[test]
+fn run_writes_report_ensemble_flow_and_plots() {
+    let (dir, card) = with_card(&tiny_card());
+    let out = dir.path().join("out");
+    let stdout = ok(&pirk(&[
+        "run",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(
+        stdout.contains("ESS") && stdout.contains("abs_M"),
+        "{stdout}"
+    );
+    let mut expected = vec![
+        "ensemble.npy",
+        "flow.json",
+        "log_weights.npy",
+        "magnetisation_histogram.png",
+        "magnetisation_histogram.svg",
+        "mh_acceptance.png",
+        "mh_acceptance.svg",
+        "report.json",
+        "wegner_residual.png",
+        "wegner_residual.svg",
+    ];
+    expected.sort();
+    assert_eq!(entries(&out), expected);
+    assert_eq!(
+        entries(dir.path()),
+        vec!["card.toml", "out"],
+        "no staging left behind"
+    );
+    let r = report(&out);
+    assert_eq!(r["command"], "run");
+    assert_eq!(r["sampler"], "pik-mh");
+    assert!(r["ess"].as_f64().unwrap() > 0.5, "{}", r["ess"]);
+    assert!(r["acceptance"].as_f64().unwrap() > 0.5);
+    assert_eq!(r["rejected_non_finite"], 0);
+    assert!(r["observables"]["abs_M"]["err"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn train_then_sample_with_the_saved_flow() {
+    let (dir, card) = with_card(&tiny_card());
+    let (trained, sampled) = (dir.path().join("trained"), dir.path().join("sampled"));
+    ok(&pirk(&[
+        "train",
+        card.to_str().unwrap(),
+        "--out",
+        trained.to_str().unwrap(),
+    ]));
+    assert!(trained.join("flow.json").exists() && !trained.join("ensemble.npy").exists());
+    assert!(
+        report(&trained)["flow"]["wegner_residual"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 2
+    );
+    let flow = trained.join("flow.json");
+    ok(&pirk(&[
+        "sample",
+        card.to_str().unwrap(),
+        "--flow",
+        flow.to_str().unwrap(),
+        "--out",
+        sampled.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        std::fs::read(&flow).unwrap(),
+        std::fs::read(sampled.join("flow.json")).unwrap()
+    );
+    assert_eq!(report(&sampled)["command"], "sample");
+}
+
+#[test]
+fn sample_refuses_a_flow_for_another_basis() {
+    let (dir, card) = with_card(&tiny_card());
+    let trained = dir.path().join("trained");
+    ok(&pirk(&[
+        "train",
+        card.to_str().unwrap(),
+        "--out",
+        trained.to_str().unwrap(),
+    ]));
+    let other = tiny_card().replace("shells = true", "shells = false");
+    let other_card = dir.path().join("other.toml");
+    std::fs::write(&other_card, other).unwrap();
+    let out = dir.path().join("sampled");
+    let r = pirk(&[
+        "sample",
+        other_card.to_str().unwrap(),
+        "--flow",
+        trained.join("flow.json").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("kernel names"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn hmc_alone() {
+    let (dir, card) = with_card(&tiny_card());
+    let out = dir.path().join("out");
+    ok(&pirk(&[
+        "hmc",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let r = report(&out);
+    assert_eq!(r["sampler"], "hmc");
+    assert!(r["ess"].is_null() && r["flow"].is_null());
+    assert!(r["observables"]["M"]["tau_int"].as_f64().unwrap() >= 0.5);
+    assert!(out.join("ensemble.npy").exists() && !out.join("log_weights.npy").exists());
+}
+
+#[test]
+fn compare_reports_both_samplers_and_their_cost() {
+    let (dir, card) = with_card(&tiny_card());
+    let out = dir.path().join("out");
+    let stdout = ok(&pirk(&[
+        "compare",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(
+        stdout.contains("PIK + MH") && stdout.contains("HMC/PIK"),
+        "{stdout}"
+    );
+    let r = report(&out);
+    let c = &r["comparison"];
+    assert!(c["hmc_observables"]["chi"]["mean"].as_f64().is_some());
+    assert!(c["pulls"]["abs_M"].as_f64().is_some());
+    assert!(r["timings"]["hmc_over_pik_cost_ratio"].as_f64().is_some());
+    assert!(out.join("hmc_ensemble.npy").exists());
+}
+
+#[test]
+fn scan_measures_along_the_path() {
+    let (dir, card) = with_card(&tiny_card());
+    let out = dir.path().join("out");
+    ok(&pirk(&[
+        "scan",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let r = report(&out);
+    let points = r["scan"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    let lambda = points[0]["couplings"]["lambda"].as_f64().unwrap();
+    assert!((lambda - 0.022 / 3.0).abs() < 1e-15, "{lambda}");
+    assert_eq!(
+        points[2]["ess"], r["ess"],
+        "the last point is the target run"
+    );
+    assert!(out.join("scan_observables.png").exists());
+}
+
+#[test]
+fn zero_dimensional_card_runs_with_reweighting() {
+    let card = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/cards/phi4-0d.toml"),
+    )
+    .unwrap()
+    .replace("count = 20000", "count = 500")
+    .replace("steps = 100", "steps = 20")
+    .replace("samples = 4000", "samples = 500")
+    .replace("correction = \"mh\"", "correction = \"reweight\"");
+    let (dir, card) = with_card(&card);
+    let out = dir.path().join("out");
+    ok(&pirk(&[
+        "run",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let r = report(&out);
+    assert_eq!(r["sampler"], "pik-reweight");
+    assert!(r["acceptance"].is_null());
+    assert!(r["ess"].as_f64().unwrap() > 0.9, "{}", r["ess"]);
+    let m2 = &r["observables"]["M2"];
+    let pull = (m2["mean"].as_f64().unwrap() - 3.40854) / m2["err"].as_f64().unwrap();
+    assert!(pull.abs() < 4.0, "⟨φ²⟩ = {m2} vs 3.40854");
+}

@@ -1,0 +1,55 @@
+//! Helpers shared by the command-line tests: the built binary, the tiny card, temp dirs.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The shipped tiny card's text.
+pub fn tiny_card() -> String {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/cards/tiny.toml");
+    std::fs::read_to_string(file).expect("examples/cards/tiny.toml")
+}
+
+/// Runs `pirk` with `args` (quiet, so stderr holds only errors).
+pub fn pirk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pirk"))
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .expect("the pirk binary runs")
+}
+
+/// A fresh temporary directory holding `card.toml` with `text`.
+pub fn with_card(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let card = dir.path().join("card.toml");
+    std::fs::write(&card, text).expect("write card");
+    (dir, card)
+}
+
+/// Asserts success and returns stdout.
+pub fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "pirk failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Names of the entries of `dir`, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("readable dir")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The report of an output directory.
+pub fn report(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
+}

@@ -1,0 +1,153 @@
+//! Output files: report.json against its JSON Schema, .npy shapes (and numpy when present),
+//! and bit-identical results after `--resume` and at any thread count.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{entries, ok, pirk, report, tiny_card, with_card};
+
+fn schema() -> serde_json::Value {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/report.schema.json");
+    serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+fn assert_valid(dir: &Path) {
+    let validator = jsonschema::validator_for(&schema()).expect("the schema compiles");
+    let instance = report(dir);
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report.json violates its schema: {errors:#?}"
+    );
+}
+
+/// Reads the `.npy` header's shape.
+fn npy_shape(file: &Path) -> Vec<usize> {
+    let bytes = std::fs::read(file).unwrap();
+    assert_eq!(&bytes[..6], b"\x93NUMPY");
+    let len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+    let header = String::from_utf8_lossy(&bytes[10..10 + len]).into_owned();
+    assert!(header.contains("'descr': '<f8'"), "{header}");
+    let shape = &header[header.find("'shape': (").unwrap() + 10..];
+    shape[..shape.find(')').unwrap()]
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse().unwrap())
+        .collect()
+}
+
+fn numpy_available() -> bool {
+    Command::new("python3")
+        .args(["-c", "import numpy"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn compare_and_scan_reports_validate_and_npy_shapes_are_right() {
+    let (dir, card) = with_card(&tiny_card().replace("points = 3", "points = 2"));
+    for command in ["compare", "scan"] {
+        let out = dir.path().join(command);
+        ok(&pirk(&[
+            command,
+            card.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        assert_valid(&out);
+        let n = report(&out)["sampling"]["count"].as_u64().unwrap() as usize;
+        assert_eq!(npy_shape(&out.join("ensemble.npy")), vec![n, 8, 8]);
+        assert_eq!(npy_shape(&out.join("log_weights.npy")), vec![n]);
+        if numpy_available() {
+            let script = format!(
+                "import numpy as np; e = np.load('{0}/ensemble.npy'); w = np.load('{0}/log_weights.npy'); \
+                 assert e.shape == ({1}, 8, 8) and e.dtype == np.float64 and w.shape == ({1},)",
+                out.display(),
+                n
+            );
+            let status = Command::new("python3")
+                .args(["-c", &script])
+                .status()
+                .unwrap();
+            assert!(status.success(), "numpy could not read the .npy files");
+        }
+    }
+    let hmc = dir.path().join("hmc");
+    ok(&pirk(&[
+        "hmc",
+        card.to_str().unwrap(),
+        "--out",
+        hmc.to_str().unwrap(),
+    ]));
+    assert_valid(&hmc);
+    assert_eq!(npy_shape(&hmc.join("ensemble.npy")), vec![200, 8, 8]);
+}
+
+/// Every file's bytes, with report.json's `timings` (wall clock) removed.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    entries(dir)
+        .into_iter()
+        .map(|name| {
+            let mut bytes = std::fs::read(dir.join(&name)).unwrap();
+            if name == "report.json" {
+                let mut r: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                r.as_object_mut().unwrap().remove("timings");
+                bytes = serde_json::to_vec(&r).unwrap();
+            }
+            (name, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn resumed_run_is_identical_to_an_uninterrupted_one_at_any_thread_count() {
+    let (dir, card) = with_card(&tiny_card());
+    let card = card.to_str().unwrap();
+    let whole = dir.path().join("whole");
+    ok(&pirk(&[
+        "run",
+        card,
+        "--out",
+        whole.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]));
+    let resumed = dir.path().join("resumed");
+    let out = resumed.to_str().unwrap();
+    let killed = pirk(&[
+        "run",
+        card,
+        "--out",
+        out,
+        "--threads",
+        "1",
+        "--stop-after-chunks",
+        "2",
+    ]);
+    assert_eq!(killed.status.code(), Some(1));
+    assert!(
+        !resumed.exists(),
+        "an interrupted run leaves no output directory"
+    );
+    let again = pirk(&["run", card, "--out", out, "--threads", "1"]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "a plain rerun refuses the interrupted one"
+    );
+    ok(&pirk(&[
+        "run",
+        card,
+        "--out",
+        out,
+        "--threads",
+        "1",
+        "--resume",
+    ]));
+    assert_eq!(contents(&whole), contents(&resumed));
+}
