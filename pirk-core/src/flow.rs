@@ -32,7 +32,8 @@ pub struct Flow {
     pub coeffs: Vec<Vec<f64>>,
     /// Relative residual of each slice.
     pub residuals: Vec<f64>,
-    /// Condition estimate of each slice.
+    /// Condition estimate of each slice (infinite for a singular slice).
+    #[serde(with = "infinite_as_null")]
     pub conditions: Vec<f64>,
     /// Largest `max_x |φ̇_x|` seen in training: the scale for runaway detection.
     pub max_speed: f64,
@@ -87,5 +88,20 @@ impl Flow {
             format!("{:?}", basis.lattice().dims()),
         )?;
         Ok(flow)
+    }
+}
+
+/// JSON has no infinity: a singular slice's condition estimate is stored as `null` and read
+/// back as `+∞`, so every flow that can be saved can be loaded.
+mod infinite_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|x| x.is_finite().then_some(*x)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        let v: Vec<Option<f64>> = Vec::deserialize(d)?;
+        Ok(v.into_iter().map(|x| x.unwrap_or(f64::INFINITY)).collect())
     }
 }
