@@ -1,0 +1,10 @@
+pirk::theory! {
+    pub Phi4 {
+        params: [m2],
+        action: m2 * phi[x]^2,
+        action: phi[x]^4,
+        kernels: { id: phi[x] },
+    }
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+pirk::theory! {
+    pub Phi4 {
+        params: [m2],
+        action: m2 * phi[x]^2 + g * phi[x]^4,
+        kernels: { id: phi[x], ex: expm1(phi[x]) },
+    }
+}
+
+fn main() {}
