@@ -1,14 +1,16 @@
 //! Runtime micro-benchmarks on hopping φ⁴ at κ = 0.21, λ = 0.022 with the symmetric-phase basis
 //! (tanh kernels + momentum shells): flow generation throughput on 16² and 32², Wegner assembly
-//! and solve of one slice, one HMC trajectory.
+//! and solve of one slice, one HMC trajectory, one Wolff update (Metropolis sweep + cluster).
 //!
 //! Run with `cargo bench --bench runtime`; the cost per independent sample (PIK+MH vs HMC) comes
-//! from `cargo run --release --example lattice_phi4`. BENCHMARKS-runtime.md reports both.
+//! from `cargo run --release --example lattice_phi4` and, for HMC against Wolff,
+//! `cargo run --release --example cost_table`. BENCHMARKS-runtime.md and BENCHMARKS-wolff.md
+//! report them.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use pirk::{
-    Basis, Flow, FreeFieldPrior, Generator, Hmc, Lattice, Path, Prior, Trainer, WegnerSolver,
-    stream_rng,
+    Basis, Flow, FreeFieldPrior, Generator, Hmc, Hopping, Lattice, Path, Prior, Trainer,
+    WegnerSolver, Wolff, stream_rng,
 };
 use rayon::prelude::*;
 use std::hint::black_box;
@@ -110,5 +112,19 @@ fn hmc(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, generation, wegner, hmc);
+fn wolff(c: &mut Criterion) {
+    let s = setup(16);
+    let wolff = Wolff::new().with_updates(1).unwrap();
+    let couplings = Hopping {
+        kappa: THETA1[0],
+        lambda: THETA1[1],
+    };
+    let mut phi = vec![0.0; s.lat.volume()];
+    s.prior.sample(&mut stream_rng(1, 0), &mut phi);
+    c.bench_function("wolff/update_16x16_sweep_and_cluster", |b| {
+        b.iter(|| black_box(wolff.run(&couplings, &s.lat, &mut phi, |_| {})))
+    });
+}
+
+criterion_group!(benches, generation, wegner, hmc, wolff);
 criterion_main!(benches);

@@ -42,7 +42,6 @@ impl LatticeFft {
 
     /// Scratch length needed by [`LatticeFft::forward`] and [`LatticeFft::inverse`].
     pub fn scratch_len(&self) -> usize {
-        let line = self.dims.iter().copied().max().unwrap_or(1);
         let inner = self
             .forward
             .iter()
@@ -50,7 +49,11 @@ impl LatticeFft {
             .map(|f| f.get_inplace_scratch_len())
             .max()
             .unwrap_or(0);
-        line + inner
+        self.volume() + inner
+    }
+
+    fn volume(&self) -> usize {
+        self.dims.iter().product()
     }
 
     /// In-place forward transform.
@@ -63,6 +66,10 @@ impl LatticeFft {
         self.apply(&self.inverse, data, scratch);
     }
 
+    /// Axis by axis, every line of an axis in one batched call (rustfft transforms a buffer of
+    /// many lines at once, which amortises its per-call cost over the short lines of a
+    /// lattice): the last axis is contiguous and transformed in place; the lines of the others
+    /// are gathered block by block into contiguous rows and scattered back.
     fn apply(
         &self,
         plans: &[Arc<dyn Fft<f64>>],
@@ -70,22 +77,26 @@ impl LatticeFft {
         scratch: &mut [Complex64],
     ) {
         let volume = data.len();
+        let (rows, inner) = scratch.split_at_mut(volume);
         let mut stride = 1;
         for mu in (0..self.dims.len()).rev() {
             let n = self.dims[mu];
-            let (line, inner) = scratch.split_at_mut(n);
             let inner = &mut inner[..plans[mu].get_inplace_scratch_len()];
-            if n > 1 {
+            if n > 1 && stride == 1 {
+                plans[mu].process_with_scratch(data, inner);
+            } else if n > 1 {
                 let block = n * stride;
-                for start in (0..volume).step_by(block) {
-                    for offset in 0..stride {
-                        let base = start + offset;
-                        for (i, l) in line.iter_mut().enumerate() {
-                            *l = data[base + i * stride];
+                let rows = &mut rows[..block];
+                for chunk in data.chunks_exact_mut(block) {
+                    for (i, line) in chunk.chunks_exact(stride).enumerate() {
+                        for (offset, &z) in line.iter().enumerate() {
+                            rows[offset * n + i] = z;
                         }
-                        plans[mu].process_with_scratch(line, inner);
-                        for (i, l) in line.iter().enumerate() {
-                            data[base + i * stride] = *l;
+                    }
+                    plans[mu].process_with_scratch(rows, inner);
+                    for (i, line) in chunk.chunks_exact_mut(stride).enumerate() {
+                        for (offset, z) in line.iter_mut().enumerate() {
+                            *z = rows[offset * n + i];
                         }
                     }
                 }

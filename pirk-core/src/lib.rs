@@ -1,6 +1,7 @@
 //! pirk's runtime: lattices, the [`Theory`] interface that `pirk::theory!` implements, and
 //! the samplers built on it: priors, paths, kernel bases, the Wegner solver, training,
-//! generation with exact correction, HMC, observables and statistics.
+//! generation with exact correction, HMC, the Wolff-cluster baseline, observables and
+//! statistics.
 #![warn(missing_docs)]
 
 mod basis;
@@ -11,6 +12,7 @@ mod free;
 mod generate;
 mod hmc;
 mod lattice;
+mod metropolis;
 mod mh;
 mod normal;
 mod observables;
@@ -24,6 +26,7 @@ mod theory;
 mod train;
 mod wegner;
 mod weights;
+mod wolff;
 
 pub use basis::{Basis, BasisScratch};
 pub use error::{Error, Result};
@@ -33,6 +36,7 @@ pub use free::FreeFieldPrior;
 pub use generate::{Generator, Samples, Scheme};
 pub use hmc::{Hmc, HmcReport, Integrator, hamiltonian, update_momentum, update_position};
 pub use lattice::Lattice;
+pub use metropolis::{Hopping, Metropolis};
 pub use mh::{MhChain, independence_mh};
 pub use normal::NormalPrior;
 pub use observables::{
@@ -49,3 +53,4 @@ pub use theory::Theory;
 pub use train::{TrainReport, Trainer};
 pub use wegner::{Centring, Method, SliceSolution, WegnerSolver};
 pub use weights::Weights;
+pub use wolff::{Wolff, WolffReport};
