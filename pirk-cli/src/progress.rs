@@ -1,8 +1,6 @@
 //! Progress bars (with ETA) and log lines on stderr; silent under `--quiet`. indicatif hides
 //! bars by itself when stderr is not a terminal, so logs stay clean in CI and pipes.
 
-use std::time::Duration;
-
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Where progress and logs go.
@@ -28,18 +26,6 @@ impl Progress {
             .progress_chars("=> "),
         );
         bar.set_prefix(what.to_string());
-        bar
-    }
-
-    /// A spinner for work without a known length.
-    pub fn spinner(&self, what: &str) -> ProgressBar {
-        let bar = ProgressBar::with_draw_target(None, self.target());
-        bar.set_style(
-            ProgressStyle::with_template("{prefix:>10} {spinner} {elapsed} {msg}")
-                .expect("valid template"),
-        );
-        bar.set_prefix(what.to_string());
-        bar.enable_steady_tick(Duration::from_millis(200));
         bar
     }
 

@@ -53,18 +53,20 @@ pub fn train<T: Theory>(
         ));
         Flow::load(&file, &setup.basis)?
     } else {
-        let spinner = progress.spinner("training");
-        spinner.set_message(format!(
-            "{} kernels, {} collocation samples, {} RK4 steps",
+        let bar = progress.bar(setup.card.flow.steps as u64, "training");
+        bar.set_message(format!(
+            "{} kernels, {} collocation samples",
             setup.basis.len(),
-            setup.card.flow.samples,
-            setup.card.flow.steps
+            setup.card.flow.samples
         ));
-        let (flow, _) =
-            setup
-                .trainer()?
-                .train(&setup.theory, &setup.prior, &setup.basis, &setup.path)?;
-        spinner.finish_and_clear();
+        let (flow, _) = setup.trainer()?.train_observed(
+            &setup.theory,
+            &setup.prior,
+            &setup.basis,
+            &setup.path,
+            |n| bar.set_position(n as u64),
+        )?;
+        bar.finish_and_clear();
         write_atomic(&file, |tmp| flow.save(tmp))?;
         flow
     };

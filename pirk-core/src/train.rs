@@ -92,6 +92,19 @@ impl Trainer {
         basis: &Basis<T>,
         path: &Path,
     ) -> Result<(Flow, TrainReport)> {
+        self.train_observed(theory, prior, basis, path, |_| {})
+    }
+
+    /// [`Trainer::train`], calling `on_step(n)` after each of the `steps` RK4 steps (for
+    /// progress reporting).
+    pub fn train_observed<T: Theory, P: Prior>(
+        &self,
+        theory: &T,
+        prior: &P,
+        basis: &Basis<T>,
+        path: &Path,
+        mut on_step: impl FnMut(usize),
+    ) -> Result<(Flow, TrainReport)> {
         let lat = basis.lattice();
         let v = lat.volume();
         let mut phi = vec![0.0; self.samples * v];
@@ -141,6 +154,7 @@ impl Trainer {
             for (i, p) in phi.iter_mut().enumerate() {
                 *p += h / 6.0 * (v1[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]);
             }
+            on_step(n + 1);
         }
         record(
             self.solver.solve_slice(theory, basis, path, 1.0, &phi)?,
