@@ -15,7 +15,7 @@ pirk::theory! {
             d3_1: phi[x]^3 * exp(-phi[x]^2 / 2),
             d3_4: phi[x]^3 * exp(-phi[x]^2 / 8),
             hop: sum_mu(phi[x + mu] + phi[x - mu]),
-            hop_th: tanh(phi[x] / 2) * sum_mu(phi[x + mu] + phi[x - mu]),
+            hop_sech: (1 - tanh(phi[x] / 2)^2) * sum_mu(phi[x + mu] + phi[x - mu]),
             th_hop: tanh(sum_mu(phi[x + mu] + phi[x - mu]) / 4) * (1 - tanh(phi[x] / 2)^2),
             rat: phi[x]^2 * sum_mu(phi[x + mu] + phi[x - mu]) / (4 + phi[x]^2),
             zm_q: tanh(mean(phi) / 4),

@@ -108,3 +108,41 @@ pub fn visit<V: Visitor>(entry: &'static Entry, visitor: V) -> V::Output {
         unreachable!("theory type {name} is in ALL but not dispatched")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pirk::Lattice;
+
+    /// Every built-in theory is symmetric under φ → −φ, so every kernel must be odd: then the
+    /// velocity is odd, the flow commutes with the symmetry, and a symmetric prior stays
+    /// symmetric at every t.
+    fn kernels_are_odd<T: Theory + Default>(dims: &[usize]) {
+        let lat = Lattice::new(dims);
+        let v = lat.volume();
+        let phi: Vec<f64> = (0..v)
+            .map(|x| ((x * 7919 % 101) as f64 / 101.0 - 0.4) * 3.0)
+            .collect();
+        let minus: Vec<f64> = phi.iter().map(|p| -p).collect();
+        let (mut k, mut km) = (vec![0.0; v], vec![0.0; v]);
+        for (j, name) in T::KERNELS.iter().enumerate() {
+            T::default().kernel(&lat, j, &phi, &mut k);
+            T::default().kernel(&lat, j, &minus, &mut km);
+            for (a, b) in k.iter().zip(&km) {
+                assert!(
+                    (a + b).abs() <= 1e-12 * (1.0 + a.abs()),
+                    "{}: kernel {name} is not odd",
+                    T::NAME
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn built_in_kernels_are_odd() {
+        kernels_are_odd::<Phi4>(&[4, 5]);
+        kernels_are_odd::<Phi4Hopping>(&[4, 5]);
+        kernels_are_odd::<SineGordon>(&[4, 5]);
+        kernels_are_odd::<ZeroDimPhi4>(&[]);
+    }
+}

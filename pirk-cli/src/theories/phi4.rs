@@ -14,7 +14,7 @@ pirk::theory! {
             d3_1: phi[x]^3 * exp(-phi[x]^2 / 2),
             d3_q: phi[x]^3 * exp(-2 * phi[x]^2),
             hop: sum_mu(phi[x + mu] + phi[x - mu]),
-            hop_th2: tanh(2 * phi[x]) * sum_mu(phi[x + mu] + phi[x - mu]),
+            hop_sech2: (1 - tanh(2 * phi[x])^2) * sum_mu(phi[x + mu] + phi[x - mu]),
             th_hop: tanh(sum_mu(phi[x + mu] + phi[x - mu])) * (1 - tanh(2 * phi[x])^2),
             rat: phi[x]^2 * sum_mu(phi[x + mu] + phi[x - mu]) / (1 + phi[x]^2),
             zm2: tanh(2 * mean(phi)),

@@ -14,7 +14,7 @@ pirk::theory! {
             s2: sin(2 * theta[x]),
             th1: tanh(theta[x]),
             hop: sum_mu(theta[x + mu] + theta[x - mu]),
-            hop_th: tanh(theta[x]) * sum_mu(theta[x + mu] + theta[x - mu]),
+            hop_sech: (1 - tanh(theta[x])^2) * sum_mu(theta[x + mu] + theta[x - mu]),
             zm: tanh(mean(theta)),
         },
     }
