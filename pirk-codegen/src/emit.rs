@@ -183,6 +183,22 @@ fn lattice_sums(terms: &[Term]) -> (TokenStream, TokenStream, Vec<TokenStream>) 
     (init, add, totals)
 }
 
+/// A method body that sums `terms` over the lattice into `out[i]`, after `checks`.
+fn sums_into_out(sweep: Sweep, terms: &[Term], checks: TokenStream) -> TokenStream {
+    let (init, add, totals) = lattice_sums(terms);
+    let (Sweep { prelude, body, .. }, idx) = (sweep, indices(terms.len()));
+    quote! {
+        #prelude
+        #checks
+        #init
+        for x in 0..volume {
+            #body
+            #add
+        }
+        #(out[#idx] = #totals;)*
+    }
+}
+
 /// The divergence is exact when no kernel shift wraps onto `x` itself.
 fn span_check(derived: &Derived) -> TokenStream {
     let span = derived.kernel_span as usize;
@@ -273,18 +289,11 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     let param_grad = {
         let sw = sweep(&d.param_grads.iter().collect::<Vec<_>>(), Some(n_params));
         let terms: Vec<Term> = (0..n_params).map(|i| Term::of(&sw, i)).collect();
-        let (init, add, totals) = lattice_sums(&terms);
-        let (Sweep { prelude, body, .. }, idx) = (sw, indices(n_params));
+        let checks = quote!(::core::assert_eq!(out.len(), #n_params, "one gradient per coupling"););
+        let body = sums_into_out(sw, &terms, checks);
         quote! {
             fn param_grad(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
-                #prelude
-                ::core::assert_eq!(out.len(), #n_params, "one gradient per coupling");
-                #init
-                for x in 0..volume {
-                    #body
-                    #add
-                }
-                #(out[#idx] = #totals;)*
+                #body
             }
         }
     };
@@ -322,19 +331,14 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     let divergence = {
         let sw = sweep(&d.divergences.iter().collect::<Vec<_>>(), None);
         let terms: Vec<Term> = (0..n_kernels).map(|j| Term::of(&sw, j)).collect();
-        let (init, add, totals) = lattice_sums(&terms);
-        let (Sweep { prelude, body, .. }, idx) = (sw, indices(n_kernels));
+        let checks = quote! {
+            #span
+            ::core::assert_eq!(out.len(), #n_kernels, "one divergence per kernel");
+        };
+        let body = sums_into_out(sw, &terms, checks);
         quote! {
             fn divergence(&self, lat: &#lat, phi: &[f64], out: &mut [f64]) {
-                #prelude
-                #span
-                ::core::assert_eq!(out.len(), #n_kernels, "one divergence per kernel");
-                #init
-                for x in 0..volume {
-                    #body
-                    #add
-                }
-                #(out[#idx] = #totals;)*
+                #body
             }
         }
     };
@@ -348,19 +352,15 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
 
     let stein = {
         let sw = sweep(&stein_exprs, Some(n_params));
-        let (init, add, totals) = lattice_sums(&stein_terms(&sw, d));
-        let (Sweep { prelude, body, .. }, idx) = (sw, indices(n_kernels));
+        let terms = stein_terms(&sw, d);
+        let checks = quote! {
+            #span
+            ::core::assert_eq!(out.len(), #n_kernels, "one Stein row entry per kernel");
+        };
+        let body = sums_into_out(sw, &terms, checks);
         quote! {
             fn stein(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
-                #prelude
-                #span
-                ::core::assert_eq!(out.len(), #n_kernels, "one Stein row entry per kernel");
-                #init
-                for x in 0..volume {
-                    #body
-                    #add
-                }
-                #(out[#idx] = #totals;)*
+                #body
             }
         }
     };
