@@ -57,6 +57,25 @@ pub enum Ast {
 }
 
 impl Ast {
+    /// The leftmost token: where to point errors about the expression as a whole.
+    pub fn first_span(&self) -> Span {
+        match self {
+            Ast::Binary(_, lhs, _, _) => lhs.first_span(),
+            other => other.span(),
+        }
+    }
+
+    /// The first identifier (leftmost, depth first) for which `pred` holds.
+    pub fn find_ident(&self, pred: &impl Fn(&Ident) -> bool) -> Option<&Ident> {
+        match self {
+            Ast::Num(..) => None,
+            Ast::Ident(i) => pred(i).then_some(i),
+            Ast::Index(_, e) | Ast::Neg(e, _) => e.find_ident(pred),
+            Ast::Call(_, args) => args.iter().find_map(|a| a.find_ident(pred)),
+            Ast::Binary(_, a, b, _) => a.find_ident(pred).or_else(|| b.find_ident(pred)),
+        }
+    }
+
     /// Where to point errors about this node.
     pub fn span(&self) -> Span {
         match self {

@@ -38,7 +38,7 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
     };
     let rejected = cx.check_names(decl);
     let before = cx.errors.len();
-    let action = decl.action.as_ref().map(|a| (cx.expr(a), a.span()));
+    let action = decl.action.as_ref().map(|a| (cx.expr(a), a.first_span()));
     // An action with errors holds placeholders: checking what it uses would only echo them.
     if let Some((action, span)) = &action
         && cx.errors.len() == before
@@ -69,8 +69,8 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
         .iter()
         .map(|(name, ast)| {
             let k = cx.expr(ast);
-            if k.uses_params() {
-                cx.error(ast.span(), format!("kernel `{name}` depends on a coupling; kernels are functions of the field only"));
+            if let Some(p) = ast.find_ident(&|i| decl.params.contains(i)) {
+                cx.error(p.span(), format!("kernel `{name}` depends on the coupling `{p}`; kernels are functions of the field only"));
             }
             for s in k.field_shifts() {
                 if s.0.len() > 1 && s.0.iter().any(|&(_, c)| c < 0) && s.0.iter().any(|&(_, c)| c > 0) {

@@ -222,11 +222,6 @@ impl Expr {
         self.any(&|e| matches!(e, Expr::Field(_) | Expr::Mean))
     }
 
-    /// Whether the expression depends on the couplings.
-    pub fn uses_params(&self) -> bool {
-        self.any(&|e| matches!(e, Expr::Param(_)))
-    }
-
     /// Whether the expression reads `mean`.
     pub fn uses_mean(&self) -> bool {
         self.any(&|e| matches!(e, Expr::Mean))
