@@ -23,6 +23,22 @@ pub trait Figure {
         DB::ErrorType: 'static;
 }
 
+/// The series labels, in one style for every figure.
+fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 14))
+        .draw()?;
+    Ok(())
+}
+
 /// Writes `fig` as `stem.svg` and `stem.png` into `out`; returns its report entry.
 pub fn write(
     out: &OutDir,
@@ -151,13 +167,7 @@ impl Figure for Histogram {
                     Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
                 });
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 14))
-            .draw()?;
-        Ok(())
+        legend(&mut chart)
     }
 }
 
@@ -262,12 +272,7 @@ impl Lines {
             )?;
         }
         if self.series.len() > 1 {
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.8))
-                .border_style(BLACK)
-                .label_font(("sans-serif", 14))
-                .draw()?;
+            legend(chart)?;
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
-//! Parameter-conditional sampling along the path. The runtime records only log-weights at
-//! intermediate times, not configurations, so each scan point `τ` is generated with the
+//! Parameter-conditional sampling along the path: each scan point `τ` is generated with the
 //! trained flow cut at `τ` and rescaled to unit time: exact samples of `q_τ` with exact
-//! `log q_τ`, corrected for the theory at `θ(τ)`. One training serves every point.
+//! `log q_τ`, corrected for the theory at `θ(τ)`. One training serves every point (one
+//! generation pass per point; `Generator::generate_observed` could serve all points at once).
 
 use pirk::{Flow, Path, Theory};
 
