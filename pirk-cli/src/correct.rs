@@ -21,16 +21,15 @@ pub struct Corrected {
 }
 
 impl Corrected {
-    /// Corrects `phi` with log-weights `log_w` for the theory at `theta`.
+    /// Corrects configurations with `primaries` and log-weights `log_w` for the theory at the
+    /// couplings the primaries were measured at.
     pub fn new<T: Theory>(
         setup: &Setup<T>,
-        theta: &[f64],
-        phi: &[f64],
+        primaries: Primaries,
         log_w: &[f64],
         correction: Correction,
     ) -> Self {
         let weights = Weights::from_log(log_w);
-        let primaries = Primaries::of(&setup.theory, &setup.lat, theta, phi);
         let (chain, observables) = match correction {
             Correction::Mh => {
                 let chain = independence_mh(log_w, seeds::mh(setup.card.seed));

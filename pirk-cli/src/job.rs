@@ -130,13 +130,13 @@ impl Job {
             }
             Kind::Compare => {
                 let flow = stages::train(setup, out, p, rec)?;
-                let (_, pik) = stages::pik(setup, &flow, out, p, stop, rec)?;
+                let pik = stages::pik(setup, &flow, out, p, stop, rec)?;
                 let (hmc, seconds) = stages::hmc(setup, out, p, false, rec)?;
                 stages::compare(&pik, &hmc, seconds, rec);
             }
             Kind::Scan => {
                 let flow = stages::train(setup, out, p, rec)?;
-                let (_, pik) = stages::pik(setup, &flow, out, p, stop, rec)?;
+                let pik = stages::pik(setup, &flow, out, p, stop, rec)?;
                 stages::scan(setup, &flow, &pik.corrected, out, p, rec)?;
             }
         }

@@ -61,6 +61,13 @@ impl Primaries {
         }
     }
 
+    /// Appends the primaries of further configurations.
+    pub fn extend(&mut self, more: Self) {
+        self.m.extend(more.m);
+        self.action.extend(more.action);
+        self.p1.extend(more.p1);
+    }
+
     /// The primaries along a chain of indices.
     pub fn along(&self, indices: &[usize]) -> Self {
         let pick = |x: &Vec<f64>| -> Vec<f64> {

@@ -1,47 +1,73 @@
 //! Generation in checkpointed chunks. Chunk `c` is generated from its own seed and saved as two
 //! `.npy` files; `--resume` reads the chunks that exist and generates the rest, so the result is
-//! bit-identical to an uninterrupted run at any thread count.
+//! bit-identical to an uninterrupted run at any thread count. Only per-configuration scalars
+//! (final log-weight, primaries) stay in memory; the configurations stay in their chunk files,
+//! so memory does not grow with `count × V`.
 
-use pirk::{Flow, Theory};
+use std::path::PathBuf;
 
+use pirk::{Flow, RunningEss, Theory};
+
+use crate::measure::Primaries;
 use crate::npy;
 use crate::outdir::OutDir;
 use crate::progress::Progress;
 use crate::seeds;
 use crate::setup::Setup;
 
-/// Generated configurations and their log-weights at every integration grid time.
+/// A generated ensemble reduced to what the measurements need.
 #[derive(Clone, Debug)]
 pub struct Ensemble {
-    /// Configurations at the end of the flow, flat `n × V`.
-    pub phi: Vec<f64>,
-    /// Grid times.
+    /// Grid times of the generation.
     pub times: Vec<f64>,
-    /// `log w_t` per time (outer) and configuration (inner); `−∞` for rejected ones.
-    pub log_w_t: Vec<Vec<f64>>,
+    /// Importance-weight ESS accumulated at every grid time.
+    ess_t: Vec<RunningEss>,
+    /// `log w` at the end of the flow per configuration; `−∞` for rejected ones.
+    pub log_w: Vec<f64>,
+    /// Primaries of every configuration at the measured couplings.
+    pub primaries: Primaries,
+    /// The chunk files holding the configurations, in order (empty when not kept).
+    pub phi_files: Vec<PathBuf>,
 }
 
 impl Ensemble {
-    /// Number of configurations.
-    pub fn len(&self) -> usize {
-        self.log_w_t.first().map_or(0, Vec::len)
+    fn new(steps: usize) -> Self {
+        Self {
+            times: (0..=steps).map(|m| m as f64 / steps as f64).collect(),
+            ess_t: vec![RunningEss::default(); steps + 1],
+            log_w: Vec::new(),
+            primaries: Primaries::default(),
+            phi_files: Vec::new(),
+        }
     }
 
-    /// Log-weights at the end of the flow.
-    pub fn log_weights(&self) -> &[f64] {
-        self.log_w_t.last().map_or(&[], Vec::as_slice)
+    /// Number of configurations.
+    pub fn len(&self) -> usize {
+        self.log_w.len()
     }
 
     /// Configurations with a non-finite final log-weight (runaway or non-finite).
     pub fn rejected(&self) -> usize {
-        self.log_weights().iter().filter(|x| !x.is_finite()).count()
+        self.log_w.iter().filter(|x| !x.is_finite()).count()
     }
 
-    fn append(&mut self, phi: Vec<f64>, log_w_t: Vec<Vec<f64>>) {
-        self.phi.extend(phi);
-        for (all, chunk) in self.log_w_t.iter_mut().zip(log_w_t) {
-            all.extend(chunk);
+    /// `(t, ESS)` at every grid time.
+    pub fn ess_along_path(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.times
+            .iter()
+            .copied()
+            .zip(self.ess_t.iter().map(RunningEss::ess))
+    }
+
+    /// Measures one chunk: `phi` flat `n × V`, `log_w_t` flat `times × n`.
+    fn absorb<T: Theory>(&mut self, setup: &Setup<T>, theta: &[f64], phi: &[f64], log_w_t: &[f64]) {
+        let n = log_w_t.len() / self.times.len();
+        for (acc, lw) in self.ess_t.iter_mut().zip(log_w_t.chunks(n)) {
+            lw.iter().for_each(|&l| acc.push(l));
         }
+        self.log_w.extend(&log_w_t[log_w_t.len() - n..]);
+        self.primaries
+            .extend(Primaries::of(&setup.theory, &setup.lat, theta, phi));
     }
 }
 
@@ -50,26 +76,49 @@ impl Ensemble {
 #[error("stopped after writing {0} chunk(s) as requested; continue with --resume")]
 pub struct Stopped(pub usize);
 
-/// Generates `n` configurations with one seed, without checkpoints (scan points).
-pub fn generate_once<T: Theory>(
+/// One chunk: configurations (flat `n × V`) and log-weights (flat `times × n`).
+fn generate_chunk<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
     steps: usize,
     seed: u64,
     n: usize,
-) -> pirk::Result<Ensemble> {
+) -> pirk::Result<(Vec<f64>, Vec<f64>)> {
     let s =
         setup
             .generator(seed, steps)?
             .generate(&setup.theory, &setup.prior, &setup.basis, flow, n);
-    Ok(Ensemble {
-        times: s.times,
-        phi: s.phi,
-        log_w_t: s.log_w_t,
-    })
+    Ok((s.phi, s.log_w_t.concat()))
 }
 
-/// The card's `[sample] count` configurations in chunks, resuming from checkpoints in `out`.
+/// `(chunk index, its size)` for the card's `[sample] count` and `chunk`.
+fn chunks<T: Theory>(setup: &Setup<T>) -> impl Iterator<Item = (usize, usize)> {
+    let (count, chunk) = (setup.card.sample.count, setup.card.sample.chunk);
+    (0..count)
+        .step_by(chunk)
+        .enumerate()
+        .map(move |(c, start)| (c, chunk.min(count - start)))
+}
+
+/// `[sample] count` configurations of `flow` measured at `theta`, in chunks kept only in
+/// memory, one at a time (scan points).
+pub fn generate_measured<T: Theory>(
+    setup: &Setup<T>,
+    flow: &Flow,
+    steps: usize,
+    seed: u64,
+    theta: &[f64],
+) -> pirk::Result<Ensemble> {
+    let mut all = Ensemble::new(steps);
+    for (c, n) in chunks(setup) {
+        let (phi, log_w_t) = generate_chunk(setup, flow, steps, seeds::chunk(seed, c), n)?;
+        all.absorb(setup, theta, &phi, &log_w_t);
+    }
+    Ok(all)
+}
+
+/// The card's `[sample] count` configurations at the target in checkpointed chunks, resuming
+/// from the checkpoints in `out`.
 pub fn generate<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
@@ -77,32 +126,26 @@ pub fn generate<T: Theory>(
     progress: &Progress,
     stop_after: Option<usize>,
 ) -> anyhow::Result<Ensemble> {
-    let card = &setup.card.sample;
     let steps = setup.generation_steps();
     let v = setup.lat.volume();
-    let times: Vec<f64> = (0..=steps).map(|m| m as f64 / steps as f64).collect();
-    let mut all = Ensemble {
-        phi: Vec::with_capacity(card.count * v),
-        log_w_t: vec![Vec::with_capacity(card.count); times.len()],
-        times,
-    };
-    let bar = progress.bar(card.count as u64, "sampling");
+    let mut all = Ensemble::new(steps);
+    let bar = progress.bar(setup.card.sample.count as u64, "sampling");
     let mut written = 0;
-    for (c, start) in (0..card.count).step_by(card.chunk).enumerate() {
-        let n = card.chunk.min(card.count - start);
+    for (c, n) in chunks(setup) {
         let phi_file = out.checkpoint(&format!("chunk-{c:05}-phi.npy"));
         let logw_file = out.checkpoint(&format!("chunk-{c:05}-logw.npy"));
-        if phi_file.exists() && logw_file.exists() {
-            let (_, phi) = npy::read(&phi_file)?;
-            let (_, logw) = npy::read(&logw_file)?;
-            all.append(phi, logw.chunks(n).map(<[f64]>::to_vec).collect());
+        let (phi, log_w_t) = if phi_file.exists() && logw_file.exists() {
+            (npy::read(&phi_file)?.1, npy::read(&logw_file)?.1)
         } else {
-            let e = generate_once(setup, flow, steps, seeds::chunk(setup.card.seed, c), n)?;
-            npy::write(&phi_file, &[n, v], e.phi.clone())?;
-            npy::write(&logw_file, &[e.times.len(), n], e.log_w_t.concat())?;
-            all.append(e.phi, e.log_w_t);
+            let seed = seeds::chunk(setup.card.seed, c);
+            let (phi, log_w_t) = generate_chunk(setup, flow, steps, seed, n)?;
+            npy::write(&phi_file, &[n, v], &phi)?;
+            npy::write(&logw_file, &[steps + 1, n], &log_w_t)?;
             written += 1;
-        }
+            (phi, log_w_t)
+        };
+        all.absorb(setup, &setup.target, &phi, &log_w_t);
+        all.phi_files.push(phi_file);
         bar.inc(n as u64);
         if stop_after == Some(written) {
             bar.abandon();

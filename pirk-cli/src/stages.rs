@@ -16,7 +16,7 @@ use crate::progress::Progress;
 use crate::report::{
     Comparison, FileInfo, FlowInfo, HmcInfo, Report, SamplingInfo, ScanPoint, Slice, TimeEss,
 };
-use crate::sample::{self, Ensemble};
+use crate::sample;
 use crate::scan;
 use crate::seeds;
 use crate::setup::Setup;
@@ -141,16 +141,15 @@ pub fn pik<T: Theory>(
     progress: &Progress,
     stop_after: Option<usize>,
     rec: &mut Record,
-) -> anyhow::Result<(Ensemble, PikRun)> {
+) -> anyhow::Result<PikRun> {
     let start = Instant::now();
-    let ens = sample::generate(setup, flow, out, progress, stop_after)?;
+    let mut ens = sample::generate(setup, flow, out, progress, stop_after)?;
     let generate = start.elapsed().as_secs_f64();
     let correction = setup.card.sample.correction;
     let c = Corrected::new(
         setup,
-        &setup.target,
-        &ens.phi,
-        ens.log_weights(),
+        std::mem::take(&mut ens.primaries),
+        &ens.log_w,
         correction,
     );
     let r = &mut rec.report;
@@ -173,21 +172,14 @@ pub fn pik<T: Theory>(
         steps: setup.generation_steps(),
         chunk: setup.card.sample.chunk,
         ess_along_path: ens
-            .times
-            .iter()
-            .zip(&ens.log_w_t)
-            .map(|(&t, lw)| TimeEss {
-                t,
-                ess: pirk::Weights::from_log(lw).ess(),
-            })
+            .ess_along_path()
+            .map(|(t, ess)| TimeEss { t, ess })
             .collect(),
     });
-    write_ensemble(setup, out, "ensemble.npy", &ens.phi, rec)?;
-    npy::write(
-        &out.path("log_weights.npy"),
-        &[ens.len()],
-        ens.log_weights().to_vec(),
-    )?;
+    let shape = ensemble_shape(setup, ens.len());
+    npy::concat(&out.path("ensemble.npy"), &shape, &ens.phi_files)?;
+    record_ensemble(setup, "ensemble.npy", rec);
+    npy::write(&out.path("log_weights.npy"), &[ens.len()], &ens.log_w)?;
     rec.report.files.push(FileInfo {
         name: "log_weights".into(),
         files: vec!["log_weights.npy".into()],
@@ -232,13 +224,10 @@ pub fn pik<T: Theory>(
             .get("train_seconds")
             .copied()
             .unwrap_or(0.0);
-    Ok((
-        ens,
-        PikRun {
-            corrected: c,
-            seconds,
-        },
-    ))
+    Ok(PikRun {
+        corrected: c,
+        seconds,
+    })
 }
 
 /// Runs HMC at the target; `primary` when it is the job's only sampler.
@@ -270,7 +259,9 @@ pub fn hmc<T: Theory>(
     } else {
         "hmc_ensemble.npy"
     };
-    write_ensemble(setup, out, file, &run.phi, rec)?;
+    let shape = ensemble_shape(setup, run.primaries.m.len());
+    npy::write(&out.path(file), &shape, &run.phi)?;
+    record_ensemble(setup, file, rec);
     let n = run.primaries.m.len();
     rec.histogram
         .push(("HMC".into(), run.primaries.m.clone(), vec![1.0; n]));
@@ -337,15 +328,14 @@ pub fn scan<T: Theory>(
         } else {
             let cut = scan::truncate(setup, flow, tau)?;
             let steps = ((setup.generation_steps() as f64 * tau).ceil() as usize).max(1);
-            let n = setup.card.sample.count;
-            let ens = sample::generate_once(
+            let seed = seeds::scan_point(setup.card.seed, p);
+            let mut ens = sample::generate_measured(setup, &cut, steps, seed, &theta)?;
+            let c = Corrected::new(
                 setup,
-                &cut,
-                steps,
-                seeds::scan_point(setup.card.seed, p),
-                n,
-            )?;
-            let c = Corrected::new(setup, &theta, &ens.phi, ens.log_weights(), correction);
+                std::mem::take(&mut ens.primaries),
+                &ens.log_w,
+                correction,
+            );
             bar.inc(1);
             (Some(c), ens.rejected())
         };
@@ -413,19 +403,14 @@ pub fn scan<T: Theory>(
     Ok(())
 }
 
-fn write_ensemble<T: Theory>(
-    setup: &Setup<T>,
-    out: &OutDir,
-    file: &str,
-    phi: &[f64],
-    rec: &mut Record,
-) -> anyhow::Result<()> {
-    let n = phi.len() / setup.lat.volume();
-    let shape: Vec<usize> = [n]
-        .into_iter()
+/// `(n, L₀, L₁, …)`.
+fn ensemble_shape<T: Theory>(setup: &Setup<T>, n: usize) -> Vec<usize> {
+    [n].into_iter()
         .chain(setup.lat.dims().iter().copied())
-        .collect();
-    npy::write(&out.path(file), &shape, phi.to_vec())?;
+        .collect()
+}
+
+fn record_ensemble<T: Theory>(setup: &Setup<T>, file: &str, rec: &mut Record) {
     rec.report.files.push(FileInfo {
         name: file.trim_end_matches(".npy").into(),
         files: vec![file.into()],
@@ -440,7 +425,6 @@ fn write_ensemble<T: Theory>(
                 .join(", ")
         ),
     });
-    Ok(())
 }
 
 /// Draws the magnetisation histogram and writes `report.json`.

@@ -52,5 +52,5 @@ pub use stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
 pub use theory::Theory;
 pub use train::{TrainReport, Trainer};
 pub use wegner::{Centring, Method, SliceSolution, WegnerSolver};
-pub use weights::Weights;
+pub use weights::{RunningEss, Weights};
 pub use wolff::{Wolff, WolffReport};

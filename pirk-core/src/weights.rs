@@ -86,9 +86,80 @@ impl Weights {
     }
 }
 
+/// `Σw` and `Σw²` of log-weights seen one at a time, so the ESS of an ensemble streamed to disk
+/// needs no memory per configuration. Rejected (non-finite) entries count with weight zero.
+#[derive(Clone, Debug)]
+pub struct RunningEss {
+    n: usize,
+    log_max: f64,
+    sum: f64,
+    sum_sq: f64,
+}
+
+impl Default for RunningEss {
+    fn default() -> Self {
+        Self {
+            n: 0,
+            log_max: f64::NEG_INFINITY,
+            sum: 0.0,
+            sum_sq: 0.0,
+        }
+    }
+}
+
+impl RunningEss {
+    /// Adds one log-weight.
+    pub fn push(&mut self, log_w: f64) {
+        self.n += 1;
+        if !log_w.is_finite() {
+            return;
+        }
+        if log_w > self.log_max {
+            let r = (self.log_max - log_w).exp();
+            self.sum *= r;
+            self.sum_sq *= r * r;
+            self.log_max = log_w;
+        }
+        let w = (log_w - self.log_max).exp();
+        self.sum += w;
+        self.sum_sq += w * w;
+    }
+
+    /// `ESS = (Σw)² / (n Σw²)`, as [`Weights::ess`].
+    pub fn ess(&self) -> f64 {
+        if self.sum_sq > 0.0 {
+            self.sum * self.sum / (self.n as f64 * self.sum_sq)
+        } else {
+            0.0
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn running_ess_matches_the_stored_weights() {
+        let log_w: Vec<f64> = (0..500)
+            .map(|i| {
+                if i % 97 == 3 {
+                    f64::NEG_INFINITY
+                } else {
+                    (i as f64 * 0.37).sin() * 3.0 + i as f64 * 0.004
+                }
+            })
+            .collect();
+        let mut running = RunningEss::default();
+        log_w.iter().for_each(|&l| running.push(l));
+        let stored = Weights::from_log(&log_w).ess();
+        assert!(
+            stored < 0.9,
+            "the test weights should not be uniform: {stored}"
+        );
+        assert!((running.ess() - stored).abs() < 1e-12 * stored);
+        assert_eq!(RunningEss::default().ess(), 0.0);
+    }
 
     #[test]
     fn uniform_weights_are_perfect() {
