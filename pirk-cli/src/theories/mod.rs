@@ -138,6 +138,44 @@ mod tests {
         }
     }
 
+    /// Generated divergences against central differences of the generated kernels.
+    fn divergences_match_finite_differences<T: Theory + Default>(dims: &[usize]) {
+        let lat = Lattice::new(dims);
+        let v = lat.volume();
+        let phi: Vec<f64> = (0..v)
+            .map(|x| ((x * 7919 % 101) as f64 / 101.0 - 0.4) * 3.0)
+            .collect();
+        let mut div = vec![0.0; T::KERNELS.len()];
+        T::default().divergence(&lat, &phi, &mut div);
+        let (h, mut up, mut down) = (1e-5, vec![0.0; v], vec![0.0; v]);
+        for (j, name) in T::KERNELS.iter().enumerate() {
+            let fd: f64 = (0..v)
+                .map(|x| {
+                    let mut shifted = phi.clone();
+                    shifted[x] += h;
+                    T::default().kernel(&lat, j, &shifted, &mut up);
+                    shifted[x] -= 2.0 * h;
+                    T::default().kernel(&lat, j, &shifted, &mut down);
+                    (up[x] - down[x]) / (2.0 * h)
+                })
+                .sum();
+            assert!(
+                (fd - div[j]).abs() <= 1e-6 * (1.0 + fd.abs()),
+                "{}: divergence of {name} is {} but finite differences give {fd}",
+                T::NAME,
+                div[j]
+            );
+        }
+    }
+
+    #[test]
+    fn built_in_divergences_match_finite_differences() {
+        divergences_match_finite_differences::<Phi4>(&[4, 5]);
+        divergences_match_finite_differences::<Phi4Hopping>(&[4, 5]);
+        divergences_match_finite_differences::<SineGordon>(&[4, 5]);
+        divergences_match_finite_differences::<ZeroDimPhi4>(&[]);
+    }
+
     #[test]
     fn built_in_kernels_are_odd() {
         kernels_are_odd::<Phi4>(&[4, 5]);
