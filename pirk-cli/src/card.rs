@@ -38,6 +38,9 @@ pub struct Card {
     /// Training.
     #[serde(default)]
     pub flow: FlowCard,
+    /// Refinement of the trained flow.
+    #[serde(default)]
+    pub refine: RefineCard,
     /// Generation and correction.
     #[serde(default)]
     pub sample: SampleCard,
@@ -147,6 +150,16 @@ impl Default for FlowCard {
     }
 }
 
+/// `[refine]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RefineCard {
+    /// Weighted re-solve rounds after training (0: off).
+    pub rounds: usize,
+    /// Fresh configurations per round (absent: `[flow] samples`).
+    pub samples: Option<usize>,
+}
+
 /// How generated samples are made exact.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -172,6 +185,8 @@ pub struct SampleCard {
     pub steps: Option<usize>,
     /// Runaway factor over the training speed.
     pub runaway: f64,
+    /// Local error tolerance of adaptive (Bogacki–Shampine) generation (absent: RK4).
+    pub tolerance: Option<f64>,
 }
 
 impl Default for SampleCard {
@@ -182,6 +197,7 @@ impl Default for SampleCard {
             chunk: 500,
             steps: None,
             runaway: 10.0,
+            tolerance: None,
         }
     }
 }
@@ -311,6 +327,15 @@ impl Card {
         if self.sample.runaway <= 1.0 {
             bad_input!("sample.runaway: must exceed 1, got {}", self.sample.runaway);
         }
+        if let Some(tol) = self.sample.tolerance {
+            finite("sample.tolerance", tol)?;
+            if !(tol > 0.0 && tol < 1.0) {
+                bad_input!("sample.tolerance: must be in (0, 1), got {tol}");
+            }
+        }
+        if let Some(s) = self.refine.samples {
+            positive("refine.samples", s)?;
+        }
         if self.hmc.trajectories < 2 {
             bad_input!(
                 "hmc.trajectories: need at least 2, got {}",
@@ -324,6 +349,11 @@ impl Card {
         }
         positive("scan.points", self.scan.points)?;
         Ok(entry)
+    }
+
+    /// Configurations per refinement round: `[refine] samples`, else `[flow] samples`.
+    pub fn refine_samples(&self) -> usize {
+        self.refine.samples.unwrap_or(self.flow.samples)
     }
 
     /// `map` in the theory's parameter order, rejecting unknown, missing and non-finite ones.

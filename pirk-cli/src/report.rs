@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use pirk::RefineRound;
 use serde::Serialize;
 
 use crate::measure::Observables;
@@ -104,6 +105,9 @@ pub struct FlowInfo {
     pub max_residual: f64,
     /// Residual per grid slice.
     pub wegner_residual: Vec<Slice>,
+    /// Per round of `[refine]`: ESS at the target and residuals of the weighted re-solve
+    /// (null without refinement).
+    pub refinement: Option<Vec<RefineRound>>,
 }
 
 /// Generation.

@@ -2,8 +2,8 @@
 //! prior, basis and the runtime's settings objects.
 
 use pirk::{
-    Basis, Centring, Generator, Hmc, Integrator, Lattice, Method, Path, Theory, Trainer,
-    WegnerSolver, check_prior,
+    Basis, Centring, Generator, Hmc, Integrator, Lattice, Method, Path, Refiner, Scheme, Theory,
+    Trainer, WegnerSolver, check_prior,
 };
 
 use crate::card::{Card, CentringKind, IntegratorKind, SolverMethod};
@@ -60,12 +60,16 @@ impl<T: Theory + Default> Setup<T> {
                 .map_err(|e| invalid("kernels.declared", e))?;
         }
         let basis = basis.with_shells(card.kernels.shells);
-        if card.flow.samples <= basis.len() {
-            return Err(InputError::new(format!(
-                "flow.samples: {} collocation samples for {} kernels; need more samples than kernels",
-                card.flow.samples,
-                basis.len()
-            )));
+        for (key, samples) in [
+            ("flow.samples", card.flow.samples),
+            ("refine.samples", card.refine_samples()),
+        ] {
+            if samples <= basis.len() {
+                return Err(InputError::new(format!(
+                    "{key}: {samples} samples for {} kernels; need more samples than kernels",
+                    basis.len()
+                )));
+            }
         }
         Ok(Self {
             theory,
@@ -82,10 +86,10 @@ impl<T: Theory + Default> Setup<T> {
 }
 
 impl<T: Theory> Setup<T> {
-    /// The training settings.
-    pub fn trainer(&self) -> pirk::Result<Trainer> {
+    /// The `[flow]` Wegner solver, shared by training and refinement.
+    fn solver(&self) -> pirk::Result<WegnerSolver> {
         let f = &self.card.flow;
-        let solver = WegnerSolver::new()
+        WegnerSolver::new()
             .with_method(match f.method {
                 SolverMethod::Qr => Method::Qr,
                 SolverMethod::Cholesky => Method::Cholesky,
@@ -95,12 +99,29 @@ impl<T: Theory> Setup<T> {
                 CentringKind::Mean => Centring::Mean,
                 CentringKind::Reference => Centring::Reference,
             })
-            .with_rcond(f.rcond)?;
+            .with_rcond(f.rcond)
+    }
+
+    /// The training settings.
+    pub fn trainer(&self) -> pirk::Result<Trainer> {
+        let f = &self.card.flow;
         Ok(Trainer::new()
             .with_samples(f.samples)?
             .with_steps(f.steps)?
             .with_seed(self.card.seed)
-            .with_solver(solver))
+            .with_solver(self.solver()?))
+    }
+
+    /// The refinement settings. Rounds generate with the sampling step count, so the refined
+    /// grid is the grid sampling integrates on; their seeds are hashed from the card seed
+    /// (see [`Refiner::with_seed`]), apart from every other stream of the job.
+    pub fn refiner(&self) -> pirk::Result<Refiner> {
+        Ok(Refiner::new()
+            .with_rounds(self.card.refine.rounds)
+            .with_samples(self.card.refine_samples())?
+            .with_steps(self.generation_steps())?
+            .with_seed(self.card.seed)
+            .with_solver(self.solver()?))
     }
 
     /// Generation steps: `[sample] steps`, else the training steps.
@@ -108,10 +129,17 @@ impl<T: Theory> Setup<T> {
         self.card.sample.steps.unwrap_or(self.card.flow.steps)
     }
 
-    /// The generation settings with a given seed (one per chunk).
+    /// The generation settings with a given seed (one per chunk): RK4, or Bogacki–Shampine
+    /// when `[sample] tolerance` is given.
     pub fn generator(&self, seed: u64, steps: usize) -> pirk::Result<Generator> {
+        let scheme = self
+            .card
+            .sample
+            .tolerance
+            .map_or(Scheme::Rk4, |tol| Scheme::BogackiShampine { tol });
         Ok(Generator::new()
             .with_steps(steps)?
+            .with_scheme(scheme)?
             .with_runaway(self.card.sample.runaway)?
             .with_seed(seed))
     }

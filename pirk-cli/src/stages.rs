@@ -10,7 +10,7 @@ use crate::correct::Corrected;
 use crate::hmc::{self, HmcRun};
 use crate::measure::max_tau;
 use crate::npy;
-use crate::outdir::{OutDir, write_atomic};
+use crate::outdir::{OutDir, write_atomic, write_bytes};
 use crate::plots::{self, Histogram, Lines, Stack};
 use crate::progress::Progress;
 use crate::report::{
@@ -37,7 +37,8 @@ pub struct PikRun {
     pub seconds: f64,
 }
 
-/// Trains the flow, or reloads it from the checkpoint when resuming.
+/// Trains the flow and refines it when `[refine] rounds > 0`, or reloads both (the flow and
+/// the refinement rounds' record) from the checkpoints when resuming.
 pub fn train<T: Theory>(
     setup: &Setup<T>,
     out: &OutDir,
@@ -45,13 +46,19 @@ pub fn train<T: Theory>(
     rec: &mut Record,
 ) -> anyhow::Result<Flow> {
     let file = out.path("flow.json");
+    let rounds_file = out.checkpoint("refinement.json");
     let start = Instant::now();
-    let flow = if file.exists() {
+    let (flow, refinement) = if file.exists() {
         progress.log(format!(
             "resuming: reusing the trained flow in {}",
             file.display()
         ));
-        Flow::load(&file, &setup.basis)?
+        let refinement = if rounds_file.exists() {
+            Some(serde_json::from_slice(&std::fs::read(&rounds_file)?)?)
+        } else {
+            None
+        };
+        (Flow::load(&file, &setup.basis)?, refinement)
     } else {
         let bar = progress.bar(setup.card.flow.steps as u64, "training");
         bar.set_message(format!(
@@ -67,13 +74,40 @@ pub fn train<T: Theory>(
             |n| bar.set_position(n as u64),
         )?;
         bar.finish_and_clear();
+        let refine = &setup.card.refine;
+        let (flow, refinement) = if refine.rounds > 0 {
+            progress.log(format!(
+                "refining: up to {} rounds of {} samples",
+                refine.rounds,
+                setup.card.refine_samples()
+            ));
+            let begin = Instant::now();
+            let (flow, rounds) =
+                setup
+                    .refiner()?
+                    .refine(&setup.theory, &setup.prior, &setup.basis, &flow)?;
+            rec.report
+                .timings
+                .insert("refine_seconds".into(), begin.elapsed().as_secs_f64());
+            // Before flow.json: a resume that finds the flow must also find its record.
+            write_bytes(&rounds_file, &serde_json::to_vec(&rounds)?)?;
+            (flow, Some(rounds))
+        } else {
+            (flow, None)
+        };
         write_atomic(&file, |tmp| flow.save(tmp))?;
-        flow
+        (flow, refinement)
     };
     rec.report
         .timings
         .insert("train_seconds".into(), start.elapsed().as_secs_f64());
     record_flow(setup, &flow, out, rec)?;
+    if let Some(info) = rec.report.flow.as_mut() {
+        // `record_flow` reads the steps off the training grid; a refined flow lives on the
+        // sampling grid.
+        info.steps = setup.card.flow.steps;
+        info.refinement = refinement;
+    }
     Ok(flow)
 }
 
@@ -129,6 +163,7 @@ fn record_flow<T: Theory>(
         collocation_samples: setup.card.flow.samples,
         max_residual: flow.residuals.iter().copied().fold(0.0, f64::max),
         wegner_residual: slices,
+        refinement: None,
     });
     Ok(())
 }

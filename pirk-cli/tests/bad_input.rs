@@ -62,6 +62,35 @@ fn unknown_key() {
 }
 
 #[test]
+fn unknown_refine_key() {
+    rejects(
+        |c| c.replace("[sample]\n", "[refine]\nround = 1\n\n[sample]\n"),
+        "unknown field `round`",
+    );
+}
+
+#[test]
+fn too_few_refinement_samples() {
+    rejects(
+        |c| {
+            c.replace(
+                "[sample]\n",
+                "[refine]\nrounds = 1\nsamples = 5\n\n[sample]\n",
+            )
+        },
+        "refine.samples: 5 samples for 21 kernels; need more samples than kernels",
+    );
+}
+
+#[test]
+fn tolerance_out_of_range() {
+    rejects(
+        |c| c.replace("[sample]\n", "[sample]\ntolerance = 2.0\n"),
+        "sample.tolerance: must be in (0, 1), got 2",
+    );
+}
+
+#[test]
 fn non_finite_number() {
     rejects(
         |c| c.replace("lambda = 0.022", "lambda = nan"),

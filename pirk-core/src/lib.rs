@@ -19,6 +19,7 @@ mod observables;
 mod path;
 mod prior;
 mod quadrature;
+mod refine;
 mod rng;
 mod shells;
 mod stats;
@@ -46,6 +47,7 @@ pub use observables::{
 pub use path::Path;
 pub use prior::{Prior, check_prior};
 pub use quadrature::quadrature;
+pub use refine::{RefineRound, Refiner};
 pub use rng::{StreamRng, stream_rng};
 pub use shells::{ShellScratch, Shells};
 pub use stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};

@@ -60,7 +60,7 @@ pub struct SliceSolution {
     pub condition: f64,
     /// Numerical rank used (columns kept).
     pub rank: usize,
-    /// Rows dropped because they were not finite.
+    /// Rows dropped because they were not finite (or, in a weighted solve, had no weight).
     pub dropped: usize,
 }
 
@@ -166,9 +166,44 @@ impl WegnerSolver {
         a: Vec<f64>,
         b: Vec<f64>,
     ) -> Result<SliceSolution> {
+        self.solve(t, n, a, b, None)
+    }
+
+    /// [`WegnerSolver::solve_system`] with row `i` counted `weights[i]` times: the importance
+    /// weights that turn an ensemble drawn from `q_t` into one for `p_t`, where the Wegner
+    /// equation must hold. Mean centring uses the weighted mean and row `i` is scaled by
+    /// `√(w_i / mean w)`, so the residual is the weighted relative residual; rows with zero or
+    /// non-finite weight are dropped.
+    pub fn solve_weighted(
+        &self,
+        t: f64,
+        n: usize,
+        a: Vec<f64>,
+        b: Vec<f64>,
+        weights: &[f64],
+    ) -> Result<SliceSolution> {
+        assert_eq!(weights.len(), b.len(), "one weight per row");
+        self.solve(t, n, a, b, Some(weights))
+    }
+
+    /// The solve behind both entry points; unit weights when `weights` is `None`.
+    fn solve(
+        &self,
+        t: f64,
+        n: usize,
+        a: Vec<f64>,
+        b: Vec<f64>,
+        weights: Option<&[f64]>,
+    ) -> Result<SliceSolution> {
+        let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
         let mut keep = Vec::with_capacity(b.len());
         for (i, bn) in b.iter().enumerate() {
-            if bn.is_finite() && a[i * n..(i + 1) * n].iter().all(|x| x.is_finite()) {
+            let w = weight(i);
+            if w > 0.0
+                && w.is_finite()
+                && bn.is_finite()
+                && a[i * n..(i + 1) * n].iter().all(|x| x.is_finite())
+            {
                 keep.push(i);
             }
         }
@@ -180,20 +215,24 @@ impl WegnerSolver {
                 reason: format!("{m} finite rows for {n} unknowns"),
             });
         }
+        let w: Vec<f64> = keep.iter().map(|&i| weight(i)).collect();
+        let total: f64 = w.iter().sum();
         let (mut mean_a, mut mean_b) = (vec![0.0; n], 0.0);
         if self.centring == Centring::Mean {
-            for &i in &keep {
+            for (&i, wi) in keep.iter().zip(&w) {
                 mean_a
                     .iter_mut()
                     .zip(&a[i * n..])
-                    .for_each(|(s, x)| *s += x);
-                mean_b += b[i];
+                    .for_each(|(s, x)| *s += wi * x);
+                mean_b += wi * b[i];
             }
-            mean_a.iter_mut().for_each(|s| *s /= m as f64);
-            mean_b /= m as f64;
+            mean_a.iter_mut().for_each(|s| *s /= total);
+            mean_b /= total;
         }
-        let mut mat = Mat::from_fn(m, n, |r, c| a[keep[r] * n + c] - mean_a[c]);
-        let rhs = Mat::from_fn(m, 1, |r, _| b[keep[r]] - mean_b);
+        // Unit weights give root 1 exactly, so the unweighted solve is unchanged bit for bit.
+        let root: Vec<f64> = w.iter().map(|wi| (wi * m as f64 / total).sqrt()).collect();
+        let mut mat = Mat::from_fn(m, n, |r, c| (a[keep[r] * n + c] - mean_a[c]) * root[r]);
+        let rhs = Mat::from_fn(m, 1, |r, _| (b[keep[r]] - mean_b) * root[r]);
         let b_norm = rhs.norm_l2();
         if b_norm == 0.0 {
             return Ok(SliceSolution {
@@ -354,6 +393,80 @@ mod tests {
         assert_eq!(s.rank, k, "condition {}", s.condition);
         assert!(s.coeffs.iter().all(|k| k.abs() < 10.0), "{:?}", s.coeffs);
         assert!(s.residual < 1e-10);
+    }
+
+    /// `system(false)` plus a deterministic misfit, so the least-squares optimum depends on
+    /// how the rows are weighted.
+    fn noisy_system() -> (usize, Vec<f64>, Vec<f64>) {
+        let (n, a, mut b) = system(false);
+        b.iter_mut()
+            .enumerate()
+            .for_each(|(i, bi)| *bi += (i as f64 * 1.7).sin() * (1.0 + (i % 3) as f64));
+        (n, a, b)
+    }
+
+    #[test]
+    fn equal_weights_reproduce_the_unweighted_solve() {
+        let (n, a, b) = noisy_system();
+        for method in [Method::Qr, Method::Cholesky, Method::Svd] {
+            let solver = WegnerSolver::new().with_method(method);
+            let plain = solver.solve_system(0.0, n, a.clone(), b.clone()).unwrap();
+            let w = vec![0.37; b.len()];
+            let weighted = solver
+                .solve_weighted(0.0, n, a.clone(), b.clone(), &w)
+                .unwrap();
+            assert!(plain.residual > 0.1, "the misfit is not trivial");
+            for (x, y) in plain.coeffs.iter().zip(&weighted.coeffs) {
+                assert!((x - y).abs() < 1e-12, "{method:?}: {x} vs {y}");
+            }
+            assert!((plain.residual - weighted.residual).abs() < 1e-12);
+        }
+    }
+
+    /// Integer weights are row multiplicities: the weighted solve (mean and rows) equals the
+    /// unweighted one on the system with row `i` repeated `w_i` times.
+    #[test]
+    fn integer_weights_equal_repeated_rows() {
+        let (n, a, b) = noisy_system();
+        let w: Vec<f64> = (0..b.len()).map(|i| (i % 4) as f64).collect();
+        let (mut ra, mut rb) = (Vec::new(), Vec::new());
+        for (i, &wi) in w.iter().enumerate() {
+            for _ in 0..wi as usize {
+                ra.extend_from_slice(&a[i * n..(i + 1) * n]);
+                rb.push(b[i]);
+            }
+        }
+        let solver = WegnerSolver::new();
+        let weighted = solver
+            .solve_weighted(0.0, n, a.clone(), b.clone(), &w)
+            .unwrap();
+        let repeated = solver.solve_system(0.0, n, ra, rb).unwrap();
+        let plain = solver.solve_system(0.0, n, a, b).unwrap();
+        assert_eq!(weighted.dropped, w.iter().filter(|&&x| x == 0.0).count());
+        for ((x, y), z) in weighted
+            .coeffs
+            .iter()
+            .zip(&repeated.coeffs)
+            .zip(&plain.coeffs)
+        {
+            assert!((x - y).abs() < 1e-12, "{x} vs {y}");
+            assert!((x - z).abs() > 1e-3, "weights changed nothing: {x} vs {z}");
+        }
+        assert!((weighted.residual - repeated.residual).abs() < 1e-12);
+    }
+
+    #[test]
+    fn rows_without_weight_are_dropped() {
+        let (n, a, b) = noisy_system();
+        let mut w = vec![1.0; b.len()];
+        w[3] = 0.0;
+        w[7] = f64::NAN;
+        w[9] = f64::INFINITY;
+        let s = WegnerSolver::new()
+            .solve_weighted(0.0, n, a, b, &w)
+            .unwrap();
+        assert_eq!(s.dropped, 3);
+        assert!(s.coeffs.iter().all(|x| x.is_finite()));
     }
 
     #[test]
