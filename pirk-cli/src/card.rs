@@ -145,7 +145,7 @@ impl Default for FlowCard {
             samples: 2000,
             method: SolverMethod::Qr,
             centring: CentringKind::Mean,
-            rcond: 1e-10,
+            rcond: 1e-6,
         }
     }
 }
