@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use pirk::{Hopping, Theory};
 use serde::Deserialize;
 
 use crate::error::{InputError, bad_input};
-use crate::theories::{self, Entry};
+use crate::theories::{self, Entry, Phi4Hopping};
 
 /// Couplings by name, as written in `[target]`, `[path] start` and waypoints.
 pub type Couplings = BTreeMap<String, f64>;
@@ -47,6 +48,8 @@ pub struct Card {
     /// The HMC baseline.
     #[serde(default)]
     pub hmc: HmcCard,
+    /// The Wolff cluster baseline (hopping theory only; absent: all defaults).
+    pub wolff: Option<WolffCard>,
     /// Parameter-conditional scan.
     #[serde(default)]
     pub scan: ScanCard,
@@ -241,6 +244,41 @@ impl Default for HmcCard {
     }
 }
 
+/// `[wolff]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WolffCard {
+    /// Measured updates (absent: `[hmc] trajectories`).
+    pub updates: Option<usize>,
+    /// Updates discarded first (absent: `[hmc] thermalise`).
+    pub thermalise: Option<usize>,
+    /// Metropolis proposal half-width.
+    pub width: f64,
+}
+
+impl Default for WolffCard {
+    fn default() -> Self {
+        Self {
+            updates: None,
+            thermalise: None,
+            width: 1.5,
+        }
+    }
+}
+
+/// The Wolff baseline as it runs: `[wolff]` with its defaults filled in, at the target.
+#[derive(Clone, Copy, Debug)]
+pub struct WolffPlan {
+    /// Measured updates.
+    pub updates: usize,
+    /// Updates discarded first.
+    pub thermalise: usize,
+    /// Metropolis proposal half-width.
+    pub width: f64,
+    /// The target couplings.
+    pub couplings: Hopping,
+}
+
 /// `[scan]`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -348,7 +386,63 @@ impl Card {
             bad_input!("hmc.step: must be positive, got {}", self.hmc.step);
         }
         positive("scan.points", self.scan.points)?;
+        self.check_wolff(entry)?;
         Ok(entry)
+    }
+
+    /// The Wolff baseline `compare` runs on this card, `None` where it cannot run.
+    pub fn wolff_plan(&self, entry: &Entry) -> Option<WolffPlan> {
+        if self.wolff_obstacle(entry).is_some() {
+            return None;
+        }
+        let w = self.wolff.clone().unwrap_or_default();
+        Some(WolffPlan {
+            updates: w.updates.unwrap_or(self.hmc.trajectories),
+            thermalise: w.thermalise.unwrap_or(self.hmc.thermalise),
+            width: w.width,
+            couplings: self.hopping(),
+        })
+    }
+
+    /// Why Wolff cannot run on this card: it updates the hopping form's (κ, λ) directly, and
+    /// its Ising embedding is a cluster model only when ferromagnetic.
+    fn wolff_obstacle(&self, entry: &Entry) -> Option<String> {
+        if entry.type_name != Phi4Hopping::NAME {
+            return Some(format!(
+                "the Wolff baseline needs theory = \"hopping\", the card's is {}",
+                entry.name
+            ));
+        }
+        let kappa = self.hopping().kappa;
+        (kappa < 0.0).then(|| format!("the Wolff cluster needs target kappa >= 0, got {kappa}"))
+    }
+
+    /// The target as hopping couplings (for the hopping theory, whose target is checked).
+    fn hopping(&self) -> Hopping {
+        Hopping {
+            kappa: self.target["kappa"],
+            lambda: self.target["lambda"],
+        }
+    }
+
+    /// A `[wolff]` section only where Wolff runs, with usable settings.
+    fn check_wolff(&self, entry: &Entry) -> Result<(), InputError> {
+        let Some(w) = &self.wolff else {
+            return Ok(());
+        };
+        if let Some(why) = self.wolff_obstacle(entry) {
+            bad_input!("wolff: {why}");
+        }
+        if let Some(n) = w.updates
+            && n < 2
+        {
+            bad_input!("wolff.updates: need at least 2, got {n}");
+        }
+        finite("wolff.width", w.width)?;
+        if w.width <= 0.0 {
+            bad_input!("wolff.width: must be positive, got {}", w.width);
+        }
+        Ok(())
     }
 
     /// Configurations per refinement round: `[refine] samples`, else `[flow] samples`.

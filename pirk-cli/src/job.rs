@@ -28,7 +28,7 @@ pub enum Kind {
     Sample(PathBuf),
     /// HMC only.
     Hmc,
-    /// PIK and HMC.
+    /// PIK, HMC and (hopping theory) Wolff.
     Compare,
     /// PIK along the path.
     Scan,
@@ -133,6 +133,9 @@ impl Job {
                 let pik = stages::pik(setup, &flow, out, p, stop, rec)?;
                 let (hmc, seconds) = stages::hmc(setup, out, p, false, rec)?;
                 stages::compare(&pik, &hmc, seconds, rec);
+                if let Some(plan) = &setup.wolff {
+                    stages::wolff(setup, plan, &pik, &hmc, p, rec)?;
+                }
             }
             Kind::Scan => {
                 let flow = stages::train(setup, out, p, rec)?;
@@ -199,6 +202,7 @@ fn new_report<T: Theory>(setup: &Setup<T>, command: &'static str) -> Report {
         flow: None,
         sampling: None,
         hmc: None,
+        wolff: None,
         observables: Default::default(),
         comparison: None,
         scan: None,

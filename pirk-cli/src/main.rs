@@ -21,6 +21,7 @@ mod setup;
 mod stages;
 mod summary;
 mod theories;
+mod wolff;
 
 use std::process::ExitCode;
 

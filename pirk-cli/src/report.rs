@@ -47,6 +47,8 @@ pub struct Report {
     pub sampling: Option<SamplingInfo>,
     /// HMC details.
     pub hmc: Option<HmcInfo>,
+    /// The Wolff cluster baseline (`compare` on the hopping theory).
+    pub wolff: Option<WolffInfo>,
     /// Observables at the target, from the primary sampler.
     pub observables: Observables,
     /// PIK vs HMC (`compare` only).
@@ -149,6 +151,30 @@ pub struct HmcInfo {
     pub acceptance: f64,
     /// `⟨e^{−ΔH}⟩`, 1 for a correct integrator.
     pub exp_minus_dh: ValueError,
+}
+
+/// The Wolff cluster baseline: settings, diagnostics, observables and agreement with HMC.
+/// Its wall-clock numbers are in `timings` (`wolff_*`), keeping this block deterministic.
+#[derive(Debug, Serialize)]
+pub struct WolffInfo {
+    /// Measured updates.
+    pub updates: usize,
+    /// Discarded updates.
+    pub thermalise: usize,
+    /// Metropolis proposal half-width.
+    pub width: f64,
+    /// Metropolis acceptance.
+    pub acceptance: f64,
+    /// Mean flipped cluster size over the volume.
+    pub cluster_fraction: f64,
+    /// Observables with Γ-method errors.
+    pub observables: Observables,
+    /// Per observable: `(Wolff − HMC)/σ_combined`.
+    pub pulls: BTreeMap<String, f64>,
+    /// Largest `τ_int` of the Wolff chain's means.
+    pub tau_int: f64,
+    /// Updates / (2 τ_int).
+    pub effective_samples: f64,
 }
 
 /// `compare`: PIK+MH against HMC.

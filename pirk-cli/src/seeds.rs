@@ -27,6 +27,16 @@ pub fn hmc(seed: u64) -> u64 {
     derive(seed, 3)
 }
 
+/// Wolff thermalisation updates.
+pub fn wolff_thermalise(seed: u64) -> u64 {
+    derive(seed, 4)
+}
+
+/// Measured Wolff updates.
+pub fn wolff(seed: u64) -> u64 {
+    derive(seed, 5)
+}
+
 /// A seed for `domain`: the runtime hashes it again per stream, so an odd-multiplier mix
 /// is enough to keep domains apart.
 fn derive(seed: u64, domain: u64) -> u64 {

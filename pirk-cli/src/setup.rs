@@ -6,7 +6,7 @@ use pirk::{
     Trainer, WegnerSolver, check_prior,
 };
 
-use crate::card::{Card, CentringKind, IntegratorKind, SolverMethod};
+use crate::card::{Card, CentringKind, IntegratorKind, SolverMethod, WolffPlan};
 use crate::error::InputError;
 use crate::prior::CardPrior;
 use crate::theories::Entry;
@@ -31,6 +31,8 @@ pub struct Setup<T: Theory> {
     pub prior: CardPrior,
     /// The kernel basis.
     pub basis: Basis<T>,
+    /// The Wolff baseline of `compare`, where it can run (hopping theory, κ ≥ 0).
+    pub wolff: Option<WolffPlan>,
 }
 
 impl<T: Theory + Default> Setup<T> {
@@ -74,6 +76,7 @@ impl<T: Theory + Default> Setup<T> {
         Ok(Self {
             theory,
             entry,
+            wolff: card.wolff_plan(entry),
             card,
             lat,
             target,

@@ -1,25 +1,28 @@
-//! The stages a command strings together (train, sample and correct, HMC, compare, scan), each
-//! writing its files into the output directory and its results into the report.
+//! The stages a command strings together (train, sample and correct, HMC, compare, Wolff,
+//! scan), each writing its files into the output directory and its results into the report.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use pirk::{Flow, Theory};
 
-use crate::card::Correction;
+use crate::card::{Correction, WolffPlan};
 use crate::correct::Corrected;
 use crate::hmc::{self, HmcRun};
-use crate::measure::max_tau;
+use crate::measure::{Observables, max_tau};
 use crate::npy;
 use crate::outdir::{OutDir, write_atomic, write_bytes};
 use crate::plots::{self, Histogram, Lines, Stack};
 use crate::progress::Progress;
 use crate::report::{
     Comparison, FileInfo, FlowInfo, HmcInfo, Report, SamplingInfo, ScanPoint, Slice, TimeEss,
+    WolffInfo,
 };
 use crate::sample;
 use crate::scan;
 use crate::seeds;
 use crate::setup::Setup;
+use crate::wolff;
 
 /// A job's growing results.
 pub struct Record {
@@ -305,39 +308,108 @@ pub fn hmc<T: Theory>(
 
 /// The PIK-vs-HMC table and cost per effective sample.
 pub fn compare(pik: &PikRun, hmc: &HmcRun, hmc_seconds: f64, rec: &mut Record) {
-    let p = &pik.corrected.observables;
-    let pulls = p
-        .iter()
-        .filter_map(|(k, a)| {
-            let b = hmc.observables.get(k)?;
-            Some((k.clone(), (a.mean - b.mean) / a.err.hypot(b.err)))
-        })
-        .collect();
-    let chain_len = pik.corrected.chain.as_ref().map_or(0, |c| c.indices.len());
-    let (pik_tau, hmc_tau) = (max_tau(p), max_tau(&hmc.observables));
-    let pik_eff = chain_len as f64 / (2.0 * pik_tau);
-    let hmc_eff = hmc.primaries.m.len() as f64 / (2.0 * hmc_tau);
+    let p = Cost::pik(pik);
+    let h = Cost::of(hmc.primaries.m.len(), &hmc.observables, hmc_seconds);
     let t = &mut rec.report.timings;
     t.insert(
         "pik_seconds_per_effective_sample".into(),
-        pik.seconds / pik_eff,
+        p.seconds_per_effective_sample,
     );
     t.insert(
         "hmc_seconds_per_effective_sample".into(),
-        hmc_seconds / hmc_eff,
+        h.seconds_per_effective_sample,
     );
-    t.insert(
-        "hmc_over_pik_cost_ratio".into(),
-        (hmc_seconds / hmc_eff) / (pik.seconds / pik_eff),
-    );
+    t.insert("hmc_over_pik_cost_ratio".into(), h.over(&p));
     rec.report.comparison = Some(Comparison {
         hmc_observables: hmc.observables.clone(),
-        pulls,
-        pik_tau_int: pik_tau,
-        hmc_tau_int: hmc_tau,
-        pik_effective_samples: pik_eff,
-        hmc_effective_samples: hmc_eff,
+        pulls: pulls(&pik.corrected.observables, &hmc.observables),
+        pik_tau_int: p.tau_int,
+        hmc_tau_int: h.tau_int,
+        pik_effective_samples: p.effective_samples,
+        hmc_effective_samples: h.effective_samples,
     });
+}
+
+/// Runs the Wolff cluster baseline at the target and sets it against HMC (pulls) and PIK
+/// (cost per effective sample).
+pub fn wolff<T: Theory>(
+    setup: &Setup<T>,
+    plan: &WolffPlan,
+    pik: &PikRun,
+    hmc: &HmcRun,
+    progress: &Progress,
+    rec: &mut Record,
+) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let run = wolff::run(setup, plan, progress)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let n = run.primaries.m.len();
+    let w = Cost::of(n, &run.observables, seconds);
+    let t = &mut rec.report.timings;
+    t.insert("wolff_seconds".into(), seconds);
+    t.insert(
+        "wolff_seconds_per_effective_sample".into(),
+        w.seconds_per_effective_sample,
+    );
+    t.insert("wolff_over_pik_cost_ratio".into(), w.over(&Cost::pik(pik)));
+    rec.report.wolff = Some(WolffInfo {
+        updates: plan.updates,
+        thermalise: plan.thermalise,
+        width: plan.width,
+        acceptance: run.report.acceptance,
+        cluster_fraction: run.report.cluster_fraction,
+        pulls: pulls(&run.observables, &hmc.observables),
+        observables: run.observables,
+        tau_int: w.tau_int,
+        effective_samples: w.effective_samples,
+    });
+    rec.histogram
+        .push(("Wolff".into(), run.primaries.m, vec![1.0; n]));
+    Ok(())
+}
+
+/// Per observable present in both: `(a − b)/σ_combined`.
+fn pulls(a: &Observables, b: &Observables) -> BTreeMap<String, f64> {
+    a.iter()
+        .filter_map(|(k, x)| {
+            let y = b.get(k)?;
+            Some((k.clone(), (x.mean - y.mean) / x.err.hypot(y.err)))
+        })
+        .collect()
+}
+
+/// A chain's autocorrelation and cost, what `compare` sets side by side.
+struct Cost {
+    /// The largest `τ_int` among its means: the conservative choice.
+    tau_int: f64,
+    /// Chain length / (2 τ_int).
+    effective_samples: f64,
+    /// Wall seconds / effective samples.
+    seconds_per_effective_sample: f64,
+}
+
+impl Cost {
+    /// A chain of `n` states with these observables that took `seconds`.
+    fn of(n: usize, observables: &Observables, seconds: f64) -> Self {
+        let tau_int = max_tau(observables);
+        let effective_samples = n as f64 / (2.0 * tau_int);
+        Self {
+            tau_int,
+            effective_samples,
+            seconds_per_effective_sample: seconds / effective_samples,
+        }
+    }
+
+    /// PIK's: the MH chain (empty under reweighting) over training and generation time.
+    fn pik(pik: &PikRun) -> Self {
+        let n = pik.corrected.chain.as_ref().map_or(0, |c| c.indices.len());
+        Self::of(n, &pik.corrected.observables, pik.seconds)
+    }
+
+    /// Seconds per effective sample relative to `other`'s (> 1: `other` is cheaper).
+    fn over(&self, other: &Cost) -> f64 {
+        self.seconds_per_effective_sample / other.seconds_per_effective_sample
+    }
 }
 
 /// Observables at `t = 1/P, …, 1` along the path (the last point is the target run).

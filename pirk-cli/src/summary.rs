@@ -1,9 +1,10 @@
 //! The short human summary printed on stdout at the end of a job.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::measure::Measured;
-use crate::report::Report;
+use crate::measure::{Measured, Observables};
+use crate::report::{Comparison, Report};
 
 /// The summary of `r` as text.
 pub fn render(r: &Report) -> String {
@@ -46,39 +47,17 @@ pub fn render(r: &Report) -> String {
             h.trajectories, h.acceptance
         );
     }
+    if let Some(w) = &r.wolff {
+        let _ = writeln!(
+            s,
+            "Wolff: {} updates, Metropolis acceptance {:.4}, mean cluster {:.4} V",
+            w.updates, w.acceptance, w.cluster_fraction
+        );
+    }
     if let Some(c) = &r.comparison {
-        let _ = writeln!(
-            s,
-            "\n{:<16} {:>26} {:>26} {:>7}",
-            "observable", "PIK + MH", "HMC", "pull"
-        );
-        for (name, a) in &r.observables {
-            if let Some(b) = c.hmc_observables.get(name) {
-                let _ = writeln!(
-                    s,
-                    "{name:<16} {:>26} {:>26} {:>7.2}",
-                    cell(a),
-                    cell(b),
-                    c.pulls.get(name).copied().unwrap_or(f64::NAN)
-                );
-            }
-        }
-        let _ = writeln!(
-            s,
-            "\nτ_int (max): PIK {:.2}, HMC {:.2}; effective samples: PIK {:.0}, HMC {:.0}",
-            c.pik_tau_int, c.hmc_tau_int, c.pik_effective_samples, c.hmc_effective_samples
-        );
-        let t = &r.timings;
-        if let (Some(p), Some(h), Some(ratio)) = (
-            t.get("pik_seconds_per_effective_sample"),
-            t.get("hmc_seconds_per_effective_sample"),
-            t.get("hmc_over_pik_cost_ratio"),
-        ) {
-            let _ = writeln!(
-                s,
-                "wall time per effective sample: PIK {p:.3e} s, HMC {h:.3e} s, HMC/PIK = {ratio:.2}"
-            );
-        }
+        let columns = columns(r, c);
+        observables_table(&mut s, &columns);
+        cost_table(&mut s, &columns, &r.timings);
     } else if !r.observables.is_empty() {
         let _ = writeln!(s, "\n{:<16} {:>26} {:>8}", "observable", "value", "τ_int");
         for (name, m) in &r.observables {
@@ -95,6 +74,102 @@ pub fn render(r: &Report) -> String {
         }
     }
     s
+}
+
+/// One sampler of `compare`: its observables, pulls against HMC (the reference) and cost.
+struct Column<'a> {
+    name: &'static str,
+    observables: &'a Observables,
+    pulls: Option<&'a BTreeMap<String, f64>>,
+    tau_int: f64,
+    effective_samples: f64,
+    /// Its seconds per effective sample in `timings`.
+    cost_key: &'static str,
+}
+
+/// PIK + MH, HMC and, where it ran, Wolff.
+fn columns<'a>(r: &'a Report, c: &'a Comparison) -> Vec<Column<'a>> {
+    let mut columns = vec![
+        Column {
+            name: "PIK + MH",
+            observables: &r.observables,
+            pulls: Some(&c.pulls),
+            tau_int: c.pik_tau_int,
+            effective_samples: c.pik_effective_samples,
+            cost_key: "pik_seconds_per_effective_sample",
+        },
+        Column {
+            name: "HMC",
+            observables: &c.hmc_observables,
+            pulls: None,
+            tau_int: c.hmc_tau_int,
+            effective_samples: c.hmc_effective_samples,
+            cost_key: "hmc_seconds_per_effective_sample",
+        },
+    ];
+    if let Some(w) = &r.wolff {
+        columns.push(Column {
+            name: "Wolff",
+            observables: &w.observables,
+            pulls: Some(&w.pulls),
+            tau_int: w.tau_int,
+            effective_samples: w.effective_samples,
+            cost_key: "wolff_seconds_per_effective_sample",
+        });
+    }
+    columns
+}
+
+/// Observables side by side, then each sampler's pull against HMC.
+fn observables_table(s: &mut String, columns: &[Column]) {
+    let pulled: Vec<&Column> = columns.iter().filter(|c| c.pulls.is_some()).collect();
+    let _ = write!(s, "\n{:<16}", "observable");
+    for c in columns {
+        let _ = write!(s, " {:>26}", c.name);
+    }
+    for c in &pulled {
+        let _ = write!(s, " {:>15}", format!("pull {}", c.name));
+    }
+    let _ = writeln!(s);
+    for name in columns[0].observables.keys() {
+        let _ = write!(s, "{name:<16}");
+        for c in columns {
+            let _ = write!(
+                s,
+                " {:>26}",
+                c.observables.get(name).map_or("-".into(), cell)
+            );
+        }
+        for c in &pulled {
+            let pull = c.pulls.and_then(|p| p.get(name)).copied();
+            let _ = write!(s, " {:>15}", pull.map_or("-".into(), |p| format!("{p:.2}")));
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "pull: (sampler − HMC)/σ combined");
+}
+
+/// Autocorrelation, effective samples and wall time per effective sample, relative to PIK.
+fn cost_table(s: &mut String, columns: &[Column], timings: &BTreeMap<String, f64>) {
+    let _ = writeln!(
+        s,
+        "\n{:<16} {:>12} {:>19} {:>24} {:>12}",
+        "sampler", "τ_int (max)", "effective samples", "s per effective sample", "cost / PIK"
+    );
+    let pik = timings.get(columns[0].cost_key).copied();
+    for c in columns {
+        let cost = timings.get(c.cost_key).copied();
+        let ratio = cost.zip(pik).map(|(c, p)| c / p);
+        let _ = writeln!(
+            s,
+            "{:<16} {:>12.2} {:>19.0} {:>24} {:>12}",
+            c.name,
+            c.tau_int,
+            c.effective_samples,
+            cost.map_or("-".into(), |t| format!("{t:.3e}")),
+            ratio.map_or("-".into(), |x| format!("{x:.2}"))
+        );
+    }
 }
 
 fn cell(m: &Measured) -> String {

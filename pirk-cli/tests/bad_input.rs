@@ -83,6 +83,40 @@ fn too_few_refinement_samples() {
 }
 
 #[test]
+fn unknown_wolff_key() {
+    rejects(|c| c + "\n[wolff]\nsweeps = 2\n", "unknown field `sweeps`");
+}
+
+/// Wolff updates the hopping form's couplings directly: no other theory has them.
+#[test]
+fn wolff_section_on_another_theory() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/cards/phi4-8-formA.toml");
+    let phi4 = std::fs::read_to_string(file).unwrap();
+    rejects(
+        |_| format!("{phi4}\n[wolff]\nupdates = 100\n"),
+        "wolff: the Wolff baseline needs theory = \"hopping\", the card's is phi4",
+    );
+}
+
+/// The Ising embedding of the signs is ferromagnetic only for κ ≥ 0.
+#[test]
+fn wolff_section_at_negative_kappa() {
+    rejects(
+        |c| c.replace("kappa = 0.21\nlambda", "kappa = -0.1\nlambda") + "\n[wolff]\n",
+        "wolff: the Wolff cluster needs target kappa >= 0, got -0.1",
+    );
+}
+
+#[test]
+fn wolff_width_not_positive() {
+    rejects(
+        |c| c + "\n[wolff]\nwidth = 0.0\n",
+        "wolff.width: must be positive, got 0",
+    );
+}
+
+#[test]
 fn tolerance_out_of_range() {
     rejects(
         |c| c.replace("[sample]\n", "[sample]\ntolerance = 2.0\n"),

@@ -141,9 +141,15 @@ fn hmc_alone() {
     assert!(out.join("ensemble.npy").exists() && !out.join("log_weights.npy").exists());
 }
 
+/// `compare` on the hopping theory runs PIK + MH, HMC and the Wolff cluster baseline with the
+/// card's `[wolff]` settings; the two classical chains agree on χ.
 #[test]
-fn compare_reports_both_samplers_and_their_cost() {
-    let (dir, card) = with_card(&tiny_card());
+fn compare_reports_pik_hmc_and_wolff_and_their_cost() {
+    let card = tiny_card().replace(
+        "[scan]",
+        "[wolff]\nupdates = 400\nthermalise = 50\nwidth = 1.2\n\n[scan]",
+    );
+    let (dir, card) = with_card(&card);
     let out = dir.path().join("out");
     let stdout = ok(&pirk(&[
         "compare",
@@ -151,16 +157,54 @@ fn compare_reports_both_samplers_and_their_cost() {
         "--out",
         out.to_str().unwrap(),
     ]));
+    eprintln!("{stdout}");
     assert!(
-        stdout.contains("PIK + MH") && stdout.contains("HMC/PIK"),
+        [
+            "PIK + MH",
+            "pull Wolff",
+            "s per effective sample",
+            "cost / PIK"
+        ]
+        .iter()
+        .all(|s| stdout.contains(s)),
         "{stdout}"
     );
     let r = report(&out);
     let c = &r["comparison"];
-    assert!(c["hmc_observables"]["chi"]["mean"].as_f64().is_some());
     assert!(c["pulls"]["abs_M"].as_f64().is_some());
     assert!(r["timings"]["hmc_over_pik_cost_ratio"].as_f64().is_some());
     assert!(out.join("hmc_ensemble.npy").exists());
+    let w = &r["wolff"];
+    assert_eq!(
+        (&w["updates"], &w["thermalise"], &w["width"]),
+        (&400.into(), &50.into(), &1.2.into())
+    );
+    let (hmc, wolff) = (&c["hmc_observables"]["chi"], &w["observables"]["chi"]);
+    let value = |o: &serde_json::Value, k: &str| o[k].as_f64().unwrap();
+    let pull =
+        (value(wolff, "mean") - value(hmc, "mean")) / value(wolff, "err").hypot(value(hmc, "err"));
+    eprintln!("χ: Wolff {wolff}, HMC {hmc}, pull {pull:.2}");
+    assert!(pull.abs() < 4.0, "χ: Wolff {wolff} vs HMC {hmc}");
+    assert!((w["pulls"]["chi"].as_f64().unwrap() - pull).abs() < 1e-12);
+    let acceptance = w["acceptance"].as_f64().unwrap();
+    let cluster = w["cluster_fraction"].as_f64().unwrap();
+    assert!(
+        0.0 < acceptance && acceptance < 1.0 && 0.0 < cluster && cluster <= 1.0,
+        "{w}"
+    );
+    let tau = w["tau_int"].as_f64().unwrap();
+    assert!(
+        (value(w, "effective_samples") - 400.0 / (2.0 * tau)).abs() < 1e-9,
+        "{w}"
+    );
+    let t = &r["timings"];
+    for key in [
+        "wolff_seconds",
+        "wolff_seconds_per_effective_sample",
+        "wolff_over_pik_cost_ratio",
+    ] {
+        assert!(t[key].as_f64().is_some_and(|x| x > 0.0), "{key}: {t}");
+    }
 }
 
 #[test]

@@ -60,7 +60,19 @@ fn compare_and_scan_reports_validate_and_npy_shapes_are_right() {
             out.to_str().unwrap(),
         ]));
         assert_valid(&out);
-        let n = report(&out)["sampling"]["count"].as_u64().unwrap() as usize;
+        let r = report(&out);
+        if command == "compare" {
+            // The tiny card has no [wolff]: Wolff runs with [hmc]'s counts.
+            let w = &r["wolff"];
+            assert_eq!(
+                (&w["updates"], &w["thermalise"]),
+                (&200.into(), &100.into())
+            );
+            assert!(w["observables"]["chi"]["mean"].as_f64().is_some(), "{w}");
+        } else {
+            assert!(r["wolff"].is_null());
+        }
+        let n = r["sampling"]["count"].as_u64().unwrap() as usize;
         assert_eq!(npy_shape(&out.join("ensemble.npy")), vec![n, 8, 8]);
         assert_eq!(npy_shape(&out.join("log_weights.npy")), vec![n]);
         if numpy_available() {

@@ -1,0 +1,60 @@
+//! The Wolff cluster baseline on the card's target (hopping theory): thermalise from φ = 0,
+//! then measure every update. Only the per-update primaries are kept, not the configurations:
+//! the baseline exists for its observables and cost, and long chains on large lattices would
+//! not fit in memory.
+
+use pirk::{Metropolis, Theory, Wolff, WolffReport};
+
+use crate::card::WolffPlan;
+use crate::hmc::Chain;
+use crate::measure::{Estimator, Observables, Primaries, observables};
+use crate::progress::Progress;
+use crate::seeds;
+use crate::setup::Setup;
+
+/// What a Wolff run produced.
+pub struct WolffRun {
+    /// Primaries after each measured update.
+    pub primaries: Primaries,
+    /// Metropolis acceptance and mean cluster size of the measured updates.
+    pub report: WolffReport,
+    /// Observables with Γ-method errors.
+    pub observables: Observables,
+}
+
+/// Runs `plan` at the card's target.
+pub fn run<T: Theory>(
+    setup: &Setup<T>,
+    plan: &WolffPlan,
+    progress: &Progress,
+) -> pirk::Result<WolffRun> {
+    let (lat, theory, theta) = (&setup.lat, &setup.theory, &setup.target);
+    let chain = Chain {
+        label: "wolff",
+        volume: lat.volume(),
+        thermalise: plan.thermalise,
+        thermalise_seed: seeds::wolff_thermalise(setup.card.seed),
+        updates: plan.updates,
+        seed: seeds::wolff(setup.card.seed),
+    };
+    let mut primaries = Primaries::default();
+    let report = chain.run(
+        progress,
+        |n, seed, phi, observe| Ok(sampler(plan, n, seed)?.run(&plan.couplings, lat, phi, observe)),
+        |c| primaries.extend(Primaries::of(theory, lat, theta, c)),
+    )?;
+    let observables = observables(&primaries, lat, Estimator::Chain);
+    Ok(WolffRun {
+        primaries,
+        report,
+        observables,
+    })
+}
+
+/// `updates` updates of one Metropolis sweep and one cluster flip each, from stream offset `seed`.
+fn sampler(plan: &WolffPlan, updates: usize, seed: u64) -> pirk::Result<Wolff> {
+    Ok(Wolff::new()
+        .with_updates(updates)?
+        .with_metropolis(Metropolis::new().with_width(plan.width)?)
+        .with_seed(seed))
+}
