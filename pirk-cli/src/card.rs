@@ -139,6 +139,9 @@ pub struct FlowCard {
     pub centring: CentringKind,
     /// Singular-value cut-off.
     pub rcond: f64,
+    /// HMC trajectories (with the `[hmc]` step, steps and integrator) per collocation
+    /// configuration after every training step; 0 = off.
+    pub refresh: usize,
 }
 
 impl Default for FlowCard {
@@ -149,6 +152,7 @@ impl Default for FlowCard {
             method: SolverMethod::Qr,
             centring: CentringKind::Mean,
             rcond: 1e-6,
+            refresh: 0,
         }
     }
 }

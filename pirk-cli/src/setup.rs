@@ -108,11 +108,16 @@ impl<T: Theory> Setup<T> {
     /// The training settings.
     pub fn trainer(&self) -> pirk::Result<Trainer> {
         let f = &self.card.flow;
-        Ok(Trainer::new()
+        let trainer = Trainer::new()
             .with_samples(f.samples)?
             .with_steps(f.steps)?
             .with_seed(self.card.seed)
-            .with_solver(self.solver()?))
+            .with_solver(self.solver()?);
+        Ok(if f.refresh > 0 {
+            trainer.with_refresh(self.hmc(f.refresh, 0)?)
+        } else {
+            trainer
+        })
     }
 
     /// The refinement settings. Rounds generate with the sampling step count, so the refined

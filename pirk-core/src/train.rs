@@ -6,13 +6,20 @@
 //! `k` at every `t_n` (stage-1 solves) and every midpoint (stage-2 solves), plus a final solve
 //! at `t = 1`; generation interpolates linearly on this half-step grid, so an RK4 generation
 //! with the training step count uses the solved values directly.
+//!
+//! Optionally ([`Trainer::with_refresh`]) every collocation configuration then takes a few HMC
+//! trajectories at `θ(t + h)`: the ensemble is pulled back toward `p_{t+h}` instead of carrying
+//! the flow's accumulated error forward, so each slice is solved where the target's mass is.
+//! Only the training ensemble is refreshed; generation stays a pure flow with exact `log q`.
 
+use rand::RngExt;
 use rayon::prelude::*;
 
 use crate::Theory;
 use crate::basis::Basis;
 use crate::error::{Result, ensure};
 use crate::flow::{FLOW_VERSION, Flow};
+use crate::hmc::Hmc;
 use crate::path::Path;
 use crate::prior::Prior;
 use crate::rng::stream_rng;
@@ -25,6 +32,7 @@ pub struct Trainer {
     steps: usize,
     seed: u64,
     solver: WegnerSolver,
+    refresh: Option<Hmc>,
 }
 
 /// What training measured, one entry per solved slice in time order.
@@ -55,6 +63,7 @@ impl Trainer {
             steps: 100,
             seed: 0,
             solver: WegnerSolver::new(),
+            refresh: None,
         }
     }
 
@@ -81,6 +90,13 @@ impl Trainer {
     /// The per-slice solver.
     pub fn with_solver(mut self, solver: WegnerSolver) -> Self {
         self.solver = solver;
+        self
+    }
+
+    /// After every step, refresh each collocation configuration with `hmc` (its trajectory
+    /// count, step and integrator) at the couplings of the step's end.
+    pub fn with_refresh(mut self, hmc: Hmc) -> Self {
+        self.refresh = Some(hmc);
         self
     }
 
@@ -154,6 +170,9 @@ impl Trainer {
             for (i, p) in phi.iter_mut().enumerate() {
                 *p += h / 6.0 * (v1[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]);
             }
+            if let Some(hmc) = &self.refresh {
+                self.refresh(theory, basis, path, hmc, n, t + h, &mut phi);
+            }
             on_step(n + 1);
         }
         record(
@@ -176,6 +195,38 @@ impl Trainer {
         Ok((flow, TrainReport { slices }))
     }
 }
+
+impl Trainer {
+    /// HMC at `θ(t)` on every configuration; configuration `i` after step `n` draws from its
+    /// own stream, so training stays bit-identical at any thread count.
+    #[allow(clippy::too_many_arguments)]
+    fn refresh<T: Theory>(
+        &self,
+        theory: &T,
+        basis: &Basis<T>,
+        path: &Path,
+        hmc: &Hmc,
+        n: usize,
+        t: f64,
+        phi: &mut [f64],
+    ) {
+        let lat = basis.lattice();
+        let mut theta = vec![0.0; path.len()];
+        path.theta(t, &mut theta);
+        let seed: u64 = stream_rng(self.seed ^ REFRESH_DOMAIN, n as u64).random();
+        phi.par_chunks_mut(lat.volume())
+            .enumerate()
+            .for_each(|(i, config)| {
+                let walker: u64 = stream_rng(seed, i as u64).random();
+                hmc.clone()
+                    .with_seed(walker)
+                    .run(theory, lat, &theta, config, |_| {});
+            });
+    }
+}
+
+/// Keeps the refresh streams apart from the collocation streams `(seed, i)`.
+const REFRESH_DOMAIN: u64 = 0x5eed_f4e5_0f4e;
 
 /// `out = base + h·dir`.
 fn axpy(out: &mut [f64], base: &[f64], h: f64, dir: &[f64]) {

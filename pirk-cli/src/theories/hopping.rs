@@ -20,6 +20,9 @@ pirk::theory! {
             rat: phi[x]^2 * sum_mu(phi[x + mu] + phi[x - mu]) / (4 + phi[x]^2),
             zm_q: tanh(mean(phi) / 4),
             zm1: tanh(mean(phi)),
+            zm2: tanh(2 * mean(phi)),
+            zm4: tanh(4 * mean(phi)),
+            zm_d3: mean(phi)^3 * exp(-mean(phi)^2 / 2),
             zm_m: mean(phi) * exp(-mean(phi)^2 / 50),
         },
     }
