@@ -320,6 +320,14 @@ pub fn compare(pik: &PikRun, hmc: &HmcRun, hmc_seconds: f64, rec: &mut Record) {
         h.seconds_per_effective_sample,
     );
     t.insert("hmc_over_pik_cost_ratio".into(), h.over(&p));
+    t.insert(
+        "pik_seconds_per_independent_chi".into(),
+        p.seconds_per_independent_chi,
+    );
+    t.insert(
+        "hmc_seconds_per_independent_chi".into(),
+        h.seconds_per_independent_chi,
+    );
     rec.report.comparison = Some(Comparison {
         hmc_observables: hmc.observables.clone(),
         pulls: pulls(&pik.corrected.observables, &hmc.observables),
@@ -352,6 +360,10 @@ pub fn wolff<T: Theory>(
         w.seconds_per_effective_sample,
     );
     t.insert("wolff_over_pik_cost_ratio".into(), w.over(&Cost::pik(pik)));
+    t.insert(
+        "wolff_seconds_per_independent_chi".into(),
+        w.seconds_per_independent_chi,
+    );
     rec.report.wolff = Some(WolffInfo {
         updates: plan.updates,
         thermalise: plan.thermalise,
@@ -386,6 +398,9 @@ struct Cost {
     effective_samples: f64,
     /// Wall seconds / effective samples.
     seconds_per_effective_sample: f64,
+    /// Wall seconds / (chain length / (2 τ_int(M²))): the cost of one independent sample of
+    /// χ = V(⟨M²⟩ − ⟨M⟩²), whose fluctuations are those of its series M².
+    seconds_per_independent_chi: f64,
 }
 
 impl Cost {
@@ -393,10 +408,15 @@ impl Cost {
     fn of(n: usize, observables: &Observables, seconds: f64) -> Self {
         let tau_int = max_tau(observables);
         let effective_samples = n as f64 / (2.0 * tau_int);
+        let tau_m2 = observables
+            .get("M2")
+            .and_then(|m| m.tau_int)
+            .map_or(0.5, |t| t.max(0.5));
         Self {
             tau_int,
             effective_samples,
             seconds_per_effective_sample: seconds / effective_samples,
+            seconds_per_independent_chi: seconds * 2.0 * tau_m2 / n as f64,
         }
     }
 

@@ -85,6 +85,8 @@ struct Column<'a> {
     effective_samples: f64,
     /// Its seconds per effective sample in `timings`.
     cost_key: &'static str,
+    /// Its seconds per independent sample of χ in `timings`.
+    chi_key: &'static str,
 }
 
 /// PIK + MH, HMC and, where it ran, Wolff.
@@ -97,6 +99,7 @@ fn columns<'a>(r: &'a Report, c: &'a Comparison) -> Vec<Column<'a>> {
             tau_int: c.pik_tau_int,
             effective_samples: c.pik_effective_samples,
             cost_key: "pik_seconds_per_effective_sample",
+            chi_key: "pik_seconds_per_independent_chi",
         },
         Column {
             name: "HMC",
@@ -105,6 +108,7 @@ fn columns<'a>(r: &'a Report, c: &'a Comparison) -> Vec<Column<'a>> {
             tau_int: c.hmc_tau_int,
             effective_samples: c.hmc_effective_samples,
             cost_key: "hmc_seconds_per_effective_sample",
+            chi_key: "hmc_seconds_per_independent_chi",
         },
     ];
     if let Some(w) = &r.wolff {
@@ -115,6 +119,7 @@ fn columns<'a>(r: &'a Report, c: &'a Comparison) -> Vec<Column<'a>> {
             tau_int: w.tau_int,
             effective_samples: w.effective_samples,
             cost_key: "wolff_seconds_per_effective_sample",
+            chi_key: "wolff_seconds_per_independent_chi",
         });
     }
     columns
@@ -153,8 +158,13 @@ fn observables_table(s: &mut String, columns: &[Column]) {
 fn cost_table(s: &mut String, columns: &[Column], timings: &BTreeMap<String, f64>) {
     let _ = writeln!(
         s,
-        "\n{:<16} {:>12} {:>19} {:>24} {:>12}",
-        "sampler", "τ_int (max)", "effective samples", "s per effective sample", "cost / PIK"
+        "\n{:<16} {:>12} {:>19} {:>24} {:>12} {:>22}",
+        "sampler",
+        "τ_int (max)",
+        "effective samples",
+        "s per effective sample",
+        "cost / PIK",
+        "s per independent χ"
     );
     let pik = timings.get(columns[0].cost_key).copied();
     for c in columns {
@@ -162,12 +172,15 @@ fn cost_table(s: &mut String, columns: &[Column], timings: &BTreeMap<String, f64
         let ratio = cost.zip(pik).map(|(c, p)| c / p);
         let _ = writeln!(
             s,
-            "{:<16} {:>12.2} {:>19.0} {:>24} {:>12}",
+            "{:<16} {:>12.2} {:>19.0} {:>24} {:>12} {:>22}",
             c.name,
             c.tau_int,
             c.effective_samples,
             cost.map_or("-".into(), |t| format!("{t:.3e}")),
-            ratio.map_or("-".into(), |x| format!("{x:.2}"))
+            ratio.map_or("-".into(), |x| format!("{x:.2}")),
+            timings
+                .get(c.chi_key)
+                .map_or("-".into(), |t| format!("{t:.3e}"))
         );
     }
 }

@@ -202,9 +202,19 @@ fn compare_reports_pik_hmc_and_wolff_and_their_cost() {
         "wolff_seconds",
         "wolff_seconds_per_effective_sample",
         "wolff_over_pik_cost_ratio",
+        "pik_seconds_per_independent_chi",
+        "hmc_seconds_per_independent_chi",
     ] {
         assert!(t[key].as_f64().is_some_and(|x| x > 0.0), "{key}: {t}");
     }
+    // χ's cost uses τ_int(M²): wall time × 2τ / N.
+    let m2_tau = r["wolff"]["observables"]["M2"]["tau_int"].as_f64().unwrap();
+    let expected = t["wolff_seconds"].as_f64().unwrap() * 2.0 * m2_tau.max(0.5) / 400.0;
+    let chi_cost = t["wolff_seconds_per_independent_chi"].as_f64().unwrap();
+    assert!(
+        (chi_cost - expected).abs() < 1e-9 * expected,
+        "{chi_cost} vs {expected}"
+    );
 }
 
 #[test]
