@@ -2,25 +2,23 @@
 //!
 //! The statistical test is long: `cargo test --release --test refresh -- --ignored`.
 
-#[allow(dead_code)]
-mod theories;
-
 use pirk::{
     Basis, Flow, FreeFieldPrior, GammaMethod, Generator, Hmc, Hopping, Lattice, Metropolis, Path,
     Trainer, Weights, Wolff, magnetisation,
 };
-use theories::hopping::Phi4Hopping;
+
+#[allow(dead_code)]
+mod theories;
+
+use theories::hopping_critical::HoppingCritical;
 
 const LAMBDA: f64 = 0.022;
 
-/// Free-field prior at `κ₀` (mass 1 − 4κ₀), path `(κ₀, 0) → (κ, λ)`, the test basis + shells.
-fn setup(l: usize, kappa0: f64, kappa: f64) -> (FreeFieldPrior, Basis<Phi4Hopping>, Path) {
+/// Free-field prior at `κ₀` (mass 1 − 4κ₀), path `(κ₀, 0) → (κ, λ)`, every kernel + shells.
+fn setup(l: usize, kappa0: f64, kappa: f64) -> (FreeFieldPrior, Basis<HoppingCritical>, Path) {
     let lat = Lattice::new(&[l, l]);
     let prior = FreeFieldPrior::new(&lat, kappa0, 1.0 - 4.0 * kappa0).unwrap();
-    let basis = Basis::<Phi4Hopping>::new(&lat)
-        .with_kernels(&["th_half", "th1", "th2", "damped3", "hop_th", "zm"])
-        .unwrap()
-        .with_shells(true);
+    let basis = Basis::<HoppingCritical>::new(&lat).with_shells(true);
     let path = Path::linear(&[kappa0, 0.0], &[kappa, LAMBDA]).unwrap();
     (prior, basis, path)
 }
@@ -55,7 +53,7 @@ fn refreshed_training_is_bit_identical_at_any_thread_count() {
             .unwrap();
         pool.install(|| {
             trainer(60, 3, refresh)
-                .train(&Phi4Hopping, &prior, &basis, &path)
+                .train(&HoppingCritical, &prior, &basis, &path)
                 .unwrap()
                 .0
         })
@@ -74,13 +72,13 @@ fn refreshed_training_is_bit_identical_at_any_thread_count() {
 fn flow_m2(refresh: usize) -> (f64, pirk::Estimate) {
     let (prior, basis, path) = setup(16, 0.24, 0.2709);
     let (flow, _) = trainer(2000, 40, refresh)
-        .train(&Phi4Hopping, &prior, &basis, &path)
+        .train(&HoppingCritical, &prior, &basis, &path)
         .unwrap();
     let samples = Generator::new()
         .with_steps(40)
         .unwrap()
         .with_seed(11)
-        .generate(&Phi4Hopping, &prior, &basis, &flow, 4000);
+        .generate(&HoppingCritical, &prior, &basis, &flow, 4000);
     let w = Weights::from_log(samples.log_weights());
     let m2: Vec<f64> = (0..samples.len())
         .map(|i| magnetisation(samples.config(i)).powi(2))

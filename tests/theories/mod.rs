@@ -2,6 +2,7 @@
 //! the snapshot tests).
 
 pub mod hopping;
+pub mod hopping_critical;
 pub mod hopping_tanh;
 pub mod phi4;
 pub mod sine_gordon;
