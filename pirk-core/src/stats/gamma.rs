@@ -95,11 +95,14 @@ impl GammaMethod {
         let c = (g0 + 2.0 * gammas[1..=window.min(gammas.len() - 1)].iter().sum::<f64>())
             * (1.0 + (2 * window + 1) as f64 / nf);
         let gamma0 = g0 + c / nf;
+        // τ_int below ½ (anticorrelated series, e.g. M under a cluster flip that changes its
+        // sign every update) would claim an error below the naive σ/√N, down to zero; the floor
+        // keeps the error at least naive.
         let tau = (c / (2.0 * gamma0)).max(0.5);
         GammaAnalysis {
             mean: Estimate {
                 value: mean,
-                error: (c.max(0.0) / nf).sqrt(),
+                error: (2.0 * tau * gamma0 / nf).sqrt(),
             },
             tau_int: Estimate {
                 value: tau,
@@ -113,6 +116,22 @@ impl GammaMethod {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alternating_series_keep_at_least_the_naive_error() {
+        let series: Vec<f64> = (0..10000)
+            .map(|i| {
+                let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
+                sign * (4.8 + 0.01 * ((i as f64) * 0.7).sin())
+            })
+            .collect();
+        let n = series.len() as f64;
+        let mean = series.iter().sum::<f64>() / n;
+        let sigma = (series.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+        let a = GammaMethod::new().analyse(&series);
+        assert!(a.mean.error >= 0.99 * sigma / n.sqrt(), "{a:?}");
+        assert_eq!(a.tau_int.value, 0.5);
+    }
 
     #[test]
     fn white_noise_has_tau_one_half() {
