@@ -99,6 +99,12 @@ pub struct KernelsCard {
     /// Add the momentum-shell family.
     #[serde(default)]
     pub shells: bool,
+    /// Ultralocal declared kernels to project on the lowest-momentum shells.
+    #[serde(default)]
+    pub projected: Vec<String>,
+    /// How many of the lowest-momentum shells they are projected on.
+    #[serde(default)]
+    pub projected_shells: usize,
 }
 
 /// Least-squares method of the Wegner solve.

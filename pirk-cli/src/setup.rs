@@ -61,7 +61,11 @@ impl<T: Theory + Default> Setup<T> {
                 .with_kernels(&names)
                 .map_err(|e| invalid("kernels.declared", e))?;
         }
-        let basis = basis.with_shells(card.kernels.shells);
+        let projected: Vec<&str> = card.kernels.projected.iter().map(String::as_str).collect();
+        let basis = basis
+            .with_shells(card.kernels.shells)
+            .with_projected(&theory, &projected, card.kernels.projected_shells)
+            .map_err(|e| invalid("kernels.projected", e))?;
         for (key, samples) in [
             ("flow.samples", card.flow.samples),
             ("refine.samples", card.refine_samples()),

@@ -62,6 +62,19 @@ fn unknown_key() {
 }
 
 #[test]
+fn projected_kernel_that_reads_neighbours() {
+    rejects(
+        |c| {
+            c.replace(
+                "shells = true\n",
+                "shells = true\nprojected = [\"hop_sech\"]\nprojected_shells = 3\n",
+            )
+        },
+        "kernels.projected: kernel `hop_sech` reads the field at other sites",
+    );
+}
+
+#[test]
 fn unknown_refine_key() {
     rejects(
         |c| c.replace("[sample]\n", "[refine]\nround = 1\n\n[sample]\n"),

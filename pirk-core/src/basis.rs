@@ -1,6 +1,7 @@
 //! A runtime kernel basis: a chosen subset of a theory's declared kernels, optionally followed
-//! by the momentum shells. It turns one configuration into one Wegner row and evaluates the
-//! velocity, without allocating (buffers live in a per-thread [`BasisScratch`]).
+//! by the momentum shells and by projections `P_q K_j` of ultralocal declared kernels on the
+//! lowest-momentum shells (`K_j@shell(…)`). It turns one configuration into one Wegner row and
+//! evaluates the velocity, without allocating (buffers live in a per-thread [`BasisScratch`]).
 
 use std::marker::PhantomData;
 
@@ -8,14 +9,24 @@ use crate::error::{Error, Result};
 use crate::shells::{ShellScratch, Shells};
 use crate::{Lattice, Theory};
 
-/// Kernels of theory `T` (by declaration index) plus optional shells, in that order.
+/// Kernels of theory `T` (by declaration index) plus optional shells, plus optional projected
+/// kernels, in that order.
 #[derive(Clone, Debug)]
 pub struct Basis<T: Theory> {
     lat: Lattice,
     selected: Vec<usize>,
     shells: Option<Shells>,
+    projection: Option<Projection>,
     names: Vec<String>,
     theory: PhantomData<fn() -> T>,
+}
+
+/// `P_q K_j` for every projected kernel `j` (outer) and orbit `q` (inner).
+#[derive(Clone, Debug)]
+struct Projection {
+    shells: Shells,
+    kernels: Vec<usize>,
+    orbits: Vec<usize>,
 }
 
 /// Per-thread buffers for [`Basis`].
@@ -25,6 +36,8 @@ pub struct BasisScratch {
     dtheta: Vec<f64>,
     force: Vec<f64>,
     kfull: Vec<f64>,
+    div: Vec<f64>,
+    g: Vec<f64>,
     shell: Option<ShellScratch>,
 }
 
@@ -35,6 +48,7 @@ impl<T: Theory> Basis<T> {
             lat: lat.clone(),
             selected: (0..T::KERNELS.len()).collect(),
             shells: None,
+            projection: None,
             names: Vec::new(),
             theory: PhantomData,
         };
@@ -64,15 +78,54 @@ impl<T: Theory> Basis<T> {
         self
     }
 
+    /// Appends `P_q K_j` for the named declared kernels `j` and the `orbits` lowest-momentum
+    /// shells `q`. Each `K_j` must be ultralocal (`K_{j,x}` depends on `φ_x` alone), which is
+    /// checked numerically: only then is `∇·(P_q K_j) = (n_q/V) ∇·K_j`.
+    pub fn with_projected(mut self, theory: &T, names: &[&str], orbits: usize) -> Result<Self> {
+        if names.is_empty() || orbits == 0 {
+            self.projection = None;
+            self.rename();
+            return Ok(self);
+        }
+        let kernels = Self::new(&self.lat).with_kernels(names)?.selected;
+        for (&j, name) in kernels.iter().zip(names) {
+            if !ultralocal(theory, &self.lat, j) {
+                return Err(Error::NotUltralocal((*name).to_string()));
+            }
+        }
+        let shells = Shells::new(&self.lat);
+        let orbits = shells.lowest(&self.lat, orbits);
+        self.projection = Some(Projection {
+            shells,
+            kernels,
+            orbits,
+        });
+        self.rename();
+        Ok(self)
+    }
+
     /// The basis whose names are `names` (as stored in a flow file).
-    pub fn from_names(lat: &Lattice, names: &[String]) -> Result<Self> {
+    pub fn from_names(theory: &T, lat: &Lattice, names: &[String]) -> Result<Self> {
         let declared: Vec<&str> = names
             .iter()
-            .filter(|n| !n.starts_with("shell("))
+            .filter(|n| !n.starts_with("shell(") && !n.contains('@'))
             .map(String::as_str)
             .collect();
-        let shells = declared.len() < names.len();
-        let basis = Self::new(lat).with_kernels(&declared)?.with_shells(shells);
+        let shells = names.iter().any(|n| n.starts_with("shell("));
+        let mut projected: Vec<&str> = Vec::new();
+        for kernel in names
+            .iter()
+            .filter_map(|n| n.split_once('@').map(|(k, _)| k))
+        {
+            if !projected.contains(&kernel) {
+                projected.push(kernel);
+            }
+        }
+        let orbits = names.iter().filter(|n| n.contains('@')).count() / projected.len().max(1);
+        let basis = Self::new(lat)
+            .with_kernels(&declared)?
+            .with_shells(shells)
+            .with_projected(theory, &projected, orbits)?;
         if basis.names != names {
             return Err(Error::FlowMismatch {
                 what: "kernel names",
@@ -89,6 +142,13 @@ impl<T: Theory> Basis<T> {
             .iter()
             .map(|&j| T::KERNELS[j].to_string())
             .chain(self.shells.iter().flat_map(|s| s.names().iter().cloned()))
+            .chain(self.projection.iter().flat_map(|p| {
+                p.kernels.iter().flat_map(move |&j| {
+                    p.orbits
+                        .iter()
+                        .map(move |&q| format!("{}@{}", T::KERNELS[j], p.shells.names()[q]))
+                })
+            }))
             .collect();
     }
 
@@ -119,7 +179,13 @@ impl<T: Theory> Basis<T> {
             dtheta: vec![0.0; T::PARAMS.len()],
             force: vec![0.0; self.lat.volume()],
             kfull: vec![0.0; T::KERNELS.len()],
-            shell: self.shells.as_ref().map(Shells::scratch),
+            div: vec![0.0; T::KERNELS.len()],
+            g: vec![0.0; self.lat.volume()],
+            shell: self
+                .shells
+                .as_ref()
+                .or(self.projection.as_ref().map(|p| &p.shells))
+                .map(Shells::scratch),
         }
     }
 
@@ -138,9 +204,22 @@ impl<T: Theory> Basis<T> {
         for (r, &j) in row[..n].iter_mut().zip(&self.selected) {
             *r = s.full[j];
         }
+        let mut done = n;
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {
             theory.force(&self.lat, theta, phi, &mut s.force);
-            shells.stein(phi, &s.force, &mut row[n..], ss);
+            shells.stein(phi, &s.force, &mut row[n..n + shells.len()], ss);
+            done += shells.len();
+        }
+        if let (Some(p), Some(ss)) = (&self.projection, s.shell.as_mut()) {
+            if self.shells.is_none() {
+                theory.force(&self.lat, theta, phi, &mut s.force);
+                p.shells.transform_force(&s.force, ss);
+            }
+            theory.divergence(&self.lat, phi, &mut s.div);
+            for (&j, out) in p.kernels.iter().zip(row[done..].chunks_mut(p.orbits.len())) {
+                theory.kernel(&self.lat, j, phi, &mut s.g);
+                p.shells.stein_projected(&s.g, s.div[j], &p.orbits, out, ss);
+            }
         }
         theta_dot.iter().zip(&s.dtheta).map(|(a, b)| a * b).sum()
     }
@@ -160,9 +239,34 @@ impl<T: Theory> Basis<T> {
             s.kfull[j] += kj;
         }
         let mut div = theory.velocity(&self.lat, &s.kfull, phi, out);
+        let mut done = n;
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {
-            div += shells.add_velocity(&k[n..], phi, out, ss);
+            div += shells.add_velocity(&k[n..n + shells.len()], phi, out, ss);
+            done += shells.len();
+        }
+        if let (Some(p), Some(ss)) = (&self.projection, s.shell.as_mut()) {
+            theory.divergence(&self.lat, phi, &mut s.div);
+            for (&j, kj) in p.kernels.iter().zip(k[done..].chunks(p.orbits.len())) {
+                theory.kernel(&self.lat, j, phi, &mut s.g);
+                div += p
+                    .shells
+                    .add_projected(kj, &p.orbits, &s.g, s.div[j], out, ss);
+            }
         }
         div
     }
+}
+
+/// Whether kernel `j` at a site reads only the field at that site: a change of `φ` at one site
+/// of a generic configuration changes `K_j` nowhere else.
+fn ultralocal<T: Theory>(theory: &T, lat: &Lattice, j: usize) -> bool {
+    let v = lat.volume();
+    let mut phi: Vec<f64> = (0..v)
+        .map(|x| ((x * 7919 % 101) as f64 / 101.0 - 0.4) * 3.0)
+        .collect();
+    let (mut before, mut after) = (vec![0.0; v], vec![0.0; v]);
+    theory.kernel(lat, j, &phi, &mut before);
+    phi[0] += 0.37;
+    theory.kernel(lat, j, &phi, &mut after);
+    before[1..] == after[1..]
 }

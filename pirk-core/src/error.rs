@@ -28,6 +28,9 @@ pub enum Error {
     /// A kernel name is not declared by the theory.
     #[error("unknown kernel `{0}`")]
     UnknownKernel(String),
+    /// Only kernels that read the field at their own site can be projected on shells.
+    #[error("kernel `{0}` reads the field at other sites, so it cannot be projected on shells")]
+    NotUltralocal(String),
     /// A saved flow belongs to another theory, basis or lattice.
     #[error("flow file does not match: {what} is {found:?} in the file but {expected:?} here")]
     FlowMismatch {

@@ -9,13 +9,19 @@
 //!
 //! All shells' Stein rows come from one FFT of `φ` and one of `∇S` (Parseval):
 //! `K_q·∇S = (1/V) Σ_{p∈q} Re(conj(φ̃_p) ∇S̃_p)`.
+//!
+//! The same projectors act on an ultralocal function of the field, `K_{q,g} = P_q g(φ)` with
+//! `g(φ)_x` depending on `φ_x` only ([`Shells::stein_projected`], [`Shells::add_projected`]):
+//! the smoothed nonlinearities the long-wavelength modes need near a critical point. Every
+//! diagonal element of `P_q` is `n_q/V` (translation invariance), so
+//! `∇·K_{q,g} = (n_q/V) Σ_x g'(φ_x)`.
 
 use std::collections::BTreeMap;
 
 use rustfft::num_complex::Complex64;
 
 use crate::Lattice;
-use crate::fourier::LatticeFft;
+use crate::fourier::{LatticeFft, lattice_momentum_squared};
 
 /// The shell family on one lattice.
 #[derive(Clone, Debug)]
@@ -35,6 +41,7 @@ pub struct ShellScratch {
     a: Vec<Complex64>,
     b: Vec<Complex64>,
     fft: Vec<Complex64>,
+    orbit: Vec<f64>,
 }
 
 impl Shells {
@@ -94,12 +101,25 @@ impl Shells {
         &self.count
     }
 
+    /// The `n` orbits of lowest lattice momentum `p̂²` (ties in label order).
+    pub fn lowest(&self, lat: &Lattice, n: usize) -> Vec<usize> {
+        let mut p2 = vec![f64::INFINITY; self.len()];
+        for (p, &c) in self.class.iter().enumerate() {
+            p2[c] = p2[c].min(lattice_momentum_squared(lat, p));
+        }
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.sort_by(|&a, &b| p2[a].total_cmp(&p2[b]).then(a.cmp(&b)));
+        order.truncate(n);
+        order
+    }
+
     /// Fresh buffers.
     pub fn scratch(&self) -> ShellScratch {
         ShellScratch {
             a: vec![Complex64::default(); self.volume],
             b: vec![Complex64::default(); self.volume],
             fft: vec![Complex64::default(); self.fft.scratch_len()],
+            orbit: vec![0.0; self.len()],
         }
     }
 
@@ -114,13 +134,11 @@ impl Shells {
         self.back(out, s, false);
     }
 
-    /// Stein rows `L_q = n_q − K_q·∇S` for all shells into `out`, given `force = ∇S`.
+    /// Stein rows `L_q = n_q − K_q·∇S` for all shells into `out`, given `force = ∇S`. Leaves
+    /// the transform of the force in `s` for [`Shells::stein_projected`].
     pub fn stein(&self, phi: &[f64], force: &[f64], out: &mut [f64], s: &mut ShellScratch) {
         self.transform(phi, s);
-        for (b, &f) in s.b.iter_mut().zip(force) {
-            *b = Complex64::new(f, 0.0);
-        }
-        self.fft.forward(&mut s.b, &mut s.fft);
+        self.transform_force(force, s);
         for (o, &n) in out.iter_mut().zip(&self.count) {
             *o = n as f64;
         }
@@ -128,6 +146,56 @@ impl Shells {
         for ((a, b), &c) in s.a.iter().zip(&s.b).zip(&self.class) {
             out[c] -= (a.conj() * b).re * inv_v;
         }
+    }
+
+    /// Stein rows `L = (n_q/V) Σ_x g'(φ_x) − (P_q g)·∇S` of the projections of `g` on the
+    /// `orbits`, given `g` and `g_div = Σ_x g'(φ_x)`. Needs the force transform that
+    /// [`Shells::stein`] or [`Shells::transform_force`] left in `s`.
+    pub fn stein_projected(
+        &self,
+        g: &[f64],
+        g_div: f64,
+        orbits: &[usize],
+        out: &mut [f64],
+        s: &mut ShellScratch,
+    ) {
+        self.transform(g, s);
+        let inv_v = 1.0 / self.volume as f64;
+        s.orbit.iter_mut().for_each(|d| *d = 0.0);
+        for ((a, b), &c) in s.a.iter().zip(&s.b).zip(&self.class) {
+            s.orbit[c] += (a.conj() * b).re;
+        }
+        for (o, &q) in out.iter_mut().zip(orbits) {
+            *o = (self.count[q] as f64 * g_div - s.orbit[q]) * inv_v;
+        }
+    }
+
+    /// Adds `Σ_i k_i P_{orbits[i]} g` to `out`; returns its divergence
+    /// `Σ_i k_i (n_i/V) g_div`.
+    pub fn add_projected(
+        &self,
+        k: &[f64],
+        orbits: &[usize],
+        g: &[f64],
+        g_div: f64,
+        out: &mut [f64],
+        s: &mut ShellScratch,
+    ) -> f64 {
+        s.orbit.iter_mut().for_each(|w| *w = 0.0);
+        for (&q, &kq) in orbits.iter().zip(k) {
+            s.orbit[q] += kq;
+        }
+        self.transform(g, s);
+        for (a, &c) in s.a.iter_mut().zip(&self.class) {
+            *a *= s.orbit[c];
+        }
+        self.back(out, s, true);
+        let inv_v = 1.0 / self.volume as f64;
+        orbits
+            .iter()
+            .zip(k)
+            .map(|(&q, kq)| kq * self.count[q] as f64 * g_div * inv_v)
+            .sum()
     }
 
     /// Adds `Σ_q k_q P_q φ` to `out`; returns its divergence `Σ_q k_q n_q`.
@@ -144,6 +212,14 @@ impl Shells {
         }
         self.back(out, s, true);
         k.iter().zip(&self.count).map(|(k, &n)| k * n as f64).sum()
+    }
+
+    /// The transform of `force = ∇S`, kept in `s` for [`Shells::stein_projected`].
+    pub fn transform_force(&self, force: &[f64], s: &mut ShellScratch) {
+        for (b, &f) in s.b.iter_mut().zip(force) {
+            *b = Complex64::new(f, 0.0);
+        }
+        self.fft.forward(&mut s.b, &mut s.fft);
     }
 
     fn transform(&self, phi: &[f64], s: &mut ShellScratch) {

@@ -1,0 +1,101 @@
+//! Projected kernels `P_q K_j` (ultralocal declared kernels on the lowest-momentum shells):
+//! their divergence against finite differences of the velocity, their Stein rows against
+//! `∇·K − K·∇S` rebuilt from single-kernel velocities, and the rejection of kernels that read
+//! other sites.
+
+#[allow(dead_code)]
+mod theories;
+
+use pirk::{Basis, Error, Lattice, Theory};
+use theories::hopping::Phi4Hopping;
+
+const THETA: [f64; 2] = [0.27, 0.022];
+
+fn basis(lat: &Lattice) -> Basis<Phi4Hopping> {
+    Basis::<Phi4Hopping>::new(lat)
+        .with_kernels(&["th1", "hop_th"])
+        .unwrap()
+        .with_shells(true)
+        .with_projected(&Phi4Hopping, &["th1", "damped3"], 5)
+        .unwrap()
+}
+
+fn field(v: usize) -> Vec<f64> {
+    (0..v)
+        .map(|x| ((x * 7919 % 97) as f64 / 97.0 - 0.45) * 2.5)
+        .collect()
+}
+
+/// `Σ_x ∂v_x/∂φ_x` of the velocity with coefficients `k`, by central differences.
+fn fd_divergence(b: &Basis<Phi4Hopping>, k: &[f64], phi: &[f64]) -> f64 {
+    let v = phi.len();
+    let (mut s, mut up, mut down) = (b.scratch(), vec![0.0; v], vec![0.0; v]);
+    let h = 1e-5;
+    (0..v)
+        .map(|x| {
+            let mut p = phi.to_vec();
+            p[x] += h;
+            b.velocity(&Phi4Hopping, k, &p, &mut up, &mut s);
+            p[x] -= 2.0 * h;
+            b.velocity(&Phi4Hopping, k, &p, &mut down, &mut s);
+            (up[x] - down[x]) / (2.0 * h)
+        })
+        .sum()
+}
+
+#[test]
+fn projected_kernels_have_the_right_names_divergence_and_rows() {
+    let lat = Lattice::new(&[4, 6]);
+    let v = lat.volume();
+    let b = basis(&lat);
+    let shells = b.names().iter().filter(|n| n.starts_with("shell(")).count();
+    assert_eq!(b.len(), 2 + shells + 2 * 5);
+    assert_eq!(b.names()[2 + shells], "th1@shell(0,0)");
+    assert!(b.names().last().unwrap().starts_with("damped3@shell("));
+    let phi = field(v);
+    let mut s = b.scratch();
+
+    let k: Vec<f64> = (0..b.len()).map(|i| 0.3 + 0.1 * (i as f64).sin()).collect();
+    let mut out = vec![0.0; v];
+    let div = b.velocity(&Phi4Hopping, &k, &phi, &mut out, &mut s);
+    let fd = fd_divergence(&b, &k, &phi);
+    assert!((div - fd).abs() < 1e-6 * (1.0 + fd.abs()), "{div} vs {fd}");
+
+    let mut row = vec![0.0; b.len()];
+    b.row(&Phi4Hopping, &THETA, &[0.0, 0.0], &phi, &mut row, &mut s);
+    let mut force = vec![0.0; v];
+    Phi4Hopping.force(&lat, &THETA, &phi, &mut force);
+    for (i, r) in row.iter().enumerate() {
+        let mut unit = vec![0.0; b.len()];
+        unit[i] = 1.0;
+        let div_i = b.velocity(&Phi4Hopping, &unit, &phi, &mut out, &mut s);
+        let stein = div_i - out.iter().zip(&force).map(|(a, f)| a * f).sum::<f64>();
+        assert!(
+            (r - stein).abs() < 1e-9 * (1.0 + stein.abs()),
+            "{}: row {r} vs {stein}",
+            b.names()[i]
+        );
+    }
+}
+
+#[test]
+fn kernels_that_read_other_sites_are_not_projected() {
+    let lat = Lattice::new(&[4, 6]);
+    for name in ["hop_th", "zm"] {
+        let err = Basis::<Phi4Hopping>::new(&lat)
+            .with_projected(&Phi4Hopping, &[name], 3)
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::NotUltralocal(ref n) if n == name),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_basis_is_rebuilt_from_its_names() {
+    let lat = Lattice::new(&[4, 6]);
+    let b = basis(&lat);
+    let again = Basis::from_names(&Phi4Hopping, &lat, b.names()).unwrap();
+    assert_eq!(again.names(), b.names());
+}
