@@ -39,25 +39,28 @@ pub struct Primaries {
 impl Primaries {
     /// Primaries of the flat ensemble `phi` (`n × V`) at couplings `theta`.
     pub fn of<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -> Self {
-        let v = lat.volume();
         let rows: Vec<(f64, f64, f64)> = phi
-            .par_chunks(v)
-            .map(|c| {
-                (
-                    magnetisation(c),
-                    action_density(theory, lat, theta, c),
-                    lowest_mode_power(lat, c),
-                )
-            })
+            .par_chunks(lat.volume())
+            .map(|c| primaries(theory, lat, theta, c))
             .collect();
-        Self {
-            m: rows.iter().map(|r| r.0).collect(),
-            action: rows.iter().map(|r| r.1).collect(),
-            p1: if lat.ndim() == 0 {
-                Vec::new()
-            } else {
-                rows.iter().map(|r| r.2).collect()
-            },
+        let mut all = Self::default();
+        for (m, action, p1) in rows {
+            all.push_row(lat, m, action, p1);
+        }
+        all
+    }
+
+    /// Appends the primaries of one configuration (chains measured as they run).
+    pub fn push<T: Theory>(&mut self, theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) {
+        let (m, action, p1) = primaries(theory, lat, theta, phi);
+        self.push_row(lat, m, action, p1);
+    }
+
+    fn push_row(&mut self, lat: &Lattice, m: f64, action: f64, p1: f64) {
+        self.m.push(m);
+        self.action.push(action);
+        if lat.ndim() > 0 {
+            self.p1.push(p1);
         }
     }
 
@@ -83,6 +86,15 @@ impl Primaries {
             p1: pick(&self.p1),
         }
     }
+}
+
+/// `(M, S/V, |φ̃(p_1)|²/V)` of one configuration.
+fn primaries<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -> (f64, f64, f64) {
+    (
+        magnetisation(phi),
+        action_density(theory, lat, theta, phi),
+        lowest_mode_power(lat, phi),
+    )
 }
 
 /// `|Σ_x φ_x e^{−i p_1 x_0}|²/V`.

@@ -41,7 +41,7 @@ pub fn run<T: Theory>(
     let report = chain.run(
         progress,
         |n, seed, phi, observe| Ok(sampler(plan, n, seed)?.run(&plan.couplings, lat, phi, observe)),
-        |c| primaries.extend(Primaries::of(theory, lat, theta, c)),
+        |c| primaries.push(theory, lat, theta, c),
     )?;
     let observables = observables(&primaries, lat, Estimator::Chain);
     Ok(WolffRun {
