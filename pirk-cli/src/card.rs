@@ -105,6 +105,18 @@ pub struct KernelsCard {
     /// How many of the lowest-momentum shells they are projected on.
     #[serde(default)]
     pub projected_shells: usize,
+    /// Smeared kernels `G_r ∗ tanh(a G_r ∗ φ)`, with every radius and slope below.
+    pub smeared: Option<SmearedCard>,
+}
+
+/// Radii and slopes of the smeared kernels.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmearedCard {
+    /// Heat-kernel radii `r` in lattice units.
+    pub radii: Vec<f64>,
+    /// Slopes `a` of `tanh(a φ_r)`.
+    pub slopes: Vec<f64>,
 }
 
 /// Least-squares method of the Wegner solve.
@@ -344,8 +356,10 @@ impl Card {
         }
         self.check_prior()?;
         if let Some(names) = &self.kernels.declared {
-            if names.is_empty() && !self.kernels.shells {
-                bad_input!("kernels.declared: empty and no shells: the basis has no kernel");
+            if names.is_empty() && !self.kernels.shells && self.kernels.smeared.is_none() {
+                bad_input!(
+                    "kernels.declared: empty and no shells or smeared kernels: the basis has no kernel"
+                );
             }
             if let Some(n) = names.iter().find(|n| !entry.kernels.contains(&n.as_str())) {
                 bad_input!(
@@ -357,6 +371,19 @@ impl Card {
         }
         if self.kernels.shells && self.lattice.is_empty() {
             bad_input!("kernels.shells: a zero-dimensional lattice has no momentum shells");
+        }
+        if let Some(m) = &self.kernels.smeared {
+            if self.lattice.is_empty() {
+                bad_input!("kernels.smeared: a zero-dimensional lattice has nothing to smear");
+            }
+            for (key, values) in [("radii", &m.radii), ("slopes", &m.slopes)] {
+                if values.is_empty() {
+                    bad_input!("kernels.smeared.{key}: empty");
+                }
+                if let Some(x) = values.iter().find(|x| !(x.is_finite() && **x > 0.0)) {
+                    bad_input!("kernels.smeared.{key}: must be finite and positive, got {x}");
+                }
+            }
         }
         positive("flow.steps", self.flow.steps)?;
         positive("flow.samples", self.flow.samples)?;

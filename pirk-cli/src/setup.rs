@@ -66,6 +66,10 @@ impl<T: Theory + Default> Setup<T> {
             .with_shells(card.kernels.shells)
             .with_projected(&theory, &projected, card.kernels.projected_shells)
             .map_err(|e| invalid("kernels.projected", e))?;
+        let basis = match &card.kernels.smeared {
+            Some(m) => basis.with_smeared(&m.radii, &m.slopes),
+            None => basis,
+        };
         for (key, samples) in [
             ("flow.samples", card.flow.samples),
             ("refine.samples", card.refine_samples()),

@@ -1,22 +1,25 @@
 //! A runtime kernel basis: a chosen subset of a theory's declared kernels, optionally followed
 //! by the momentum shells and by projections `P_q K_j` of ultralocal declared kernels on the
-//! lowest-momentum shells (`K_j@shell(…)`). It turns one configuration into one Wegner row and
+//! lowest-momentum shells (`K_j@shell(…)`), optionally followed by the smeared kernels
+//! `smear(r,a)` ([`Smeared`]). It turns one configuration into one Wegner row and
 //! evaluates the velocity, without allocating (buffers live in a per-thread [`BasisScratch`]).
 
 use std::marker::PhantomData;
 
 use crate::error::{Error, Result};
 use crate::shells::{ShellScratch, Shells};
+use crate::smeared::{Smeared, SmearedScratch};
 use crate::{Lattice, Theory};
 
-/// Kernels of theory `T` (by declaration index) plus optional shells, plus optional projected
-/// kernels, in that order.
+/// Kernels of theory `T` (by declaration index) plus optional shells, projected kernels and
+/// smeared kernels, in that order.
 #[derive(Clone, Debug)]
 pub struct Basis<T: Theory> {
     lat: Lattice,
     selected: Vec<usize>,
     shells: Option<Shells>,
     projection: Option<Projection>,
+    smeared: Option<Smeared>,
     names: Vec<String>,
     theory: PhantomData<fn() -> T>,
 }
@@ -39,6 +42,7 @@ pub struct BasisScratch {
     div: Vec<f64>,
     g: Vec<f64>,
     shell: Option<ShellScratch>,
+    smeared: Option<SmearedScratch>,
 }
 
 impl<T: Theory> Basis<T> {
@@ -49,6 +53,7 @@ impl<T: Theory> Basis<T> {
             selected: (0..T::KERNELS.len()).collect(),
             shells: None,
             projection: None,
+            smeared: None,
             names: Vec::new(),
             theory: PhantomData,
         };
@@ -104,11 +109,19 @@ impl<T: Theory> Basis<T> {
         Ok(self)
     }
 
+    /// Appends the smeared kernels for every radius and slope (none if either is empty).
+    pub fn with_smeared(mut self, radii: &[f64], slopes: &[f64]) -> Self {
+        self.smeared = (!radii.is_empty() && !slopes.is_empty())
+            .then(|| Smeared::new(&self.lat, radii, slopes));
+        self.rename();
+        self
+    }
+
     /// The basis whose names are `names` (as stored in a flow file).
     pub fn from_names(theory: &T, lat: &Lattice, names: &[String]) -> Result<Self> {
         let declared: Vec<&str> = names
             .iter()
-            .filter(|n| !n.starts_with("shell(") && !n.contains('@'))
+            .filter(|n| !n.starts_with("shell(") && !n.contains('@') && Smeared::parse(n).is_none())
             .map(String::as_str)
             .collect();
         let shells = names.iter().any(|n| n.starts_with("shell("));
@@ -122,10 +135,20 @@ impl<T: Theory> Basis<T> {
             }
         }
         let orbits = names.iter().filter(|n| n.contains('@')).count() / projected.len().max(1);
+        let (mut radii, mut slopes): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+        for (r, a) in names.iter().filter_map(|n| Smeared::parse(n)) {
+            if !radii.contains(&r) {
+                radii.push(r);
+            }
+            if !slopes.contains(&a) {
+                slopes.push(a);
+            }
+        }
         let basis = Self::new(lat)
             .with_kernels(&declared)?
             .with_shells(shells)
-            .with_projected(theory, &projected, orbits)?;
+            .with_projected(theory, &projected, orbits)?
+            .with_smeared(&radii, &slopes);
         if basis.names != names {
             return Err(Error::FlowMismatch {
                 what: "kernel names",
@@ -149,6 +172,7 @@ impl<T: Theory> Basis<T> {
                         .map(move |&q| format!("{}@{}", T::KERNELS[j], p.shells.names()[q]))
                 })
             }))
+            .chain(self.smeared.iter().flat_map(|s| s.names().iter().cloned()))
             .collect();
     }
 
@@ -186,6 +210,7 @@ impl<T: Theory> Basis<T> {
                 .as_ref()
                 .or(self.projection.as_ref().map(|p| &p.shells))
                 .map(Shells::scratch),
+            smeared: self.smeared.as_ref().map(Smeared::scratch),
         }
     }
 
@@ -220,6 +245,13 @@ impl<T: Theory> Basis<T> {
                 theory.kernel(&self.lat, j, phi, &mut s.g);
                 p.shells.stein_projected(&s.g, s.div[j], &p.orbits, out, ss);
             }
+            done += p.kernels.len() * p.orbits.len();
+        }
+        if let (Some(m), Some(ms)) = (&self.smeared, s.smeared.as_mut()) {
+            if self.shells.is_none() && self.projection.is_none() {
+                theory.force(&self.lat, theta, phi, &mut s.force);
+            }
+            m.stein(phi, &s.force, &mut row[done..], ms);
         }
         theta_dot.iter().zip(&s.dtheta).map(|(a, b)| a * b).sum()
     }
@@ -252,6 +284,10 @@ impl<T: Theory> Basis<T> {
                     .shells
                     .add_projected(kj, &p.orbits, &s.g, s.div[j], out, ss);
             }
+            done += p.kernels.len() * p.orbits.len();
+        }
+        if let (Some(m), Some(ms)) = (&self.smeared, s.smeared.as_mut()) {
+            div += m.add_velocity(&k[done..], phi, out, ms);
         }
         div
     }
