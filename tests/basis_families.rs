@@ -1,7 +1,9 @@
-//! Projected kernels `P_q K_j` (ultralocal declared kernels on the lowest-momentum shells):
-//! their divergence against finite differences of the velocity, their Stein rows against
-//! `∇·K − K·∇S` rebuilt from single-kernel velocities, and the rejection of kernels that read
-//! other sites.
+//! The runtime kernel families next to the declared kernels — momentum shells, projected
+//! kernels `P_q K_j` (ultralocal declared kernels on the lowest-momentum shells) and smeared
+//! kernels `G_r ∗ tanh(a G_r ∗ φ)` — alone and together: the divergence against finite
+//! differences of the velocity, the Stein rows against `∇·K − K·∇S` rebuilt from single-kernel
+//! velocities, names that rebuild the basis, and the rejection of projections of kernels that
+//! read other sites.
 
 #[allow(dead_code)]
 mod theories;
@@ -18,6 +20,15 @@ fn basis(lat: &Lattice) -> Basis<Phi4Hopping> {
         .with_shells(true)
         .with_projected(&Phi4Hopping, &["th1", "damped3"], 5)
         .unwrap()
+        .with_smeared(&[1.0, 2.5], &[0.5, 2.0])
+}
+
+/// Smeared kernels without shells or projections, which then compute the force themselves.
+fn smeared_only(lat: &Lattice) -> Basis<Phi4Hopping> {
+    Basis::<Phi4Hopping>::new(lat)
+        .with_kernels(&["th1"])
+        .unwrap()
+        .with_smeared(&[1.5], &[1.0, 3.0])
 }
 
 fn field(v: usize) -> Vec<f64> {
@@ -44,27 +55,50 @@ fn fd_divergence(b: &Basis<Phi4Hopping>, k: &[f64], phi: &[f64]) -> f64 {
 }
 
 #[test]
-fn projected_kernels_have_the_right_names_divergence_and_rows() {
+fn families_have_the_right_names() {
     let lat = Lattice::new(&[4, 6]);
-    let v = lat.volume();
     let b = basis(&lat);
     let shells = b.names().iter().filter(|n| n.starts_with("shell(")).count();
-    assert_eq!(b.len(), 2 + shells + 2 * 5);
+    assert_eq!(b.len(), 2 + shells + 2 * 5 + 4);
     assert_eq!(b.names()[2 + shells], "th1@shell(0,0)");
-    assert!(b.names().last().unwrap().starts_with("damped3@shell("));
+    assert!(b.names()[2 + shells + 9].starts_with("damped3@shell("));
+    assert_eq!(
+        &b.names()[b.len() - 4..],
+        [
+            "smear(1,0.5)",
+            "smear(1,2)",
+            "smear(2.5,0.5)",
+            "smear(2.5,2)"
+        ]
+    );
+    assert_eq!(
+        smeared_only(&lat).names(),
+        ["th1", "smear(1.5,1)", "smear(1.5,3)"]
+    );
+}
+
+#[test]
+fn every_family_has_the_right_divergence_and_rows() {
+    let lat = Lattice::new(&[4, 6]);
+    check_divergence_and_rows(&basis(&lat), &lat);
+    check_divergence_and_rows(&smeared_only(&lat), &lat);
+}
+
+fn check_divergence_and_rows(b: &Basis<Phi4Hopping>, lat: &Lattice) {
+    let v = lat.volume();
     let phi = field(v);
     let mut s = b.scratch();
 
     let k: Vec<f64> = (0..b.len()).map(|i| 0.3 + 0.1 * (i as f64).sin()).collect();
     let mut out = vec![0.0; v];
     let div = b.velocity(&Phi4Hopping, &k, &phi, &mut out, &mut s);
-    let fd = fd_divergence(&b, &k, &phi);
+    let fd = fd_divergence(b, &k, &phi);
     assert!((div - fd).abs() < 1e-6 * (1.0 + fd.abs()), "{div} vs {fd}");
 
     let mut row = vec![0.0; b.len()];
     b.row(&Phi4Hopping, &THETA, &[0.0, 0.0], &phi, &mut row, &mut s);
     let mut force = vec![0.0; v];
-    Phi4Hopping.force(&lat, &THETA, &phi, &mut force);
+    Phi4Hopping.force(lat, &THETA, &phi, &mut force);
     for (i, r) in row.iter().enumerate() {
         let mut unit = vec![0.0; b.len()];
         unit[i] = 1.0;
@@ -95,7 +129,8 @@ fn kernels_that_read_other_sites_are_not_projected() {
 #[test]
 fn a_basis_is_rebuilt_from_its_names() {
     let lat = Lattice::new(&[4, 6]);
-    let b = basis(&lat);
-    let again = Basis::from_names(&Phi4Hopping, &lat, b.names()).unwrap();
-    assert_eq!(again.names(), b.names());
+    for b in [basis(&lat), smeared_only(&lat)] {
+        let again = Basis::from_names(&Phi4Hopping, &lat, b.names()).unwrap();
+        assert_eq!(again.names(), b.names());
+    }
 }
