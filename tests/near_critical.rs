@@ -109,13 +109,6 @@ fn flow_m2(
     (w.ess(), w.expectation(&m2))
 }
 
-/// 16², κ = 0.2709 (near critical), λ = 0.022. Without refresh the flow never grows the
-/// collective mode: the reweighted ⟨M²⟩ is far below the Wolff value although the ESS looks
-/// acceptable, because the flow puts no mass where the target's is. With 6 HMC trajectories per
-/// collocation configuration and training step, the estimate agrees with Wolff.
-///
-/// Measured (release, 2026-11-28, 52 s): Wolff ⟨M²⟩ = 0.7930 ± 0.0095; without refresh
-/// 0.0808 ± 0.0016 at ESS 0.540; with refresh 0.747 ± 0.019 (pull −2.2) at ESS 0.167.
 /// ⟨M²⟩ of a Wolff run on `l²` at κ = 0.2709 (the first 10 % of `updates` discarded).
 fn wolff_m2(l: usize, updates: usize) -> pirk::Estimate {
     let lat = Lattice::new(&[l, l]);
@@ -138,6 +131,13 @@ fn wolff_m2(l: usize, updates: usize) -> pirk::Estimate {
     GammaMethod::new().analyse(&m2[updates / 10..]).mean
 }
 
+/// 16², κ = 0.2709 (near critical), λ = 0.022. Without refresh the flow never grows the
+/// collective mode: the reweighted ⟨M²⟩ is far below the Wolff value although the ESS looks
+/// acceptable, because the flow puts no mass where the target's is. With 6 HMC trajectories per
+/// collocation configuration and training step, the estimate agrees with Wolff.
+///
+/// Measured (release, 2026-11-28, 52 s): Wolff ⟨M²⟩ = 0.7930 ± 0.0095; without refresh
+/// 0.0808 ± 0.0016 at ESS 0.540; with refresh 0.747 ± 0.019 (pull −2.2) at ESS 0.167.
 #[test]
 #[ignore = "long: ~1 min in release"]
 fn refreshed_training_samples_the_critical_point_at_16x16() {
@@ -162,8 +162,8 @@ fn refreshed_training_samples_the_critical_point_at_16x16() {
 /// shells, the declared near-critical kernels and the smeared kernels give a high ESS and
 /// ⟨M²⟩ in agreement with Wolff.
 ///
-/// Measured (debug, 2026-11-28): ESS 0.847, ⟨M²⟩ 0.918 ± 0.021 against Wolff's 0.924 ± 0.023. Without the smeared kernels the same
-/// training gave ESS 0.006.
+/// Measured (debug, 2026-11-28): ESS 0.847, ⟨M²⟩ 0.918 ± 0.021 against Wolff's 0.924 ± 0.023.
+/// Without the smeared kernels the same training gave ESS 0.006.
 #[test]
 fn smeared_kernels_sample_the_critical_point_at_12x12() {
     let wolff = wolff_m2(12, 40_000);
