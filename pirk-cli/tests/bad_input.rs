@@ -75,6 +75,32 @@ fn projected_kernel_that_reads_neighbours() {
 }
 
 #[test]
+fn smeared_kernel_with_a_negative_radius() {
+    rejects(
+        |c| {
+            c.replace(
+                "[flow]\n",
+                "[kernels.smeared]\nradii = [1, -2]\nslopes = [1]\n\n[flow]\n",
+            )
+        },
+        "kernels.smeared.radii: must be finite and positive, got -2",
+    );
+}
+
+#[test]
+fn smeared_kernels_without_slopes() {
+    rejects(
+        |c| {
+            c.replace(
+                "[flow]\n",
+                "[kernels.smeared]\nradii = [1]\nslopes = []\n\n[flow]\n",
+            )
+        },
+        "kernels.smeared.slopes: empty",
+    );
+}
+
+#[test]
 fn unknown_refine_key() {
     rejects(
         |c| c.replace("[sample]\n", "[refine]\nround = 1\n\n[sample]\n"),

@@ -63,9 +63,11 @@ fn run_writes_report_ensemble_flow_and_plots() {
     assert!(r["observables"]["abs_M"]["err"].as_f64().unwrap() > 0.0);
 }
 
+/// With smeared kernels too, so that their names survive the flow file.
 #[test]
 fn train_then_sample_with_the_saved_flow() {
-    let (dir, card) = with_card(&tiny_card());
+    let smeared = "[kernels.smeared]\nradii = [2]\nslopes = [1]\n\n[flow]\n";
+    let (dir, card) = with_card(&tiny_card().replace("[flow]\n", smeared));
     let (trained, sampled) = (dir.path().join("trained"), dir.path().join("sampled"));
     ok(&pirk(&[
         "train",
@@ -74,6 +76,8 @@ fn train_then_sample_with_the_saved_flow() {
         trained.to_str().unwrap(),
     ]));
     assert!(trained.join("flow.json").exists() && !trained.join("ensemble.npy").exists());
+    let kernels = report(&trained)["flow"]["kernels"].clone();
+    assert_eq!(kernels.as_array().unwrap().last().unwrap(), "smear(2,1)");
     assert!(
         report(&trained)["flow"]["wegner_residual"]
             .as_array()

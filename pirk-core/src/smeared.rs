@@ -80,16 +80,6 @@ impl Smeared {
         Some((r.parse().ok()?, a.parse().ok()?))
     }
 
-    /// Number of kernels.
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    /// True without radii or slopes.
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
     /// Kernel names, radius-major.
     pub fn names(&self) -> &[String] {
         &self.names
@@ -243,7 +233,7 @@ mod tests {
             .map(|x| ((x * 5 + 1) % 7) as f64 * 0.4 - 1.2)
             .collect();
         let force: Vec<f64> = (0..v).map(|x| ((x * 3 + 2) % 5) as f64 - 1.5).collect();
-        let mut rows = vec![0.0; family.len()];
+        let mut rows = vec![0.0; family.names().len()];
         family.stein(&phi, &force, &mut rows, &mut s);
         let k = [0.3, -1.1, 0.8, 0.45];
         let mut vel = vec![0.0; v];
