@@ -9,7 +9,7 @@ use pirk::{Hopping, Theory};
 use serde::Deserialize;
 
 use crate::error::{InputError, bad_input};
-use crate::theories::{self, Entry, Phi4Hopping};
+use crate::theories::{self, Entry, Phi4Hopping, Phi4HoppingWells};
 
 /// Couplings by name, as written in `[target]`, `[path] start` and waypoints.
 pub type Couplings = BTreeMap<String, f64>;
@@ -77,6 +77,8 @@ pub struct PriorCard {
     pub kinetic: Option<f64>,
     /// `m_0` of the free-field prior.
     pub mass: Option<f64>,
+    /// `w` of the two-well prior: the free field times `cosh(w M)^V` (optional, free only).
+    pub wells: Option<f64>,
 }
 
 /// `[path]`.
@@ -441,12 +443,17 @@ impl Card {
         })
     }
 
-    /// Why Wolff cannot run on this card: it updates the hopping form's (κ, λ) directly, and
-    /// its Ising embedding is a cluster model only when ferromagnetic.
+    /// Why Wolff cannot run on this card: it updates the hopping form's (κ, λ) directly (the
+    /// two-well theory's target is that form only at `wells = 0`), and its Ising embedding is a
+    /// cluster model only when ferromagnetic.
     fn wolff_obstacle(&self, entry: &Entry) -> Option<String> {
-        if entry.type_name != Phi4Hopping::NAME {
+        let hopping_target = entry.type_name == Phi4Hopping::NAME
+            || (entry.type_name == Phi4HoppingWells::NAME
+                && self.target.get("wells") == Some(&0.0));
+        if !hopping_target {
             return Some(format!(
-                "the Wolff baseline needs theory = \"hopping\", the card's is {}",
+                "the Wolff baseline needs theory = \"hopping\" (or \"hopping-wells\" with \
+                 target wells = 0), the card's is {}",
                 entry.name
             ));
         }
@@ -516,7 +523,7 @@ impl Card {
         let (needed, stray): (&[Setting], &[Setting]) = match p.kind {
             PriorKind::Normal => (
                 &[("variance", p.variance)],
-                &[("kinetic", p.kinetic), ("mass", p.mass)],
+                &[("kinetic", p.kinetic), ("mass", p.mass), ("wells", p.wells)],
             ),
             PriorKind::Free => (
                 &[("kinetic", p.kinetic), ("mass", p.mass)],
@@ -528,6 +535,9 @@ impl Card {
                 None => bad_input!("prior.{name}: required for kind = {:?}", p.kind),
                 Some(v) => finite(&format!("prior.{name}"), *v)?,
             }
+        }
+        if let Some(w) = p.wells {
+            finite("prior.wells", w)?;
         }
         if let Some((name, _)) = stray.iter().find(|(_, v)| v.is_some()) {
             bad_input!("prior.{name}: not used by kind = {:?}", p.kind);

@@ -151,6 +151,12 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
     out.insert("M2".into(), mean(&m2));
     out.insert("action_density".into(), mean(&p.action));
     out.insert("chi".into(), plain(susceptibility(&p.m, v, weights, &jk)));
+    // V(⟨M²⟩ − ⟨|M|⟩²): the broken phase's χ, the same for a sampler that tunnels between the
+    // wells and for one that stays in a well (where it equals `chi`).
+    out.insert(
+        "chi_abs".into(),
+        plain(susceptibility(&abs, v, weights, &jk)),
+    );
     out.insert("binder".into(), plain(binder(&p.m, weights, &jk)));
     if !p.p1.is_empty() {
         let l0 = lat.dims()[0] as f64;

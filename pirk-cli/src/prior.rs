@@ -1,15 +1,17 @@
 //! The card's prior as one concrete type, so every generic runtime call is instantiated once.
 
-use pirk::{FreeFieldPrior, Lattice, NormalPrior, Prior, StreamRng};
+use pirk::{FreeFieldPrior, Lattice, NormalPrior, Prior, StreamRng, TwoWellPrior};
 
 use crate::card::{PriorCard, PriorKind};
 
-/// A normal or free-field prior.
+/// A normal, free-field or two-well prior.
 pub enum CardPrior {
     /// Ultralocal Gaussian.
     Normal(NormalPrior),
     /// Gaussian with a kinetic term.
     Free(FreeFieldPrior),
+    /// Free field with its magnetisation split into two wells.
+    TwoWell(TwoWellPrior),
 }
 
 impl CardPrior {
@@ -19,11 +21,13 @@ impl CardPrior {
             PriorKind::Normal => Self::Normal(
                 NormalPrior::new(lat.volume()).with_variance(card.variance.unwrap_or(1.0))?,
             ),
-            PriorKind::Free => Self::Free(FreeFieldPrior::new(
-                lat,
-                card.kinetic.unwrap_or(0.0),
-                card.mass.unwrap_or(0.0),
-            )?),
+            PriorKind::Free => {
+                let (kinetic, mass) = (card.kinetic.unwrap_or(0.0), card.mass.unwrap_or(0.0));
+                match card.wells {
+                    None => Self::Free(FreeFieldPrior::new(lat, kinetic, mass)?),
+                    Some(w) => Self::TwoWell(TwoWellPrior::new(lat, kinetic, mass, w)?),
+                }
+            }
         })
     }
 
@@ -31,6 +35,7 @@ impl CardPrior {
         match self {
             Self::Normal(p) => p,
             Self::Free(p) => p,
+            Self::TwoWell(p) => p,
         }
     }
 }

@@ -134,7 +134,23 @@ fn wolff_section_on_another_theory() {
     let phi4 = std::fs::read_to_string(file).unwrap();
     rejects(
         |_| format!("{phi4}\n[wolff]\nupdates = 100\n"),
-        "wolff: the Wolff baseline needs theory = \"hopping\", the card's is phi4",
+        "wolff: the Wolff baseline needs theory = \"hopping\" (or \"hopping-wells\" with target \
+         wells = 0), the card's is phi4",
+    );
+}
+
+/// The two-well theory is the hopping form only at `wells = 0`.
+#[test]
+fn wolff_section_on_the_two_well_theory_away_from_zero_wells() {
+    rejects(
+        |c| {
+            c.replace("theory = \"hopping\"", "theory = \"hopping-wells\"")
+                .replace("lambda = 0.022\n", "lambda = 0.022\nwells = 0.5\n")
+                .replace("lambda = 0.0 }", "lambda = 0.0, wells = 0.5 }")
+                .replace("\"th1\", \"th2\", \"d3_1\", \"hop_sech\", ", "")
+                + "\n[wolff]\n"
+        },
+        "the card's is hopping-wells",
     );
 }
 
@@ -184,6 +200,24 @@ fn prior_that_is_not_the_path_start() {
     rejects(
         |c| c.replace("mass = 0.16", "mass = 0.5"),
         "prior: does not equal the theory at path.start",
+    );
+}
+
+/// A prior with wells must match a theory with the same auxiliary term at the path start: the
+/// hopping theory has none.
+#[test]
+fn two_well_prior_on_a_theory_without_wells() {
+    rejects(
+        |c| c.replace("mass = 0.16", "mass = 0.16\nwells = 2.0"),
+        "prior: does not equal the theory at path.start",
+    );
+}
+
+#[test]
+fn two_well_prior_not_finite() {
+    rejects(
+        |c| c.replace("mass = 0.16", "mass = 0.16\nwells = nan"),
+        "prior.wells: must be a finite number",
     );
 }
 

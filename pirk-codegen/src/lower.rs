@@ -258,14 +258,27 @@ impl SiteProgram {
         u
     }
 
-    /// Statements computing the global reductions (`total0`, …) before the site loop.
+    /// Statements computing the global reductions (`total0`, …) before the site loop. A
+    /// reduction of a site-invariant value (say a function of `mean` in the action) is the
+    /// value times the volume, not a loop.
     pub fn totals(&self, names: &mut usize) -> TokenStream {
         let mut out = TokenStream::new();
         for (k, &t) in self.totals.iter().enumerate() {
             let mut memo = BTreeMap::new();
+            let name = format_ident!("total{}", k);
+            if !self.free[t].contains(&SITE) {
+                let block = self.block(&[t], &BTreeSet::new(), &mut memo, names);
+                let value = &memo[&t];
+                out.extend(quote! {
+                    let #name = {
+                        #block
+                        volume as f64 * #value
+                    };
+                });
+                continue;
+            }
             let block = self.block(&[t], &BTreeSet::from([SITE]), &mut memo, names);
             let value = &memo[&t];
-            let name = format_ident!("total{}", k);
             out.extend(quote! {
                 let #name = {
                     let mut acc = 0.0;

@@ -28,6 +28,7 @@ mod theory;
 mod train;
 mod wegner;
 mod weights;
+mod wells;
 mod wolff;
 
 pub use basis::{Basis, BasisScratch};
@@ -57,4 +58,5 @@ pub use theory::Theory;
 pub use train::{TrainReport, Trainer};
 pub use wegner::{Centring, Method, SliceSolution, WegnerSolver};
 pub use weights::{RunningEss, Weights};
+pub use wells::TwoWellPrior;
 pub use wolff::{Wolff, WolffReport};

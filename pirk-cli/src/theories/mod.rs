@@ -2,6 +2,7 @@
 //! run card's `theory = "…"` to a concrete type.
 
 mod hopping;
+mod hopping_wells;
 mod phi4;
 mod sine_gordon;
 mod zero_dim;
@@ -9,6 +10,7 @@ mod zero_dim;
 use pirk::Theory;
 
 pub use hopping::Phi4Hopping;
+pub use hopping_wells::Phi4HoppingWells;
 pub use phi4::Phi4;
 pub use sine_gordon::SineGordon;
 pub use zero_dim::ZeroDimPhi4;
@@ -59,7 +61,7 @@ const fn entry<T: Theory>(
 }
 
 /// Every built-in theory, in the order `pirk theories` lists them.
-pub const ALL: [Entry; 4] = [
+pub const ALL: [Entry; 5] = [
     entry::<Phi4>(
         "phi4",
         (1, 4),
@@ -69,6 +71,11 @@ pub const ALL: [Entry; 4] = [
         "hopping",
         (1, 4),
         "lattice φ⁴, hopping form: −2κ Σ_μ φ_x φ_{x+μ} + (1 − 2λ) φ² + λ φ⁴",
+    ),
+    entry::<Phi4HoppingWells>(
+        "hopping-wells",
+        (1, 4),
+        "hopping φ⁴ with a zero-mode term −log cosh(w M) that splits the prior into two wells",
     ),
     entry::<ZeroDimPhi4>(
         "phi4-0d",
@@ -100,6 +107,8 @@ pub fn visit<V: Visitor>(entry: &'static Entry, visitor: V) -> V::Output {
         visitor.visit::<Phi4>(entry)
     } else if name == Phi4Hopping::NAME {
         visitor.visit::<Phi4Hopping>(entry)
+    } else if name == Phi4HoppingWells::NAME {
+        visitor.visit::<Phi4HoppingWells>(entry)
     } else if name == ZeroDimPhi4::NAME {
         visitor.visit::<ZeroDimPhi4>(entry)
     } else if name == SineGordon::NAME {
@@ -172,6 +181,7 @@ mod tests {
     fn built_in_divergences_match_finite_differences() {
         divergences_match_finite_differences::<Phi4>(&[4, 5]);
         divergences_match_finite_differences::<Phi4Hopping>(&[4, 5]);
+        divergences_match_finite_differences::<Phi4HoppingWells>(&[4, 5]);
         divergences_match_finite_differences::<SineGordon>(&[4, 5]);
         divergences_match_finite_differences::<ZeroDimPhi4>(&[]);
     }
@@ -180,6 +190,7 @@ mod tests {
     fn built_in_kernels_are_odd() {
         kernels_are_odd::<Phi4>(&[4, 5]);
         kernels_are_odd::<Phi4Hopping>(&[4, 5]);
+        kernels_are_odd::<Phi4HoppingWells>(&[4, 5]);
         kernels_are_odd::<SineGordon>(&[4, 5]);
         kernels_are_odd::<ZeroDimPhi4>(&[]);
     }
