@@ -119,14 +119,20 @@ fn tunnels_and_agrees_with_wolff(l: usize, sizes: (usize, usize), min_ess: f64, 
 }
 
 /// The smoke test: 8² at κ = 0.5 (|M| ≈ 4.8).
+///
+/// Measured (debug, 2026-11-29): ESS 0.9997, 408 sign changes of M in 800 MH proposals,
+/// ⟨M⟩ = −0.05 ± 0.17, ⟨|M|⟩ = 4.8335 ± 0.0022 against Wolff's 4.8296 ± 0.0013.
 #[test]
 fn two_well_prior_samples_the_broken_phase_at_8x8() {
     tunnels_and_agrees_with_wolff(8, (400, 16), 0.5, 20_000);
 }
 
 /// 16², the cost card's settings.
+///
+/// Measured (release, 2026-11-29, 32 s): ESS 0.9934, 1920 sign changes in 4000 proposals,
+/// ⟨M⟩ = 0.057 ± 0.081, ⟨|M|⟩ = 4.82998 ± 0.00050 against Wolff's 4.82930 ± 0.00028 (pull 1.2).
 #[test]
-#[ignore = "long: ~1 min in release"]
+#[ignore = "long: ~30 s in release"]
 fn two_well_prior_samples_the_broken_phase_at_16x16() {
     tunnels_and_agrees_with_wolff(16, (2000, 40), 0.9, 100_000);
 }
