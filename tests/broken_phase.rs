@@ -6,9 +6,11 @@
 //! The 16² test is long: `cargo test --release --test broken_phase -- --ignored`.
 
 use pirk::{
-    Basis, Estimate, GammaMethod, Generator, Hopping, Lattice, Metropolis, Path, Trainer,
-    TwoWellPrior, Weights, Wolff, check_prior, independence_mh, magnetisation,
+    Basis, Estimate, GammaMethod, Generator, Hopping, Lattice, Path, Trainer, TwoWellPrior,
+    Weights, check_prior, independence_mh, magnetisation,
 };
+
+mod reference;
 
 #[path = "../pirk-cli/src/theories/hopping_wells.rs"]
 mod hopping_wells;
@@ -65,33 +67,15 @@ fn flow_run(l: usize, samples: usize, steps: usize) -> Broken {
     }
 }
 
-/// ⟨|M|⟩ of a Wolff run on `l²` (the first 10 % of `updates` discarded).
-fn wolff_abs_m(l: usize, updates: usize) -> Estimate {
-    let lat = Lattice::new(&[l, l]);
-    let mut phi = vec![0.0; lat.volume()];
-    let mut abs = Vec::new();
-    Wolff::new()
-        .with_updates(updates)
-        .unwrap()
-        .with_metropolis(Metropolis::new().with_width(1.5).unwrap())
-        .with_seed(5)
-        .run(
-            &Hopping {
-                kappa: KAPPA,
-                lambda: LAMBDA,
-            },
-            &lat,
-            &mut phi,
-            |c| abs.push(magnetisation(c).abs()),
-        );
-    GammaMethod::new().analyse(&abs[updates / 10..]).mean
-}
-
 /// The flow's exact MH chain tunnels, its ⟨M⟩ is consistent with 0, and its ⟨|M|⟩ agrees with
 /// Wolff's within 3σ; the ESS is above `min_ess`.
 fn tunnels_and_agrees_with_wolff(l: usize, sizes: (usize, usize), min_ess: f64, updates: usize) {
     let run = flow_run(l, sizes.0, sizes.1);
-    let wolff = wolff_abs_m(l, updates);
+    let couplings = Hopping {
+        kappa: KAPPA,
+        lambda: LAMBDA,
+    };
+    let wolff = reference::wolff_mean(l, couplings, updates, f64::abs);
     eprintln!(
         "{l}²: ESS {:.4}, chain ⟨M⟩ {}, {} sign changes in {} proposals, ⟨|M|⟩ {} against Wolff {wolff}",
         run.ess,

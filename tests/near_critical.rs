@@ -6,9 +6,11 @@
 //! `cargo test --release --test near_critical -- --ignored`.
 
 use pirk::{
-    Basis, Flow, FreeFieldPrior, GammaMethod, Generator, Hmc, Hopping, Lattice, Metropolis, Path,
-    Trainer, Weights, Wolff, magnetisation,
+    Basis, Flow, FreeFieldPrior, Generator, Hmc, Hopping, Lattice, Path, Trainer, Weights,
+    magnetisation,
 };
+
+mod reference;
 
 #[allow(dead_code)]
 mod theories;
@@ -109,26 +111,13 @@ fn flow_m2(
     (w.ess(), w.expectation(&m2))
 }
 
-/// ⟨M²⟩ of a Wolff run on `l²` at κ = 0.2709 (the first 10 % of `updates` discarded).
+/// ⟨M²⟩ of a Wolff run on `l²` at κ = 0.2709.
 fn wolff_m2(l: usize, updates: usize) -> pirk::Estimate {
-    let lat = Lattice::new(&[l, l]);
-    let mut phi = vec![0.0; lat.volume()];
-    let mut m2 = Vec::new();
-    Wolff::new()
-        .with_updates(updates)
-        .unwrap()
-        .with_metropolis(Metropolis::new().with_width(1.5).unwrap())
-        .with_seed(5)
-        .run(
-            &Hopping {
-                kappa: 0.2709,
-                lambda: LAMBDA,
-            },
-            &lat,
-            &mut phi,
-            |c| m2.push(magnetisation(c).powi(2)),
-        );
-    GammaMethod::new().analyse(&m2[updates / 10..]).mean
+    let couplings = Hopping {
+        kappa: 0.2709,
+        lambda: LAMBDA,
+    };
+    reference::wolff_mean(l, couplings, updates, |m| m * m)
 }
 
 /// 16², κ = 0.2709 (near critical), λ = 0.022. Without refresh the flow never grows the
