@@ -140,16 +140,18 @@ mod tests {
         );
         let n = 40_000;
         let mut phi = vec![0.0; lat.volume()];
-        let (mut s2, mut s4) = (0.0, 0.0);
+        let (mut s1, mut s2, mut s4) = (0.0, 0.0, 0.0);
         for i in 0..n {
             prior.sample(&mut stream_rng(3, i), &mut phi);
             let mean = phi.iter().sum::<f64>() / v;
+            s1 += mean;
             s2 += mean * mean;
             s4 += mean.powi(4);
         }
-        let (s2, s4) = (s2 / n as f64, s4 / n as f64);
-        // Five standard errors of the sample means.
+        let (s1, s2, s4) = (s1 / n as f64, s2 / n as f64, s4 / n as f64);
+        // Five standard errors of the sample means; ⟨M⟩ = 0 by symmetry.
         let tol = |spread: f64| 5.0 * spread / (n as f64).sqrt();
+        assert!(s1.abs() < tol(m2.sqrt()), "⟨M⟩ = {s1}");
         assert!((s2 - m2).abs() < tol((m4 - m2 * m2).sqrt()), "{s2} vs {m2}");
         assert!((s4 - m4).abs() < tol((m8 - m4 * m4).sqrt()), "{s4} vs {m4}");
     }
