@@ -183,3 +183,42 @@ fn plain(e: Estimate) -> Measured {
 pub fn max_tau(obs: &Observables) -> f64 {
     obs.values().filter_map(|m| m.tau_int).fold(0.5, f64::max)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `chi_abs` equals `chi` on an ensemble in one well and stays the one-well value when half
+    /// the configurations are mirrored into the other well, where `chi` jumps to V⟨M²⟩.
+    #[test]
+    fn chi_abs_is_the_same_with_and_without_tunnelling() {
+        let lat = Lattice::new(&[4, 4]);
+        let v = lat.volume() as f64;
+        let one_well: Vec<f64> = (0..400)
+            .map(|i| 4.8 + 0.1 * ((i * 37 % 17) as f64 / 17.0 - 0.5))
+            .collect();
+        let both: Vec<f64> = one_well
+            .iter()
+            .enumerate()
+            .map(|(i, m)| if i % 2 == 0 { *m } else { -m })
+            .collect();
+        let measure = |m: Vec<f64>| {
+            let n = m.len();
+            let p = Primaries {
+                m,
+                action: vec![0.0; n],
+                p1: Vec::new(),
+            };
+            observables(&p, &lat, Estimator::Chain)
+        };
+        let (a, b) = (measure(one_well.clone()), measure(both));
+        assert!((a["chi_abs"].mean - a["chi"].mean).abs() < 1e-9 * a["chi"].mean);
+        assert!((a["chi_abs"].mean - b["chi_abs"].mean).abs() < 1e-9 * a["chi"].mean);
+        let m2 = one_well.iter().map(|m| m * m).sum::<f64>() / one_well.len() as f64;
+        assert!(
+            (b["chi"].mean - v * m2).abs() < 1e-3 * v * m2,
+            "{}",
+            b["chi"].mean
+        );
+    }
+}
