@@ -222,6 +222,7 @@ fn linear_flow(c: f64, max_speed: f64) -> (Basis<ZeroDimPhi4>, Flow) {
         kernels: basis.names().to_vec(),
         lattice: Vec::new(),
         path: seed_path(),
+        steps: 1,
         grid: vec![0.0, 1.0],
         coeffs: vec![vec![c]; 2],
         residuals: vec![0.0; 2],

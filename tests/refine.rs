@@ -62,6 +62,9 @@ fn one_round_raises_the_ess() {
         independent_ess(&prior, &basis, &refined),
     );
     eprintln!("rounds {rounds:#?}\nindependent ESS {before:.4} → {after:.4}");
+    // Training fits half steps too; the re-solved flow lives on the whole steps.
+    assert_eq!((flow.steps, flow.grid.len()), (STEPS, 2 * STEPS + 1));
+    assert_eq!((refined.steps, refined.grid.len()), (STEPS, STEPS + 1));
     assert_eq!(rounds.len(), 2);
     assert_eq!(rounds[0].round, 0);
     assert_eq!(rounds[1].round, 1);

@@ -106,9 +106,6 @@ pub fn train<T: Theory>(
         .insert("train_seconds".into(), start.elapsed().as_secs_f64());
     record_flow(setup, &flow, out, rec)?;
     if let Some(info) = rec.report.flow.as_mut() {
-        // `record_flow` reads the steps off the training grid; a refined flow lives on the
-        // sampling grid.
-        info.steps = setup.card.flow.steps;
         info.refinement = refinement;
     }
     Ok(flow)
@@ -162,7 +159,7 @@ fn record_flow<T: Theory>(
     });
     rec.report.flow = Some(FlowInfo {
         kernels: flow.kernels.clone(),
-        steps: (flow.grid.len() - 1) / 2,
+        steps: flow.steps,
         collocation_samples: setup.card.flow.samples,
         max_residual: flow.residuals.iter().copied().fold(0.0, f64::max),
         wegner_residual: slices,

@@ -308,6 +308,7 @@ fn train_with_refinement_reports_every_round() {
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("flow.json")).unwrap()).unwrap();
     assert_eq!(saved["grid"].as_array().unwrap().len(), 11);
+    assert_eq!(saved["steps"], 10);
     assert_eq!(flow["wegner_residual"].as_array().unwrap().len(), 11);
 }
 

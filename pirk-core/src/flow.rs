@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::path::Path;
 
 /// The file format version written by [`Flow::save`].
-pub const FLOW_VERSION: u32 = 1;
+pub const FLOW_VERSION: u32 = 2;
 
 /// Coefficients on a grid plus provenance.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -26,6 +26,9 @@ pub struct Flow {
     pub lattice: Vec<usize>,
     /// The coupling path.
     pub path: Path,
+    /// RK4 steps the coefficients were fitted for: a trained flow's grid holds the half
+    /// steps too, a refined flow's only the whole steps.
+    pub steps: usize,
     /// Increasing times from 0 to 1.
     pub grid: Vec<f64>,
     /// `k(t)` at each grid time.

@@ -177,6 +177,7 @@ impl Refiner {
             })
             .collect::<Result<Vec<SliceSolution>>>()?;
         let next = Flow {
+            steps: self.steps,
             grid: samples.times.clone(),
             coeffs: slices.iter().map(|s| s.coeffs.clone()).collect(),
             residuals: slices.iter().map(|s| s.residual).collect(),

@@ -186,6 +186,7 @@ impl Trainer {
             kernels: basis.names().to_vec(),
             lattice: lat.dims().to_vec(),
             path: path.clone(),
+            steps: self.steps,
             grid,
             coeffs,
             residuals,
