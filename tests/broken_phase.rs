@@ -21,6 +21,19 @@ const KAPPA: f64 = 0.5;
 const LAMBDA: f64 = 0.022;
 /// The prior of `examples/cards/cost/hopping-32-broken.toml`: κ₀, its mass 1 − 4κ₀, and `w`.
 const PRIOR: (f64, f64, f64) = (0.122, 0.512, 4.95);
+/// The broken-phase kernels of `hopping-wells` (the near-critical ones serve the scans).
+const BROKEN_PHASE_KERNELS: [&str; 10] = [
+    "th_q",
+    "th_half",
+    "fl_th1",
+    "fl_th2",
+    "fl_d3",
+    "fl_sq",
+    "fl_sq_wide",
+    "fl_hop",
+    "zm1",
+    "zm_q",
+];
 
 /// What a broken-phase run measured: ESS, the MH chain's ⟨M⟩ (Γ-method error) and its number
 /// of sign changes of M, and the reweighted ⟨|M|⟩.
@@ -38,7 +51,10 @@ fn flow_run(l: usize, samples: usize, steps: usize) -> Broken {
     let prior = TwoWellPrior::new(&lat, kappa0, mass, wells).unwrap();
     let start = [kappa0, 0.0, wells];
     check_prior(&Phi4HoppingWells, &lat, &start, &prior, 1).unwrap();
-    let basis = Basis::<Phi4HoppingWells>::new(&lat).with_shells(true);
+    let basis = Basis::<Phi4HoppingWells>::new(&lat)
+        .with_kernels(&BROKEN_PHASE_KERNELS)
+        .unwrap()
+        .with_shells(true);
     let path = Path::linear(&start, &[KAPPA, LAMBDA, 0.0]).unwrap();
     let (flow, _) = Trainer::new()
         .with_samples(samples)

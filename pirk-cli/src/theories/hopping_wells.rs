@@ -5,7 +5,9 @@ pirk::theory! {
     /// starts from the exactly samplable two-well prior (`[prior] wells = w`) and never has to
     /// split the collective mode: the route into the broken phase (docs/physics.md). Kernels
     /// act on the fluctuation φ_x − M around the well a configuration sits in, times tanh of
-    /// M where they must change sign with the well, so that each stays odd.
+    /// M where they must change sign with the well, so that each stays odd. The kernels from
+    /// `th1` on are hopping's near-critical ones, for scans that start in the two wells and
+    /// run down through κ_c.
     pub Phi4HoppingWells {
         params: [kappa, lambda, wells],
         action: -2 * kappa * sum_mu(phi[x] * phi[x + mu]) + (1 - 2 * lambda) * phi[x]^2 + lambda * phi[x]^4 - log(cosh(wells * mean(phi))),
@@ -20,6 +22,21 @@ pirk::theory! {
             fl_hop: tanh(mean(phi)) * (phi[x] - mean(phi)) * sum_mu(phi[x + mu] + phi[x - mu] - 2 * mean(phi)) * exp(-(phi[x] - mean(phi))^2 / 2),
             zm1: tanh(mean(phi)),
             zm_q: tanh(mean(phi) / 4),
+            th1: tanh(phi[x]),
+            th2: tanh(2 * phi[x]),
+            d3_1: phi[x]^3 * exp(-phi[x]^2 / 2),
+            d3_4: phi[x]^3 * exp(-phi[x]^2 / 8),
+            hop_sech: (1 - tanh(phi[x] / 2)^2) * sum_mu(phi[x + mu] + phi[x - mu]),
+            th_hop: tanh(sum_mu(phi[x + mu] + phi[x - mu]) / 4) * (1 - tanh(phi[x] / 2)^2),
+            rat: phi[x]^2 * sum_mu(phi[x + mu] + phi[x - mu]) / (4 + phi[x]^2),
+            hop2_sech: (1 - tanh(phi[x] / 2)^2) * sum_mu(phi[x + 2 * mu] + phi[x - 2 * mu]),
+            rat2: phi[x]^2 * sum_mu(phi[x + 2 * mu] + phi[x - 2 * mu]) / (4 + phi[x]^2),
+            th_hop2: tanh(sum_mu(phi[x + mu] + phi[x - mu]) / 2) * (1 - tanh(phi[x] / 2)^2),
+            th_hop8: tanh(sum_mu(phi[x + mu] + phi[x - mu]) / 8) * (1 - tanh(phi[x] / 2)^2),
+            th_sq: tanh(phi[x]) * sum_mu((phi[x + mu] + phi[x - mu])^2) / (4 + sum_mu((phi[x + mu] + phi[x - mu])^2)),
+            zm2: tanh(2 * mean(phi)),
+            zm4: tanh(4 * mean(phi)),
+            zm_d3: mean(phi)^3 * exp(-mean(phi)^2 / 2),
         },
     }
 }
