@@ -429,13 +429,13 @@ impl Card {
         Ok(entry)
     }
 
-    /// The Wolff baseline `compare` runs on this card, `None` where it cannot run.
-    pub fn wolff_plan(&self, entry: &Entry) -> Option<WolffPlan> {
-        if self.wolff_obstacle(entry).is_some() {
-            return None;
+    /// The Wolff run of `compare` and `wolff` on this card, or why it cannot run.
+    pub fn wolff_plan(&self, entry: &Entry) -> Result<WolffPlan, String> {
+        if let Some(why) = self.wolff_obstacle(entry) {
+            return Err(why);
         }
         let w = self.wolff.clone().unwrap_or_default();
-        Some(WolffPlan {
+        Ok(WolffPlan {
             updates: w.updates.unwrap_or(self.hmc.trajectories),
             thermalise: w.thermalise.unwrap_or(self.hmc.thermalise),
             width: w.width,

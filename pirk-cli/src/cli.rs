@@ -42,6 +42,9 @@ pub enum Command {
     },
     /// Sample the target with hybrid Monte Carlo only.
     Hmc(JobArgs),
+    /// Sample the target with the Wolff cluster algorithm only (hopping theory): the
+    /// reference chain that tunnels where HMC does not.
+    Wolff(JobArgs),
     /// PIK+MH and HMC on the same card: observables, ESS/acceptance, τ_int and cost.
     Compare(JobArgs),
     /// Observables along the coupling path θ(t) from one trained flow.

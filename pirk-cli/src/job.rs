@@ -28,6 +28,8 @@ pub enum Kind {
     Sample(PathBuf),
     /// HMC only.
     Hmc,
+    /// Wolff only.
+    Wolff,
     /// PIK, HMC and (hopping theory) Wolff.
     Compare,
     /// PIK along the path.
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Train => "train",
             Kind::Sample(_) => "sample",
             Kind::Hmc => "hmc",
+            Kind::Wolff => "wolff",
             Kind::Compare => "compare",
             Kind::Scan => "scan",
         }
@@ -76,6 +79,9 @@ impl Job {
             Kind::Sample(file) => Some(load_flow(file, &setup)?),
             _ => None,
         };
+        if let (Kind::Wolff, Err(why)) = (&self.kind, &setup.wolff) {
+            return Err(InputError::new(format!("wolff: {why}")).into());
+        }
         let threads = self.args.threads.or(setup.card.threads).unwrap_or(0);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -128,13 +134,18 @@ impl Job {
             Kind::Hmc => {
                 stages::hmc(setup, out, p, true, rec)?;
             }
+            Kind::Wolff => {
+                let plan = setup.wolff.as_ref().expect("checked in Job::run");
+                stages::wolff(setup, plan, p, true, rec)?;
+            }
             Kind::Compare => {
                 let flow = stages::train(setup, out, p, rec)?;
                 let pik = stages::pik(setup, &flow, out, p, stop, rec)?;
                 let (hmc, seconds) = stages::hmc(setup, out, p, false, rec)?;
                 stages::compare(&pik, &hmc, seconds, rec);
-                if let Some(plan) = &setup.wolff {
-                    stages::wolff(setup, plan, &pik, &hmc, p, rec)?;
+                if let Ok(plan) = &setup.wolff {
+                    let (wolff, seconds) = stages::wolff(setup, plan, p, false, rec)?;
+                    stages::compare_wolff(&wolff, seconds, &pik, &hmc, rec);
                 }
             }
             Kind::Scan => {

@@ -62,6 +62,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Train(a) => (Kind::Train, a),
         Command::Sample { flow, job } => (Kind::Sample(flow), job),
         Command::Hmc(a) => (Kind::Hmc, a),
+        Command::Wolff(a) => (Kind::Wolff, a),
         Command::Compare(a) => (Kind::Compare, a),
         Command::Scan(a) => (Kind::Scan, a),
     };

@@ -31,8 +31,9 @@ pub struct Setup<T: Theory> {
     pub prior: CardPrior,
     /// The kernel basis.
     pub basis: Basis<T>,
-    /// The Wolff baseline of `compare`, where it can run (hopping theory, κ ≥ 0).
-    pub wolff: Option<WolffPlan>,
+    /// The Wolff chain of `compare` and `wolff`, or why it cannot run (it needs the hopping
+    /// theory at κ ≥ 0).
+    pub wolff: Result<WolffPlan, String>,
 }
 
 impl<T: Theory + Default> Setup<T> {

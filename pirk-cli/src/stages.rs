@@ -22,7 +22,7 @@ use crate::sample;
 use crate::scan;
 use crate::seeds;
 use crate::setup::Setup;
-use crate::wolff;
+use crate::wolff::{self, WolffRun};
 
 /// A job's growing results.
 pub struct Record {
@@ -340,11 +340,10 @@ pub fn compare(pik: &PikRun, hmc: &HmcRun, hmc_seconds: f64, rec: &mut Record) {
 pub fn wolff<T: Theory>(
     setup: &Setup<T>,
     plan: &WolffPlan,
-    pik: &PikRun,
-    hmc: &HmcRun,
     progress: &Progress,
+    primary: bool,
     rec: &mut Record,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(WolffRun, f64)> {
     let start = Instant::now();
     let run = wolff::run(setup, plan, progress)?;
     let seconds = start.elapsed().as_secs_f64();
@@ -356,25 +355,46 @@ pub fn wolff<T: Theory>(
         "wolff_seconds_per_effective_sample".into(),
         w.seconds_per_effective_sample,
     );
-    t.insert("wolff_over_pik_cost_ratio".into(), w.over(&Cost::pik(pik)));
     t.insert(
         "wolff_seconds_per_independent_chi".into(),
         w.seconds_per_independent_chi,
     );
+    if primary {
+        rec.report.sampler = Some("wolff");
+        rec.report.acceptance = Some(run.report.acceptance);
+        rec.report.observables = run.observables.clone();
+    }
     rec.report.wolff = Some(WolffInfo {
         updates: plan.updates,
         thermalise: plan.thermalise,
         width: plan.width,
         acceptance: run.report.acceptance,
         cluster_fraction: run.report.cluster_fraction,
-        pulls: pulls(&run.observables, &hmc.observables),
-        observables: run.observables,
+        pulls: BTreeMap::new(),
+        observables: run.observables.clone(),
         tau_int: w.tau_int,
         effective_samples: w.effective_samples,
     });
     rec.histogram
-        .push(("Wolff".into(), run.primaries.m, vec![1.0; n]));
-    Ok(())
+        .push(("Wolff".into(), run.primaries.m.clone(), vec![1.0; n]));
+    Ok((run, seconds))
+}
+
+/// Wolff's pulls against HMC and its cost relative to PIK's.
+pub fn compare_wolff(
+    wolff: &WolffRun,
+    wolff_seconds: f64,
+    pik: &PikRun,
+    hmc: &HmcRun,
+    rec: &mut Record,
+) {
+    let w = Cost::of(wolff.primaries.m.len(), &wolff.observables, wolff_seconds);
+    rec.report
+        .timings
+        .insert("wolff_over_pik_cost_ratio".into(), w.over(&Cost::pik(pik)));
+    if let Some(info) = rec.report.wolff.as_mut() {
+        info.pulls = pulls(&wolff.observables, &hmc.observables);
+    }
 }
 
 /// Per observable present in both: `(a − b)/σ_combined`.

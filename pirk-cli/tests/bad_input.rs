@@ -6,10 +6,16 @@ use common::{entries, pirk, tiny_card, with_card};
 
 /// Runs `pirk run` on the tiny card edited by `edit`; checks the failure contract.
 fn rejects(edit: impl Fn(String) -> String, needle: &str) {
+    command_rejects("run", edit, needle);
+}
+
+/// `pirk command` on the edited tiny card exits with 2 and one line holding `needle`, and
+/// writes nothing.
+fn command_rejects(command: &str, edit: impl Fn(String) -> String, needle: &str) {
     let (dir, card) = with_card(&edit(tiny_card()));
     let out = dir.path().join("out");
     let r = pirk(&[
-        "run",
+        command,
         card.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
@@ -136,6 +142,19 @@ fn wolff_section_on_another_theory() {
         |_| format!("{phi4}\n[wolff]\nupdates = 100\n"),
         "wolff: the Wolff baseline needs theory = \"hopping\" (or \"hopping-wells\" with target \
          wells = 0), the card's is phi4",
+    );
+}
+
+/// `pirk wolff` refuses a theory Wolff cannot update, before writing anything.
+#[test]
+fn wolff_command_on_another_theory() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/cards/phi4-8-formA.toml");
+    let phi4 = std::fs::read_to_string(file).unwrap();
+    command_rejects(
+        "wolff",
+        |_| phi4.clone(),
+        "wolff: the Wolff baseline needs theory = \"hopping\"",
     );
 }
 

@@ -145,6 +145,38 @@ fn hmc_alone() {
     assert!(out.join("ensemble.npy").exists() && !out.join("log_weights.npy").exists());
 }
 
+/// `wolff` runs the cluster chain alone with the card's `[wolff]` settings: its observables
+/// are the report's, it tunnels (⟨M⟩ within errors of 0 needs sign changes), and no
+/// configurations are kept.
+#[test]
+fn wolff_alone() {
+    let card = tiny_card().replace(
+        "[scan]",
+        "[wolff]\nupdates = 400\nthermalise = 50\nwidth = 1.2\n\n[scan]",
+    );
+    let (dir, card) = with_card(&card);
+    let out = dir.path().join("out");
+    ok(&pirk(&[
+        "wolff",
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let r = report(&out);
+    assert_eq!(
+        (&r["command"], &r["sampler"]),
+        (&"wolff".into(), &"wolff".into())
+    );
+    assert!(r["ess"].is_null() && r["flow"].is_null() && r["hmc"].is_null());
+    assert_eq!(r["wolff"]["updates"], 400);
+    assert_eq!(r["wolff"]["observables"], r["observables"]);
+    assert!(r["wolff"]["pulls"].as_object().unwrap().is_empty());
+    let m = &r["observables"]["M"];
+    let (mean, err) = (m["mean"].as_f64().unwrap(), m["err"].as_f64().unwrap());
+    assert!(err > 0.0 && mean.abs() < 4.0 * err, "⟨M⟩ = {mean} ± {err}");
+    assert!(!out.join("ensemble.npy").exists());
+}
+
 /// `compare` on the hopping theory runs PIK + MH, HMC and the Wolff cluster baseline with the
 /// card's `[wolff]` settings; the two classical chains agree on χ.
 #[test]

@@ -98,6 +98,14 @@ fn compare_and_scan_reports_validate_and_npy_shapes_are_right() {
     ]));
     assert_valid(&hmc);
     assert_eq!(npy_shape(&hmc.join("ensemble.npy")), vec![200, 8, 8]);
+    let wolff = dir.path().join("wolff");
+    ok(&pirk(&[
+        "wolff",
+        card.to_str().unwrap(),
+        "--out",
+        wolff.to_str().unwrap(),
+    ]));
+    assert_valid(&wolff);
 }
 
 /// Every file's bytes, with report.json's `timings` (wall clock) removed.
