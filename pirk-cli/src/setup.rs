@@ -175,3 +175,51 @@ impl<T: Theory> Setup<T> {
             .with_seed(seed))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::theories::{self, Visitor};
+
+    /// Builds a card's setup, as a job would before running.
+    struct Build(Card);
+
+    impl Visitor for Build {
+        type Output = Result<(), InputError>;
+
+        fn visit<T: Theory + Default>(self, entry: &'static Entry) -> Self::Output {
+            Setup::<T>::new(self.0, entry).map(drop)
+        }
+    }
+
+    fn cards(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                cards(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every card in examples/cards loads, checks, and builds its prior (checked against the
+    /// theory at the path's start) and its basis, so none names a kernel its theory lacks.
+    #[test]
+    fn every_shipped_card_builds() {
+        let mut found = Vec::new();
+        cards(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/cards"),
+            &mut found,
+        );
+        assert!(found.len() >= 15, "{found:?}");
+        for file in found {
+            let card = Card::load(&file).unwrap();
+            let entry = card
+                .check()
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            theories::visit(entry, Build(card))
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        }
+    }
+}
