@@ -132,12 +132,17 @@ fn unknown_wolff_key() {
     rejects(|c| c + "\n[wolff]\nsweeps = 2\n", "unknown field `sweeps`");
 }
 
+/// The shipped 8² φ⁴ (form A) card: a theory Wolff cannot update.
+fn phi4_card() -> String {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/cards/phi4-8-formA.toml");
+    std::fs::read_to_string(file).unwrap()
+}
+
 /// Wolff updates the hopping form's couplings directly: no other theory has them.
 #[test]
 fn wolff_section_on_another_theory() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/cards/phi4-8-formA.toml");
-    let phi4 = std::fs::read_to_string(file).unwrap();
+    let phi4 = phi4_card();
     rejects(
         |_| format!("{phi4}\n[wolff]\nupdates = 100\n"),
         "wolff: the Wolff baseline needs theory = \"hopping\" (or \"hopping-wells\" with target \
@@ -148,12 +153,9 @@ fn wolff_section_on_another_theory() {
 /// `pirk wolff` refuses a theory Wolff cannot update, before writing anything.
 #[test]
 fn wolff_command_on_another_theory() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/cards/phi4-8-formA.toml");
-    let phi4 = std::fs::read_to_string(file).unwrap();
     command_rejects(
         "wolff",
-        |_| phi4.clone(),
+        |_| phi4_card(),
         "wolff: the Wolff baseline needs theory = \"hopping\"",
     );
 }
