@@ -335,8 +335,9 @@ pub fn compare(pik: &PikRun, hmc: &HmcRun, hmc_seconds: f64, rec: &mut Record) {
     });
 }
 
-/// Runs the Wolff cluster baseline at the target and sets it against HMC (pulls) and PIK
-/// (cost per effective sample).
+/// Runs the Wolff cluster chain at the target and records it: as the report's sampler
+/// (`primary`, the `wolff` command) or as `compare`'s baseline, which [`compare_wolff`] then
+/// sets against HMC and PIK.
 pub fn wolff<T: Theory>(
     setup: &Setup<T>,
     plan: &WolffPlan,
