@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{entries, pirk, tiny_card, with_card};
+use common::{entries, job, pirk, tiny_card, with_card};
 
 /// Runs `pirk run` on the tiny card edited by `edit`; checks the failure contract.
 fn rejects(edit: impl Fn(String) -> String, needle: &str) {
@@ -14,12 +14,7 @@ fn rejects(edit: impl Fn(String) -> String, needle: &str) {
 fn command_rejects(command: &str, edit: impl Fn(String) -> String, needle: &str) {
     let (dir, card) = with_card(&edit(tiny_card()));
     let out = dir.path().join("out");
-    let r = pirk(&[
-        command,
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let r = job(command, &card, &out, &[]);
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(2), "stderr: {stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
@@ -263,22 +258,11 @@ fn existing_output_directory_needs_force() {
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("keep"), "x").unwrap();
-    let r = pirk(&[
-        "hmc",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let r = job("hmc", &card, &out, &[]);
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("already exists; pass --force"));
     assert_eq!(entries(&out), vec!["keep"]);
-    let r = pirk(&[
-        "hmc",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-    ]);
+    let r = job("hmc", &card, &out, &["--force"]);
     assert!(r.status.success());
     assert!(!out.join("keep").exists() && out.join("report.json").exists());
 }
@@ -289,12 +273,7 @@ fn unwritable_output_directory() {
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
     let out = file.join("out");
-    let r = pirk(&[
-        "hmc",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let r = job("hmc", &card, &out, &[]);
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("is not a directory"));
     assert_eq!(entries(dir.path()), vec!["a-file", "card.toml"]);
@@ -304,13 +283,7 @@ fn unwritable_output_directory() {
 fn resume_without_an_interrupted_run() {
     let (dir, card) = with_card(&tiny_card());
     let out = dir.path().join("out");
-    let r = pirk(&[
-        "run",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--resume",
-    ]);
+    let r = job("run", &card, &out, &["--resume"]);
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("--resume: no interrupted run"));
     assert_eq!(entries(dir.path()), vec!["card.toml"]);

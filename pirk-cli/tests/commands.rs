@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{entries, ok, pirk, report, tiny_card, with_card};
+use common::{entries, job, ok, pirk, report, tiny_card, with_card};
 
 #[test]
 fn theories_lists_every_builtin_with_couplings_and_kernels() {
@@ -25,12 +25,7 @@ fn expand_prints_the_generated_impl() {
 fn run_writes_report_ensemble_flow_and_plots() {
     let (dir, card) = with_card(&tiny_card());
     let out = dir.path().join("out");
-    let stdout = ok(&pirk(&[
-        "run",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    let stdout = ok(&job("run", &card, &out, &[]));
     assert!(
         stdout.contains("ESS") && stdout.contains("abs_M"),
         "{stdout}"
@@ -69,12 +64,7 @@ fn train_then_sample_with_the_saved_flow() {
     let smeared = "[kernels.smeared]\nradii = [2]\nslopes = [1]\n\n[flow]\n";
     let (dir, card) = with_card(&tiny_card().replace("[flow]\n", smeared));
     let (trained, sampled) = (dir.path().join("trained"), dir.path().join("sampled"));
-    ok(&pirk(&[
-        "train",
-        card.to_str().unwrap(),
-        "--out",
-        trained.to_str().unwrap(),
-    ]));
+    ok(&job("train", &card, &trained, &[]));
     assert!(trained.join("flow.json").exists() && !trained.join("ensemble.npy").exists());
     let kernels = report(&trained)["flow"]["kernels"].clone();
     assert_eq!(kernels.as_array().unwrap().last().unwrap(), "smear(2,1)");
@@ -86,14 +76,12 @@ fn train_then_sample_with_the_saved_flow() {
             > 2
     );
     let flow = trained.join("flow.json");
-    ok(&pirk(&[
+    ok(&job(
         "sample",
-        card.to_str().unwrap(),
-        "--flow",
-        flow.to_str().unwrap(),
-        "--out",
-        sampled.to_str().unwrap(),
-    ]));
+        &card,
+        &sampled,
+        &["--flow", flow.to_str().unwrap()],
+    ));
     assert_eq!(
         std::fs::read(&flow).unwrap(),
         std::fs::read(sampled.join("flow.json")).unwrap()
@@ -105,24 +93,18 @@ fn train_then_sample_with_the_saved_flow() {
 fn sample_refuses_a_flow_for_another_basis() {
     let (dir, card) = with_card(&tiny_card());
     let trained = dir.path().join("trained");
-    ok(&pirk(&[
-        "train",
-        card.to_str().unwrap(),
-        "--out",
-        trained.to_str().unwrap(),
-    ]));
+    ok(&job("train", &card, &trained, &[]));
     let other = tiny_card().replace("shells = true", "shells = false");
     let other_card = dir.path().join("other.toml");
     std::fs::write(&other_card, other).unwrap();
     let out = dir.path().join("sampled");
-    let r = pirk(&[
+    let flow = trained.join("flow.json");
+    let r = job(
         "sample",
-        other_card.to_str().unwrap(),
-        "--flow",
-        trained.join("flow.json").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+        &other_card,
+        &out,
+        &["--flow", flow.to_str().unwrap()],
+    );
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("kernel names"));
     assert!(!out.exists());
@@ -132,12 +114,7 @@ fn sample_refuses_a_flow_for_another_basis() {
 fn hmc_alone() {
     let (dir, card) = with_card(&tiny_card());
     let out = dir.path().join("out");
-    ok(&pirk(&[
-        "hmc",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    ok(&job("hmc", &card, &out, &[]));
     let r = report(&out);
     assert_eq!(r["sampler"], "hmc");
     assert!(r["ess"].is_null() && r["flow"].is_null());
@@ -156,12 +133,7 @@ fn wolff_alone() {
     );
     let (dir, card) = with_card(&card);
     let out = dir.path().join("out");
-    ok(&pirk(&[
-        "wolff",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    ok(&job("wolff", &card, &out, &[]));
     let r = report(&out);
     assert_eq!(
         (&r["command"], &r["sampler"]),
@@ -187,12 +159,7 @@ fn compare_reports_pik_hmc_and_wolff_and_their_cost() {
     );
     let (dir, card) = with_card(&card);
     let out = dir.path().join("out");
-    let stdout = ok(&pirk(&[
-        "compare",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    let stdout = ok(&job("compare", &card, &out, &[]));
     eprintln!("{stdout}");
     assert!(
         [
@@ -257,12 +224,7 @@ fn compare_reports_pik_hmc_and_wolff_and_their_cost() {
 fn scan_measures_along_the_path() {
     let (dir, card) = with_card(&tiny_card());
     let out = dir.path().join("out");
-    ok(&pirk(&[
-        "scan",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    ok(&job("scan", &card, &out, &[]));
     let r = report(&out);
     let points = r["scan"].as_array().unwrap();
     assert_eq!(points.len(), 3);
@@ -287,12 +249,7 @@ fn zero_dimensional_card_runs_with_reweighting() {
     .replace("correction = \"mh\"", "correction = \"reweight\"");
     let (dir, card) = with_card(&card);
     let out = dir.path().join("out");
-    ok(&pirk(&[
-        "run",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    ok(&job("run", &card, &out, &[]));
     let r = report(&out);
     assert_eq!(r["sampler"], "pik-reweight");
     assert!(r["acceptance"].is_null());
@@ -314,12 +271,7 @@ fn train_with_refinement_reports_every_round() {
         );
     let (dir, card) = with_card(&card);
     let out = dir.path().join("out");
-    ok(&pirk(&[
-        "train",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    ok(&job("train", &card, &out, &[]));
     let r = report(&out);
     let flow = &r["flow"];
     let rounds = flow["refinement"].as_array().unwrap();
@@ -357,12 +309,7 @@ fn tolerance_selects_adaptive_generation() {
     .unwrap();
     let run = |card: &std::path::Path, name: &str| {
         let out = dir.path().join(name);
-        ok(&pirk(&[
-            "run",
-            card.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]));
+        ok(&job("run", card, &out, &[]));
         out
     };
     let (a, b) = (run(&rk4, "rk4"), run(&adaptive, "adaptive"));

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{entries, ok, pirk, report, tiny_card, with_card};
+use common::{entries, job, ok, report, tiny_card, with_card};
 
 fn schema() -> serde_json::Value {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/report.schema.json");
@@ -53,12 +53,7 @@ fn compare_and_scan_reports_validate_and_npy_shapes_are_right() {
     let (dir, card) = with_card(&tiny_card().replace("points = 3", "points = 2"));
     for command in ["compare", "scan"] {
         let out = dir.path().join(command);
-        ok(&pirk(&[
-            command,
-            card.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]));
+        ok(&job(command, &card, &out, &[]));
         assert_valid(&out);
         let r = report(&out);
         if command == "compare" {
@@ -90,21 +85,11 @@ fn compare_and_scan_reports_validate_and_npy_shapes_are_right() {
         }
     }
     let hmc = dir.path().join("hmc");
-    ok(&pirk(&[
-        "hmc",
-        card.to_str().unwrap(),
-        "--out",
-        hmc.to_str().unwrap(),
-    ]));
+    ok(&job("hmc", &card, &hmc, &[]));
     assert_valid(&hmc);
     assert_eq!(npy_shape(&hmc.join("ensemble.npy")), vec![200, 8, 8]);
     let wolff = dir.path().join("wolff");
-    ok(&pirk(&[
-        "wolff",
-        card.to_str().unwrap(),
-        "--out",
-        wolff.to_str().unwrap(),
-    ]));
+    ok(&job("wolff", &card, &wolff, &[]));
     assert_valid(&wolff);
 }
 
@@ -127,47 +112,31 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn resumed_run_is_identical_to_an_uninterrupted_one_at_any_thread_count() {
     let (dir, card) = with_card(&tiny_card());
-    let card = card.to_str().unwrap();
     let whole = dir.path().join("whole");
-    ok(&pirk(&[
-        "run",
-        card,
-        "--out",
-        whole.to_str().unwrap(),
-        "--threads",
-        "2",
-    ]));
+    ok(&job("run", &card, &whole, &["--threads", "2"]));
     let resumed = dir.path().join("resumed");
-    let out = resumed.to_str().unwrap();
-    let killed = pirk(&[
+    let killed = job(
         "run",
-        card,
-        "--out",
-        out,
-        "--threads",
-        "1",
-        "--stop-after-chunks",
-        "2",
-    ]);
+        &card,
+        &resumed,
+        &["--threads", "1", "--stop-after-chunks", "2"],
+    );
     assert_eq!(killed.status.code(), Some(1));
     assert!(
         !resumed.exists(),
         "an interrupted run leaves no output directory"
     );
-    let again = pirk(&["run", card, "--out", out, "--threads", "1"]);
+    let again = job("run", &card, &resumed, &["--threads", "1"]);
     assert_eq!(
         again.status.code(),
         Some(2),
         "a plain rerun refuses the interrupted one"
     );
-    ok(&pirk(&[
+    ok(&job(
         "run",
-        card,
-        "--out",
-        out,
-        "--threads",
-        "1",
-        "--resume",
-    ]));
+        &card,
+        &resumed,
+        &["--threads", "1", "--resume"],
+    ));
     assert_eq!(contents(&whole), contents(&resumed));
 }

@@ -20,6 +20,19 @@ pub fn pirk(args: &[&str]) -> Output {
         .expect("the pirk binary runs")
 }
 
+/// Runs `pirk COMMAND CARD --out OUT EXTRA…`: every job command takes a card and an
+/// output directory, so the tests spell only what differs.
+pub fn job(command: &str, card: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        command,
+        card.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    pirk(&args)
+}
+
 /// A fresh temporary directory holding `card.toml` with `text`.
 pub fn with_card(text: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
