@@ -144,8 +144,8 @@ impl Job {
                 let (hmc, seconds) = stages::hmc(setup, out, p, false, rec)?;
                 stages::compare(&pik, &hmc, seconds, rec);
                 if let Ok(plan) = &setup.wolff {
-                    let (wolff, seconds) = stages::wolff(setup, plan, p, false, rec)?;
-                    stages::compare_wolff(&wolff, seconds, &pik, &hmc, rec);
+                    let (wolff, cost) = stages::wolff(setup, plan, p, false, rec)?;
+                    stages::compare_wolff(&wolff, &cost, &pik, &hmc, rec);
                 }
             }
             Kind::Scan => {

@@ -337,14 +337,14 @@ pub fn compare(pik: &PikRun, hmc: &HmcRun, hmc_seconds: f64, rec: &mut Record) {
 
 /// Runs the Wolff cluster chain at the target and records it: as the report's sampler
 /// (`primary`, the `wolff` command) or as `compare`'s baseline, which [`compare_wolff`] then
-/// sets against HMC and PIK.
+/// sets against HMC and PIK with the returned cost.
 pub fn wolff<T: Theory>(
     setup: &Setup<T>,
     plan: &WolffPlan,
     progress: &Progress,
     primary: bool,
     rec: &mut Record,
-) -> anyhow::Result<(WolffRun, f64)> {
+) -> anyhow::Result<(WolffRun, Cost)> {
     let start = Instant::now();
     let run = wolff::run(setup, plan, progress)?;
     let seconds = start.elapsed().as_secs_f64();
@@ -378,21 +378,15 @@ pub fn wolff<T: Theory>(
     });
     rec.histogram
         .push(("Wolff".into(), run.primaries.m.clone(), vec![1.0; n]));
-    Ok((run, seconds))
+    Ok((run, w))
 }
 
 /// Wolff's pulls against HMC and its cost relative to PIK's.
-pub fn compare_wolff(
-    wolff: &WolffRun,
-    wolff_seconds: f64,
-    pik: &PikRun,
-    hmc: &HmcRun,
-    rec: &mut Record,
-) {
-    let w = Cost::of(wolff.primaries.m.len(), &wolff.observables, wolff_seconds);
-    rec.report
-        .timings
-        .insert("wolff_over_pik_cost_ratio".into(), w.over(&Cost::pik(pik)));
+pub fn compare_wolff(wolff: &WolffRun, cost: &Cost, pik: &PikRun, hmc: &HmcRun, rec: &mut Record) {
+    rec.report.timings.insert(
+        "wolff_over_pik_cost_ratio".into(),
+        cost.over(&Cost::pik(pik)),
+    );
     if let Some(info) = rec.report.wolff.as_mut() {
         info.pulls = pulls(&wolff.observables, &hmc.observables);
     }
@@ -409,7 +403,7 @@ fn pulls(a: &Observables, b: &Observables) -> BTreeMap<String, f64> {
 }
 
 /// A chain's autocorrelation and cost, what `compare` sets side by side.
-struct Cost {
+pub struct Cost {
     /// The largest `τ_int` among its means: the conservative choice.
     tau_int: f64,
     /// Chain length / (2 τ_int).

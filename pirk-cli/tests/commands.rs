@@ -218,6 +218,13 @@ fn compare_reports_pik_hmc_and_wolff_and_their_cost() {
         (chi_cost - expected).abs() < 1e-9 * expected,
         "{chi_cost} vs {expected}"
     );
+    let ratio = t["wolff_seconds_per_effective_sample"].as_f64().unwrap()
+        / t["pik_seconds_per_effective_sample"].as_f64().unwrap();
+    let reported = t["wolff_over_pik_cost_ratio"].as_f64().unwrap();
+    assert!(
+        (reported - ratio).abs() < 1e-9 * ratio,
+        "{reported} vs {ratio}"
+    );
 }
 
 #[test]
