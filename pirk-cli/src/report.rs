@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use pirk::RefineRound;
+use pirk::{LogWeightProfile, RefineRound};
 use serde::Serialize;
 
 use crate::measure::Observables;
@@ -125,6 +125,9 @@ pub struct SamplingInfo {
     pub chunk: usize,
     /// ESS of `w_t` at every integration grid time (parameter-conditional quality).
     pub ess_along_path: Vec<TimeEss>,
+    /// The target's log-weights over equal-count bins of `|M|`: how much of their variance
+    /// the magnetisation carries, i.e. whether the flow misses the collective mode.
+    pub log_weight_by_abs_m: LogWeightProfile,
 }
 
 /// ESS at one grid time.

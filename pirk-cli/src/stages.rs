@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use pirk::{Flow, Theory};
+use pirk::{Flow, Theory, log_weight_profile};
 
 use crate::card::{Correction, WolffPlan};
 use crate::correct::Corrected;
@@ -180,6 +180,7 @@ pub fn pik<T: Theory>(
     let start = Instant::now();
     let mut ens = sample::generate(setup, flow, out, progress, stop_after)?;
     let generate = start.elapsed().as_secs_f64();
+    let abs_m: Vec<f64> = ens.primaries.m.iter().map(|m| m.abs()).collect();
     let correction = setup.card.sample.correction;
     let c = Corrected::new(
         setup,
@@ -210,6 +211,7 @@ pub fn pik<T: Theory>(
             .ess_along_path()
             .map(|(t, ess)| TimeEss { t, ess })
             .collect(),
+        log_weight_by_abs_m: log_weight_profile(&abs_m, &ens.log_w, PROFILE_BINS),
     });
     let shape = ensemble_shape(setup, ens.len());
     npy::concat(&out.path("ensemble.npy"), &shape, &ens.phi_files)?;
@@ -302,6 +304,9 @@ pub fn hmc<T: Theory>(
         .push(("HMC".into(), run.primaries.m.clone(), vec![1.0; n]));
     Ok((run, seconds))
 }
+
+/// Bins of `|M|` in the report's log-weight profile.
+const PROFILE_BINS: usize = 8;
 
 /// The PIK-vs-HMC table and cost per effective sample.
 pub fn compare(pik: &PikRun, hmc: &HmcRun, hmc_seconds: f64, rec: &mut Record) {

@@ -56,6 +56,24 @@ fn run_writes_report_ensemble_flow_and_plots() {
     assert!(r["acceptance"].as_f64().unwrap() > 0.5);
     assert_eq!(r["rejected_non_finite"], 0);
     assert!(r["observables"]["abs_M"]["err"].as_f64().unwrap() > 0.0);
+    // The |M| profile covers every generated configuration in ascending, disjoint bins.
+    let profile = &r["sampling"]["log_weight_by_abs_m"];
+    let bins = profile["bins"].as_array().unwrap();
+    let counts: u64 = bins.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+    assert_eq!(
+        (bins.len(), counts),
+        (8, r["sampling"]["count"].as_u64().unwrap())
+    );
+    let edges: Vec<f64> = bins
+        .iter()
+        .flat_map(|b| [b["lo"].as_f64().unwrap(), b["hi"].as_f64().unwrap()])
+        .collect();
+    assert!(
+        edges[0] >= 0.0 && edges.windows(2).all(|e| e[0] <= e[1]),
+        "{edges:?}"
+    );
+    let explained = profile["explained"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&explained), "{explained}");
 }
 
 /// With smeared kernels too, so that their names survive the flow file.
