@@ -1,4 +1,4 @@
-//! Training near the critical point: HMC-refreshed collocation ensembles
+//! Training near the critical point: HMC- or Wolff-refreshed collocation ensembles
 //! (`Trainer::with_refresh`) and smeared kernels (`Basis::with_smeared`) with a prior close to
 //! the massless free field.
 //!
@@ -6,8 +6,8 @@
 //! `cargo test --release --test near_critical -- --ignored`.
 
 use pirk::{
-    Basis, Flow, FreeFieldPrior, Generator, Hmc, Hopping, Lattice, Path, Trainer, Weights,
-    magnetisation,
+    Basis, Flow, FreeFieldPrior, Generator, Hmc, Hopping, Lattice, Metropolis, Path, Refresh,
+    Trainer, Weights, Wolff, magnetisation,
 };
 
 mod reference;
@@ -42,30 +42,48 @@ fn setup(
     (prior, basis, path)
 }
 
-fn trainer(samples: usize, steps: usize, refresh: usize) -> Trainer {
+fn trainer(samples: usize, steps: usize, refresh: Option<Refresh>) -> Trainer {
     let t = Trainer::new()
         .with_samples(samples)
         .unwrap()
         .with_steps(steps)
         .unwrap()
         .with_seed(3);
-    if refresh == 0 {
-        return t;
+    match refresh {
+        Some(r) => t.with_refresh(r),
+        None => t,
     }
+}
+
+/// `trajectories` HMC trajectories (Omelyan, 4 steps of 0.25) per refresh.
+fn hmc(trajectories: usize) -> Option<Refresh> {
     let hmc = Hmc::new()
         .with_step(0.25)
         .unwrap()
         .with_steps(4)
         .unwrap()
-        .with_trajectories(refresh)
+        .with_trajectories(trajectories)
         .unwrap();
-    t.with_refresh(hmc)
+    Some(Refresh::Hmc(hmc))
+}
+
+/// `updates` Wolff updates (Metropolis width 1.5) per refresh; θ = (κ, λ).
+fn wolff(updates: usize) -> Option<Refresh> {
+    let wolff = Wolff::new()
+        .with_updates(updates)
+        .unwrap()
+        .with_metropolis(Metropolis::new().with_width(1.5).unwrap());
+    Some(Refresh::Wolff {
+        wolff,
+        kappa: 0,
+        lambda: 1,
+    })
 }
 
 #[test]
 fn refreshed_training_is_bit_identical_at_any_thread_count() {
     let (prior, basis, path) = setup(6, 0.24, 0.2709, false);
-    let train = |threads: usize, refresh: usize| -> Flow {
+    let train = |threads: usize, refresh: Option<Refresh>| -> Flow {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -78,13 +96,16 @@ fn refreshed_training_is_bit_identical_at_any_thread_count() {
         })
     };
     let bits = |f: &Flow| -> Vec<u64> { f.coeffs.concat().iter().map(|x| x.to_bits()).collect() };
-    let (one, two) = (train(1, 1), train(2, 1));
+    let (one, two) = (train(1, hmc(1)), train(2, hmc(1)));
     assert_eq!(bits(&one), bits(&two));
     assert_ne!(
         bits(&one),
-        bits(&train(2, 0)),
+        bits(&train(2, None)),
         "the refresh changed nothing"
     );
+    let (one_wolff, two_wolff) = (train(1, wolff(1)), train(2, wolff(1)));
+    assert_eq!(bits(&one_wolff), bits(&two_wolff));
+    assert_ne!(bits(&one_wolff), bits(&one), "Wolff refreshed like HMC");
 }
 
 /// ESS and ⟨M²⟩ (reweighted, delta-method error) at κ = 0.2709 on `l²` from a flow trained on
@@ -93,7 +114,7 @@ fn flow_m2(
     (l, samples, steps): (usize, usize, usize),
     kappa0: f64,
     smeared: bool,
-    refresh: usize,
+    refresh: Option<Refresh>,
 ) -> (f64, pirk::Estimate) {
     let (prior, basis, path) = setup(l, kappa0, 0.2709, smeared);
     let (flow, _) = trainer(samples, steps, refresh)
@@ -131,8 +152,8 @@ fn wolff_m2(l: usize, updates: usize) -> pirk::Estimate {
 #[ignore = "long: ~1 min in release"]
 fn refreshed_training_samples_the_critical_point_at_16x16() {
     let wolff = wolff_m2(16, 200_000);
-    let (ess_plain, plain) = flow_m2((16, 2000, 40), 0.24, false, 0);
-    let (ess, refreshed) = flow_m2((16, 2000, 40), 0.24, false, 6);
+    let (ess_plain, plain) = flow_m2((16, 2000, 40), 0.24, false, None);
+    let (ess, refreshed) = flow_m2((16, 2000, 40), 0.24, false, hmc(6));
     eprintln!(
         "Wolff ⟨M²⟩ {wolff}; flow without refresh {plain} (ESS {ess_plain:.4}); with refresh {refreshed} (ESS {ess:.4})"
     );
@@ -155,7 +176,7 @@ fn refreshed_training_samples_the_critical_point_at_16x16() {
 /// Without the smeared kernels the same training gave ESS 0.006.
 #[test]
 fn smeared_kernels_sample_the_critical_point_at_12x12() {
-    smeared_flow_agrees_with_wolff((12, 500, 16), 0, 40_000);
+    smeared_flow_agrees_with_wolff((12, 500, 16), None, 40_000);
 }
 
 /// 16² at κ = 0.2709 with smeared kernels, the prior at κ₀ = 0.249 (mass 0.004, χ = 125) and
@@ -166,12 +187,16 @@ fn smeared_kernels_sample_the_critical_point_at_12x12() {
 #[test]
 #[ignore = "long: ~2 min in release"]
 fn smeared_kernels_sample_the_critical_point_at_16x16() {
-    smeared_flow_agrees_with_wolff((16, 2000, 40), 6, 200_000);
+    smeared_flow_agrees_with_wolff((16, 2000, 40), hmc(6), 200_000);
 }
 
 /// The flow with smeared kernels from the prior at κ₀ = 0.249 has ESS above ½ and its ⟨M²⟩
 /// agrees with a Wolff run of `updates` within 3σ.
-fn smeared_flow_agrees_with_wolff(size: (usize, usize, usize), refresh: usize, updates: usize) {
+fn smeared_flow_agrees_with_wolff(
+    size: (usize, usize, usize),
+    refresh: Option<Refresh>,
+    updates: usize,
+) {
     let wolff = wolff_m2(size.0, updates);
     let (ess, m2) = flow_m2(size, 0.249, true, refresh);
     eprintln!("Wolff ⟨M²⟩ {wolff}; flow with smeared kernels {m2} (ESS {ess:.4})");

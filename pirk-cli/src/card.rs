@@ -121,6 +121,18 @@ pub struct SmearedCard {
     pub slopes: Vec<f64>,
 }
 
+/// The update that refreshes the collocation ensemble.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RefreshKind {
+    /// HMC trajectories with the `[hmc]` settings.
+    #[default]
+    Hmc,
+    /// Wolff updates (one Metropolis sweep with the `[wolff]` width, one cluster flip) of the
+    /// hopping form.
+    Wolff,
+}
+
 /// Least-squares method of the Wegner solve.
 #[derive(Clone, Copy, Debug, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -162,6 +174,8 @@ pub struct FlowCard {
     /// HMC trajectories (with the `[hmc]` step, steps and integrator) per collocation
     /// configuration after every training step; 0 = off.
     pub refresh: usize,
+    /// What the refresh runs: HMC trajectories or Wolff updates.
+    pub refresh_with: RefreshKind,
 }
 
 impl Default for FlowCard {
@@ -173,6 +187,7 @@ impl Default for FlowCard {
             centring: CentringKind::Mean,
             rcond: 1e-6,
             refresh: 0,
+            refresh_with: RefreshKind::Hmc,
         }
     }
 }
@@ -393,6 +408,10 @@ impl Card {
         if !(self.flow.rcond > 0.0 && self.flow.rcond < 1.0) {
             bad_input!("flow.rcond: must be in (0, 1), got {}", self.flow.rcond);
         }
+        if self.flow.refresh_with == RefreshKind::Wolff {
+            self.check_wolff_refresh(entry)?;
+        }
+
         if self.sample.count < 2 {
             bad_input!("sample.count: need at least 2, got {}", self.sample.count);
         }
@@ -485,6 +504,26 @@ impl Card {
         finite("wolff.width", w.width)?;
         if w.width <= 0.0 {
             bad_input!("wolff.width: must be positive, got {}", w.width);
+        }
+        Ok(())
+    }
+
+    /// Wolff refresh runs on the hopping theory only, with κ ≥ 0 at every node of the path
+    /// (κ is linear between nodes).
+    fn check_wolff_refresh(&self, entry: &Entry) -> Result<(), InputError> {
+        if entry.type_name != Phi4Hopping::NAME {
+            bad_input!(
+                "flow.refresh_with: Wolff updates need theory = \"hopping\", the card's is {}",
+                entry.name
+            );
+        }
+        let nodes = std::iter::once(&self.path.start)
+            .chain(&self.path.waypoints)
+            .chain(std::iter::once(&self.target));
+        if let Some(kappa) = nodes.map(|c| c["kappa"]).find(|k| *k < 0.0) {
+            bad_input!(
+                "flow.refresh_with: the Wolff cluster needs kappa >= 0 along the path, got {kappa}"
+            );
         }
         Ok(())
     }

@@ -2,11 +2,11 @@
 //! prior, basis and the runtime's settings objects.
 
 use pirk::{
-    Basis, Centring, Generator, Hmc, Integrator, Lattice, Method, Path, Refiner, Scheme, Theory,
-    Trainer, WegnerSolver, check_prior,
+    Basis, Centring, Generator, Hmc, Integrator, Lattice, Method, Metropolis, Path, Refiner,
+    Refresh, Scheme, Theory, Trainer, WegnerSolver, Wolff, check_prior,
 };
 
-use crate::card::{Card, CentringKind, IntegratorKind, SolverMethod, WolffPlan};
+use crate::card::{Card, CentringKind, IntegratorKind, RefreshKind, SolverMethod, WolffPlan};
 use crate::error::InputError;
 use crate::prior::CardPrior;
 use crate::theories::Entry;
@@ -122,10 +122,27 @@ impl<T: Theory> Setup<T> {
             .with_steps(f.steps)?
             .with_seed(self.card.seed)
             .with_solver(self.solver()?);
-        Ok(if f.refresh > 0 {
-            trainer.with_refresh(self.hmc(f.refresh, 0)?)
-        } else {
-            trainer
+        Ok(match (f.refresh, f.refresh_with) {
+            (0, _) => trainer,
+            (n, RefreshKind::Hmc) => trainer.with_refresh(Refresh::Hmc(self.hmc(n, 0)?)),
+            (n, RefreshKind::Wolff) => trainer.with_refresh(self.wolff_refresh(n)?),
+        })
+    }
+
+    /// `updates` Wolff updates per configuration with the `[wolff]` Metropolis width, on the
+    /// hopping form's κ and λ (checked when the card was read).
+    fn wolff_refresh(&self, updates: usize) -> pirk::Result<Refresh> {
+        let index = |name: &str| T::PARAMS.iter().position(|p| *p == name);
+        let (Some(kappa), Some(lambda)) = (index("kappa"), index("lambda")) else {
+            unreachable!("Wolff refresh is checked to run on the hopping theory");
+        };
+        let width = self.card.wolff.clone().unwrap_or_default().width;
+        Ok(Refresh::Wolff {
+            wolff: Wolff::new()
+                .with_updates(updates)?
+                .with_metropolis(Metropolis::new().with_width(width)?),
+            kappa,
+            lambda,
         })
     }
 

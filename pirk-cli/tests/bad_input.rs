@@ -155,6 +155,36 @@ fn wolff_command_on_another_theory() {
     );
 }
 
+/// The Wolff refresh updates the hopping form along the whole path.
+#[test]
+fn wolff_refresh_on_another_theory() {
+    let phi4 = phi4_card().replace(
+        "[flow]\n",
+        "[flow]\nrefresh = 2\nrefresh_with = \"wolff\"\n",
+    );
+    rejects(
+        |_| phi4.clone(),
+        "flow.refresh_with: Wolff updates need theory = \"hopping\", the card's is phi4",
+    );
+}
+
+#[test]
+fn wolff_refresh_through_negative_kappa() {
+    rejects(
+        |c| {
+            c.replace(
+                "[flow]\n",
+                "[flow]\nrefresh = 2\nrefresh_with = \"wolff\"\n",
+            )
+            .replace(
+                "[path]\n",
+                "[path]\nwaypoints = [{ kappa = -0.1, lambda = 0.0 }]\n",
+            )
+        },
+        "flow.refresh_with: the Wolff cluster needs kappa >= 0 along the path, got -0.1",
+    );
+}
+
 /// The two-well theory is the hopping form only at `wells = 0`.
 #[test]
 fn wolff_section_on_the_two_well_theory_away_from_zero_wells() {

@@ -11,6 +11,10 @@
 //! trajectories at `θ(t + h)`: the ensemble is pulled back toward `p_{t+h}` instead of carrying
 //! the flow's accumulated error forward, so each slice is solved where the target's mass is.
 //! Only the training ensemble is refreshed; generation stays a pure flow with exact `log q`.
+//! On the hopping form the refresh can be Wolff cluster updates ([`Refresh::Wolff`]) instead:
+//! near a critical point HMC moves the magnetisation only over tens of trajectories, so an
+//! HMC-refreshed ensemble keeps the flow's too narrow collective mode, while cluster flips
+//! equilibrate it in a few updates.
 
 use rand::RngExt;
 use rayon::prelude::*;
@@ -20,10 +24,12 @@ use crate::basis::Basis;
 use crate::error::{Result, ensure};
 use crate::flow::{FLOW_VERSION, Flow};
 use crate::hmc::Hmc;
+use crate::metropolis::Hopping;
 use crate::path::Path;
 use crate::prior::Prior;
 use crate::rng::stream_rng;
 use crate::wegner::{SliceSolution, WegnerSolver};
+use crate::wolff::Wolff;
 
 /// Training settings.
 #[derive(Clone, Debug)]
@@ -32,7 +38,24 @@ pub struct Trainer {
     steps: usize,
     seed: u64,
     solver: WegnerSolver,
-    refresh: Option<Hmc>,
+    refresh: Option<Refresh>,
+}
+
+/// The update that pulls the collocation ensemble toward `p_{t+h}` after every step.
+#[derive(Clone, Debug)]
+pub enum Refresh {
+    /// HMC trajectories (its trajectory count, step and integrator), for any theory.
+    Hmc(Hmc),
+    /// Wolff updates (its update count and Metropolis width) of the hopping form, whose κ and
+    /// λ are the path parameters at indices `kappa` and `lambda`; κ must stay ≥ 0.
+    Wolff {
+        /// The updates per refresh.
+        wolff: Wolff,
+        /// Index of κ in θ.
+        kappa: usize,
+        /// Index of λ in θ.
+        lambda: usize,
+    },
 }
 
 /// What training measured, one entry per solved slice in time order.
@@ -93,10 +116,10 @@ impl Trainer {
         self
     }
 
-    /// After every step, refresh each collocation configuration with `hmc` (its trajectory
-    /// count, step and integrator) at the couplings of the step's end.
-    pub fn with_refresh(mut self, hmc: Hmc) -> Self {
-        self.refresh = Some(hmc);
+    /// After every step, refresh each collocation configuration with `refresh` at the
+    /// couplings of the step's end.
+    pub fn with_refresh(mut self, refresh: Refresh) -> Self {
+        self.refresh = Some(refresh);
         self
     }
 
@@ -170,8 +193,8 @@ impl Trainer {
             for (i, p) in phi.iter_mut().enumerate() {
                 *p += h / 6.0 * (v1[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]);
             }
-            if let Some(hmc) = &self.refresh {
-                self.refresh(theory, basis, path, hmc, n, t + h, &mut phi);
+            if let Some(refresh) = &self.refresh {
+                self.refresh(theory, basis, path, refresh, n, t + h, &mut phi);
             }
             on_step(n + 1);
         }
@@ -198,15 +221,15 @@ impl Trainer {
 }
 
 impl Trainer {
-    /// HMC at `θ(t)` on every configuration; configuration `i` after step `n` draws from its
-    /// own stream, so training stays bit-identical at any thread count.
+    /// `refresh` at `θ(t)` on every configuration; configuration `i` after step `n` draws
+    /// from its own stream, so training stays bit-identical at any thread count.
     #[allow(clippy::too_many_arguments)]
     fn refresh<T: Theory>(
         &self,
         theory: &T,
         basis: &Basis<T>,
         path: &Path,
-        hmc: &Hmc,
+        refresh: &Refresh,
         n: usize,
         t: f64,
         phi: &mut [f64],
@@ -219,9 +242,27 @@ impl Trainer {
             .enumerate()
             .for_each(|(i, config)| {
                 let walker: u64 = stream_rng(seed, i as u64).random();
-                hmc.clone()
-                    .with_seed(walker)
-                    .run(theory, lat, &theta, config, |_| {});
+                match refresh {
+                    Refresh::Hmc(hmc) => {
+                        hmc.clone()
+                            .with_seed(walker)
+                            .run(theory, lat, &theta, config, |_| {});
+                    }
+                    Refresh::Wolff {
+                        wolff,
+                        kappa,
+                        lambda,
+                    } => {
+                        let couplings = Hopping {
+                            kappa: theta[*kappa],
+                            lambda: theta[*lambda],
+                        };
+                        wolff
+                            .clone()
+                            .with_seed(walker)
+                            .run(&couplings, lat, config, |_| {});
+                    }
+                }
             });
     }
 }
