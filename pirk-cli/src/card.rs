@@ -411,7 +411,6 @@ impl Card {
         if self.flow.refresh_with == RefreshKind::Wolff {
             self.check_wolff_refresh(entry)?;
         }
-
         if self.sample.count < 2 {
             bad_input!("sample.count: need at least 2, got {}", self.sample.count);
         }

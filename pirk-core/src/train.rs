@@ -11,10 +11,9 @@
 //! trajectories at `θ(t + h)`: the ensemble is pulled back toward `p_{t+h}` instead of carrying
 //! the flow's accumulated error forward, so each slice is solved where the target's mass is.
 //! Only the training ensemble is refreshed; generation stays a pure flow with exact `log q`.
-//! On the hopping form the refresh can be Wolff cluster updates ([`Refresh::Wolff`]) instead:
-//! near a critical point HMC moves the magnetisation only over tens of trajectories, so an
-//! HMC-refreshed ensemble keeps the flow's too narrow collective mode, while cluster flips
-//! equilibrate it in a few updates.
+//! On the hopping form the refresh can be Wolff cluster updates ([`Refresh::Wolff`]) instead,
+//! which move the magnetisation that HMC moves only slowly near and past a critical point
+//! (what that changes is measured in docs/physics.md).
 
 use rand::RngExt;
 use rayon::prelude::*;
