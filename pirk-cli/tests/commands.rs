@@ -140,16 +140,20 @@ fn hmc_alone() {
     assert!(out.join("ensemble.npy").exists() && !out.join("log_weights.npy").exists());
 }
 
+/// The tiny card with a short `[wolff]` section (400 updates).
+fn tiny_card_with_wolff() -> String {
+    tiny_card().replace(
+        "[scan]",
+        "[wolff]\nupdates = 400\nthermalise = 50\nwidth = 1.2\n\n[scan]",
+    )
+}
+
 /// `wolff` runs the cluster chain alone with the card's `[wolff]` settings: its observables
 /// are the report's, it tunnels (⟨M⟩ within errors of 0 needs sign changes), and no
 /// configurations are kept.
 #[test]
 fn wolff_alone() {
-    let card = tiny_card().replace(
-        "[scan]",
-        "[wolff]\nupdates = 400\nthermalise = 50\nwidth = 1.2\n\n[scan]",
-    );
-    let (dir, card) = with_card(&card);
+    let (dir, card) = with_card(&tiny_card_with_wolff());
     let out = dir.path().join("out");
     ok(&job("wolff", &card, &out, &[]));
     let r = report(&out);
@@ -171,11 +175,7 @@ fn wolff_alone() {
 /// card's `[wolff]` settings; the two classical chains agree on χ.
 #[test]
 fn compare_reports_pik_hmc_and_wolff_and_their_cost() {
-    let card = tiny_card().replace(
-        "[scan]",
-        "[wolff]\nupdates = 400\nthermalise = 50\nwidth = 1.2\n\n[scan]",
-    );
-    let (dir, card) = with_card(&card);
+    let (dir, card) = with_card(&tiny_card_with_wolff());
     let out = dir.path().join("out");
     let stdout = ok(&job("compare", &card, &out, &[]));
     eprintln!("{stdout}");
