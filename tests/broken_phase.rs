@@ -49,13 +49,13 @@ fn flow_run(l: usize, samples: usize, steps: usize) -> Broken {
     let lat = Lattice::new(&[l, l]);
     let (kappa0, mass, wells) = PRIOR;
     let prior = TwoWellPrior::new(&lat, kappa0, mass, wells).unwrap();
-    let start = [kappa0, 0.0, wells];
+    let start = [kappa0, 0.0, wells, 0.0, 0.0];
     check_prior(&Phi4HoppingWells, &lat, &start, &prior, 1).unwrap();
     let basis = Basis::<Phi4HoppingWells>::new(&lat)
         .with_kernels(&BROKEN_PHASE_KERNELS)
         .unwrap()
         .with_shells(true);
-    let path = Path::linear(&start, &[KAPPA, LAMBDA, 0.0]).unwrap();
+    let path = Path::linear(&start, &[KAPPA, LAMBDA, 0.0, 0.0, 0.0]).unwrap();
     let (flow, _) = Trainer::new()
         .with_samples(samples)
         .unwrap()

@@ -158,7 +158,11 @@ fn phi4_hopping_form() {
 
 #[test]
 fn phi4_hopping_form_with_wells() {
-    check_theory(hopping_wells::Phi4HoppingWells, &[0.3, 0.022, 1.7], 5);
+    check_theory(
+        hopping_wells::Phi4HoppingWells,
+        &[0.3, 0.022, 1.7, -0.04, 0.3],
+        5,
+    );
 }
 
 #[test]

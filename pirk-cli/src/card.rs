@@ -79,6 +79,11 @@ pub struct PriorCard {
     pub mass: Option<f64>,
     /// `w` of the two-well prior: the free field times `cosh(w M)^V` (optional, free only).
     pub wells: Option<f64>,
+    /// `μ` of the zero-mode prior: the free field times `e^{−V (μ M² + g M⁴)}` (free only,
+    /// with `zm_quartic`).
+    pub zm_mass: Option<f64>,
+    /// `g > 0` of the zero-mode prior.
+    pub zm_quartic: Option<f64>,
 }
 
 /// `[path]`.
@@ -462,16 +467,18 @@ impl Card {
     }
 
     /// Why Wolff cannot run on this card: it updates the hopping form's (κ, λ) directly (the
-    /// two-well theory's target is that form only at `wells = 0`), and its Ising embedding is a
-    /// cluster model only when ferromagnetic.
+    /// two-well theory's target is that form only with its zero-mode potential off), and its
+    /// Ising embedding is a cluster model only when ferromagnetic.
     fn wolff_obstacle(&self, entry: &Entry) -> Option<String> {
         let hopping_target = entry.type_name == Phi4Hopping::NAME
             || (entry.type_name == Phi4HoppingWells::NAME
-                && self.target.get("wells") == Some(&0.0));
+                && ["wells", "zm_mass", "zm_quartic"]
+                    .iter()
+                    .all(|p| self.target.get(*p) == Some(&0.0)));
         if !hopping_target {
             return Some(format!(
                 "the Wolff baseline needs theory = \"hopping\" (or \"hopping-wells\" with \
-                 target wells = 0), the card's is {}",
+                 target wells = zm_mass = zm_quartic = 0), the card's is {}",
                 entry.name
             ));
         }
@@ -561,7 +568,13 @@ impl Card {
         let (needed, stray): (&[Setting], &[Setting]) = match p.kind {
             PriorKind::Normal => (
                 &[("variance", p.variance)],
-                &[("kinetic", p.kinetic), ("mass", p.mass), ("wells", p.wells)],
+                &[
+                    ("kinetic", p.kinetic),
+                    ("mass", p.mass),
+                    ("wells", p.wells),
+                    ("zm_mass", p.zm_mass),
+                    ("zm_quartic", p.zm_quartic),
+                ],
             ),
             PriorKind::Free => (
                 &[("kinetic", p.kinetic), ("mass", p.mass)],
@@ -574,8 +587,24 @@ impl Card {
                 Some(v) => finite(&format!("prior.{name}"), *v)?,
             }
         }
-        if let Some(w) = p.wells {
-            finite("prior.wells", w)?;
+        for (name, value) in [
+            ("wells", p.wells),
+            ("zm_mass", p.zm_mass),
+            ("zm_quartic", p.zm_quartic),
+        ] {
+            if let Some(v) = value {
+                finite(&format!("prior.{name}"), v)?;
+            }
+        }
+        match (p.wells, p.zm_mass, p.zm_quartic) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                bad_input!("prior.wells: the two-well and zero-mode priors do not combine")
+            }
+            (None, Some(_), None) => bad_input!("prior.zm_quartic: required with zm_mass"),
+            (None, _, Some(g)) if g <= 0.0 => {
+                bad_input!("prior.zm_quartic: must be positive, got {g}")
+            }
+            _ => {}
         }
         if let Some((name, _)) = stray.iter().find(|(_, v)| v.is_some()) {
             bad_input!("prior.{name}: not used by kind = {:?}", p.kind);

@@ -1,10 +1,10 @@
 //! The card's prior as one concrete type, so every generic runtime call is instantiated once.
 
-use pirk::{FreeFieldPrior, Lattice, NormalPrior, Prior, StreamRng, TwoWellPrior};
+use pirk::{FreeFieldPrior, Lattice, NormalPrior, Prior, StreamRng, TwoWellPrior, ZeroModePrior};
 
 use crate::card::{PriorCard, PriorKind};
 
-/// A normal, free-field or two-well prior.
+/// A normal, free-field, two-well or zero-mode prior.
 pub enum CardPrior {
     /// Ultralocal Gaussian.
     Normal(NormalPrior),
@@ -12,6 +12,8 @@ pub enum CardPrior {
     Free(FreeFieldPrior),
     /// Free field with its magnetisation split into two wells.
     TwoWell(TwoWellPrior),
+    /// Free field with a quartic potential for its magnetisation.
+    ZeroMode(ZeroModePrior),
 }
 
 impl CardPrior {
@@ -23,9 +25,16 @@ impl CardPrior {
             ),
             PriorKind::Free => {
                 let (kinetic, mass) = (card.kinetic.unwrap_or(0.0), card.mass.unwrap_or(0.0));
-                match card.wells {
-                    None => Self::Free(FreeFieldPrior::new(lat, kinetic, mass)?),
-                    Some(w) => Self::TwoWell(TwoWellPrior::new(lat, kinetic, mass, w)?),
+                match (card.wells, card.zm_quartic) {
+                    (Some(w), _) => Self::TwoWell(TwoWellPrior::new(lat, kinetic, mass, w)?),
+                    (None, Some(g)) => Self::ZeroMode(ZeroModePrior::new(
+                        lat,
+                        kinetic,
+                        mass,
+                        card.zm_mass.unwrap_or(0.0),
+                        g,
+                    )?),
+                    (None, None) => Self::Free(FreeFieldPrior::new(lat, kinetic, mass)?),
                 }
             }
         })
@@ -36,6 +45,7 @@ impl CardPrior {
             Self::Normal(p) => p,
             Self::Free(p) => p,
             Self::TwoWell(p) => p,
+            Self::ZeroMode(p) => p,
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use pirk::{LogWeightProfile, RefineRound};
+use pirk::{LogWeightProfile, RefineRound, ZeroModeTilt};
 use serde::Serialize;
 
 use crate::measure::Observables;
@@ -128,6 +128,9 @@ pub struct SamplingInfo {
     /// The target's log-weights over equal-count bins of `|M|`: how much of their variance
     /// the magnetisation carries, i.e. whether the flow misses the collective mode.
     pub log_weight_by_abs_m: LogWeightProfile,
+    /// The change of a zero-mode prior's `zm_mass`, `zm_quartic` that removes the log-weights'
+    /// trend in M² and M⁴ (null when it cannot be fitted).
+    pub zero_mode_tilt: Option<ZeroModeTilt>,
 }
 
 /// ESS at one grid time.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use pirk::{Flow, Theory, log_weight_profile};
+use pirk::{Flow, Theory, log_weight_profile, zero_mode_tilt};
 
 use crate::card::{Correction, WolffPlan};
 use crate::correct::Corrected;
@@ -181,6 +181,7 @@ pub fn pik<T: Theory>(
     let mut ens = sample::generate(setup, flow, out, progress, stop_after)?;
     let generate = start.elapsed().as_secs_f64();
     let abs_m: Vec<f64> = ens.primaries.m.iter().map(|m| m.abs()).collect();
+    let tilt = zero_mode_tilt(&ens.primaries.m, &ens.log_w, setup.lat.volume());
     let correction = setup.card.sample.correction;
     let c = Corrected::new(
         setup,
@@ -212,6 +213,7 @@ pub fn pik<T: Theory>(
             .map(|(t, ess)| TimeEss { t, ess })
             .collect(),
         log_weight_by_abs_m: log_weight_profile(&abs_m, &ens.log_w, PROFILE_BINS),
+        zero_mode_tilt: tilt,
     });
     let shape = ensemble_shape(setup, ens.len());
     npy::concat(&out.path("ensemble.npy"), &shape, &ens.phi_files)?;

@@ -141,7 +141,7 @@ fn wolff_section_on_another_theory() {
     rejects(
         |_| format!("{phi4}\n[wolff]\nupdates = 100\n"),
         "wolff: the Wolff baseline needs theory = \"hopping\" (or \"hopping-wells\" with target \
-         wells = 0), the card's is phi4",
+         wells = zm_mass = zm_quartic = 0), the card's is phi4",
     );
 }
 
@@ -191,8 +191,14 @@ fn wolff_section_on_the_two_well_theory_away_from_zero_wells() {
     rejects(
         |c| {
             c.replace("theory = \"hopping\"", "theory = \"hopping-wells\"")
-                .replace("lambda = 0.022\n", "lambda = 0.022\nwells = 0.5\n")
-                .replace("lambda = 0.0 }", "lambda = 0.0, wells = 0.5 }")
+                .replace(
+                    "lambda = 0.022\n",
+                    "lambda = 0.022\nwells = 0.5\nzm_mass = 0.0\nzm_quartic = 0.0\n",
+                )
+                .replace(
+                    "lambda = 0.0 }",
+                    "lambda = 0.0, wells = 0.5, zm_mass = 0.0, zm_quartic = 0.0 }",
+                )
                 .replace("\"th1\", \"th2\", \"d3_1\", \"hop_sech\", ", "")
                 + "\n[wolff]\n"
         },
@@ -264,6 +270,38 @@ fn two_well_prior_not_finite() {
     rejects(
         |c| c.replace("mass = 0.16", "mass = 0.16\nwells = nan"),
         "prior.wells: must be a finite number",
+    );
+}
+
+/// The zero-mode prior's `e^{−V (μ M² + g M⁴)}` needs a theory with those terms at the path
+/// start; the hopping theory has none.
+#[test]
+fn zero_mode_prior_on_a_theory_without_zero_mode_terms() {
+    rejects(
+        |c| {
+            c.replace(
+                "mass = 0.16",
+                "mass = 0.16\nzm_mass = -0.2\nzm_quartic = 0.1",
+            )
+        },
+        "prior: does not equal the theory at path.start",
+    );
+}
+
+/// `zm_mass` alone, a non-positive `zm_quartic`, and both prior shapes at once.
+#[test]
+fn zero_mode_prior_settings() {
+    rejects(
+        |c| c.replace("mass = 0.16", "mass = 0.16\nzm_mass = -0.2"),
+        "prior.zm_quartic: required with zm_mass",
+    );
+    rejects(
+        |c| c.replace("mass = 0.16", "mass = 0.16\nzm_quartic = 0.0"),
+        "prior.zm_quartic: must be positive, got 0",
+    );
+    rejects(
+        |c| c.replace("mass = 0.16", "mass = 0.16\nwells = 1.0\nzm_quartic = 0.1"),
+        "prior.wells: the two-well and zero-mode priors do not combine",
     );
 }
 

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{entries, job, ok, pirk, report, tiny_card, with_card};
+use common::{entries, job, magnetisations, npy, ok, pirk, report, tiny_card, with_card};
 
 #[test]
 fn theories_lists_every_builtin_with_couplings_and_kernels() {
@@ -74,6 +74,19 @@ fn run_writes_report_ensemble_flow_and_plots() {
     );
     let explained = profile["explained"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&explained), "{explained}");
+    // The tilt is the fit of log w on M² and M⁴, recomputed from the written files.
+    let tilt = &r["sampling"]["zero_mode_tilt"];
+    let m = magnetisations(&out, 64);
+    let expected = pirk::zero_mode_tilt(&m, &npy(&out, "log_weights.npy"), 64).unwrap();
+    for (key, value) in [
+        ("zm_mass", expected.zm_mass),
+        ("zm_quartic", expected.zm_quartic),
+    ] {
+        assert!(
+            (tilt[key].as_f64().unwrap() - value).abs() <= 1e-12 * value.abs(),
+            "{key}"
+        );
+    }
 }
 
 /// With smeared kernels too, so that their names survive the flow file.

@@ -1,16 +1,19 @@
 pirk::theory! {
-    /// Hopping-form φ⁴ plus an auxiliary zero-mode term −log cosh(w M) per site (M = mean φ),
-    /// which splits the magnetisation into two wells at M ≈ ±w/(2(1 − 4κ)) when λ = 0. The
-    /// target is `wells = 0`, plain hopping φ⁴; a path that starts at `lambda = 0, wells = w`
-    /// starts from the exactly samplable two-well prior (`[prior] wells = w`) and never has to
-    /// split the collective mode: the route into the broken phase (docs/physics.md). Kernels
-    /// act on the fluctuation φ_x − M around the well a configuration sits in, times tanh of
-    /// M where they must change sign with the well, so that each stays odd. The kernels from
-    /// `th1` on are hopping's near-critical ones, for scans that start in the two wells and
-    /// run down through κ_c.
+    /// Hopping-form φ⁴ plus an auxiliary zero-mode potential per site (M = mean φ):
+    /// −log cosh(w M), which splits the magnetisation into two wells at M ≈ ±w/(2(1 − 4κ)) when
+    /// λ = 0, and μ M² + g M⁴ (`zm_mass`, `zm_quartic`). The target switches it off
+    /// (`wells = zm_mass = zm_quartic = 0`: plain hopping φ⁴). A path that starts at
+    /// `lambda = 0, wells = w` starts from the exactly samplable two-well prior
+    /// (`[prior] wells = w`) and never has to split the collective mode: the route into the
+    /// broken phase. One that starts at `lambda = 0, zm_mass = μ, zm_quartic = g` starts from
+    /// the zero-mode prior (`[prior] zm_mass`, `zm_quartic`), whose magnetisation already has
+    /// the critical point's shape (docs/physics.md). Kernels act on the fluctuation φ_x − M
+    /// around the well a configuration sits in, times tanh of M where they must change sign
+    /// with the well, so that each stays odd. The kernels from `th1` on are hopping's
+    /// near-critical ones, for scans that start in the two wells and run down through κ_c.
     pub Phi4HoppingWells {
-        params: [kappa, lambda, wells],
-        action: -2 * kappa * sum_mu(phi[x] * phi[x + mu]) + (1 - 2 * lambda) * phi[x]^2 + lambda * phi[x]^4 - log(cosh(wells * mean(phi))),
+        params: [kappa, lambda, wells, zm_mass, zm_quartic],
+        action: -2 * kappa * sum_mu(phi[x] * phi[x + mu]) + (1 - 2 * lambda) * phi[x]^2 + lambda * phi[x]^4 - log(cosh(wells * mean(phi))) + zm_mass * mean(phi)^2 + zm_quartic * mean(phi)^4,
         kernels: {
             th_q: tanh(phi[x] / 4),
             th_half: tanh(phi[x] / 2),

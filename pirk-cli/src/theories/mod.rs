@@ -75,7 +75,7 @@ pub const ALL: [Entry; 5] = [
     entry::<Phi4HoppingWells>(
         "hopping-wells",
         (1, 4),
-        "hopping φ⁴ with a zero-mode term −log cosh(w M) that splits the prior into two wells",
+        "hopping φ⁴ plus a zero-mode potential −log cosh(w M) + μ M² + g M⁴ that shapes the prior",
     ),
     entry::<ZeroDimPhi4>(
         "phi4-0d",

@@ -66,3 +66,19 @@ pub fn entries(dir: &Path) -> Vec<String> {
 pub fn report(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
 }
+
+/// A `.npy` file of an output directory, flattened.
+pub fn npy(dir: &Path, name: &str) -> Vec<f64> {
+    use ndarray_npy::ReadNpyExt;
+    let file = std::fs::File::open(dir.join(name)).expect("npy file");
+    let array = ndarray::ArrayD::<f64>::read_npy(file).expect("f64 npy");
+    array.iter().copied().collect()
+}
+
+/// The magnetisation of every configuration in `ensemble.npy` of a lattice of `volume` sites.
+pub fn magnetisations(dir: &Path, volume: usize) -> Vec<f64> {
+    npy(dir, "ensemble.npy")
+        .chunks(volume)
+        .map(pirk::magnetisation)
+        .collect()
+}
