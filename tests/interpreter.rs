@@ -3,6 +3,9 @@
 
 mod theories;
 
+#[path = "../pirk-cli/src/theories/hopping_wells.rs"]
+mod hopping_wells;
+
 use pirk::{Lattice, Theory};
 use pirk_codegen::interp::Env;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
@@ -111,5 +114,17 @@ fn sine_gordon() {
         include_str!("theories/sine_gordon.rs"),
         &[1.3, 0.8],
         14,
+    );
+}
+
+/// The built-in `hopping-wells`: the zero-mode potential (−log cosh(w M), μ M², g M⁴) makes
+/// every site's force and divergence depend on the whole field through M.
+#[test]
+fn hopping_form_with_the_zero_mode_potential() {
+    agree(
+        hopping_wells::Phi4HoppingWells,
+        include_str!("../pirk-cli/src/theories/hopping_wells.rs"),
+        &[0.27, 0.022, 0.8, -0.03, 0.02],
+        15,
     );
 }
