@@ -229,8 +229,10 @@ fn smeared_flow_agrees_with_wolff(
 }
 
 /// The zero-mode prior's smoke test: on 12² at κ = 0.2709, the free field at κ₀ = 0.249 times
-/// `e^{−V (μ M² + g M⁴)}`, with μ and g fitted to a Wolff run's ⟨M²⟩ = 0.890 and U = 0.549 at
-/// this κ (so the prior's magnetisation has the target's two peaks), flows with the declared
+/// `e^{−V (μ M² + g M⁴)}`, with μ and g fitted (moment matching, a side calculation) to the
+/// ⟨M²⟩ = 0.890 and U = 0.549 of `pirk wolff` on `examples/cards/cost/hopping-32-critical.toml`
+/// moved to `lattice = [12, 12]` with `[wolff] updates = 400000` (so the prior's magnetisation
+/// has the target's two peaks), flows with the declared
 /// near-critical kernels and shells of `hopping-wells` to a high ESS and a ⟨M²⟩ in agreement
 /// with Wolff. The path switches the zero-mode terms off while λ switches on.
 ///

@@ -29,9 +29,11 @@ pub struct ZeroModePrior {
     volume: f64,
     quadratic: f64,
     quartic: f64,
-    /// `V a` and `V g` of the zero-mode density.
-    zero_mode: (f64, f64),
+    /// `V g` of the zero-mode density.
+    scaled_quartic: f64,
     envelope: Normal<f64>,
+    /// `c` of `log(density/envelope) = c M² − V g M⁴ + const`.
+    slope: f64,
     /// `max_M [log density − log envelope]`, up to the constants both drop.
     log_bound: f64,
     log_norm: f64,
@@ -63,8 +65,9 @@ impl ZeroModePrior {
         let volume = lat.volume() as f64;
         let (a, g) = (volume * (mass + quadratic), volume * quartic);
         let (log_z, second_moment) = zero_mode_integrals(a, g);
-        // The envelope has the density's ⟨M²⟩; log(density/envelope) = c M² − g M⁴ + const.
-        let c = 0.5 / second_moment - a;
+        // The envelope has the density's ⟨M²⟩.
+        let envelope = Normal::new(0.0, second_moment.sqrt()).expect("positive finite ⟨M²⟩");
+        let c = 0.5 / envelope.std_dev().powi(2) - a;
         let free_zero_mode = 0.5 * (std::f64::consts::PI / (volume * mass)).ln();
         Ok(Self {
             log_norm: free.log_norm() + log_z - free_zero_mode,
@@ -72,20 +75,19 @@ impl ZeroModePrior {
             volume,
             quadratic,
             quartic,
-            zero_mode: (a, g),
-            envelope: Normal::new(0.0, second_moment.sqrt()).expect("positive finite ⟨M²⟩"),
+            scaled_quartic: g,
+            envelope,
+            slope: c,
             log_bound: if c > 0.0 { c * c / (4.0 * g) } else { 0.0 },
         })
     }
 
     /// An exact draw of `M` from `∝ e^{−V (a M² + g M⁴)}`.
     fn draw_magnetisation(&self, rng: &mut StreamRng) -> f64 {
-        let (a, g) = self.zero_mode;
-        let c = 0.5 / self.envelope.std_dev().powi(2) - a;
         loop {
             let m = self.envelope.sample(rng);
             let u = m * m;
-            let log_ratio = c * u - g * u * u - self.log_bound;
+            let log_ratio = self.slope * u - self.scaled_quartic * u * u - self.log_bound;
             if rng.random::<f64>().ln() < log_ratio {
                 return m;
             }
