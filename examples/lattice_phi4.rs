@@ -1,6 +1,6 @@
-//! Hopping-form φ⁴ on 16² in the symmetric phase (κ = 0.21, λ = 0.022; THEORY.md §5): a PIK flow
-//! from the free field with the target's kinetic term, bounded local kernels tanh(aφ_x) and the
-//! momentum shells (THEORY.md §4), against HMC on the same machine in the same run.
+//! Hopping-form φ⁴ on 16² in the symmetric phase (κ = 0.21, λ = 0.022; docs/theory.md §5): a
+//! PIK flow from the free field with the target's kinetic term, bounded local kernels tanh(aφ_x)
+//! and the momentum shells (docs/theory.md §4), against HMC on the same machine in the same run.
 //!
 //! Prints ⟨|M|⟩, χ, the Binder cumulant U and the action density with errors, ESS, acceptances,
 //! wall times, and the cost per independent sample of χ (wall time over the effective number of

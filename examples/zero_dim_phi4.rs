@@ -1,7 +1,7 @@
 //! The seed case of the PIK paper: zero-dimensional φ⁴, `Ŝ_t = ½ m²(t) φ² + λ(t)/4 φ⁴` with
 //! m² 1 → −2 and λ 0 → ½ along a straight line, flowed from the unit normal (the theory at
-//! t = 0) with bounded kernels {φ, tanh(aφ), a ∈ {½, 1, 2}} (THEORY.md §4), corrected exactly by
-//! importance weights and an independence Metropolis–Hastings chain.
+//! t = 0) with bounded kernels {φ, tanh(aφ), a ∈ {½, 1, 2}} (docs/theory.md §4), corrected
+//! exactly by importance weights and an independence Metropolis–Hastings chain.
 //!
 //! Prints ESS, MH acceptance, ⟨φ²⟩ and ⟨φ⁴⟩ with errors next to quadrature values; the last
 //! line is one JSON object for scripts.
@@ -31,7 +31,7 @@ pirk::theory! {
     }
 }
 
-/// Collocation samples, RK4 steps and generated samples (THEORY.md §4's sizes).
+/// Collocation samples, RK4 steps and generated samples (the sizes of docs/theory.md §4).
 const COLLOCATION: usize = 4000;
 const STEPS: usize = 100;
 const SAMPLES: usize = 20_000;

@@ -483,7 +483,8 @@ fn symmetric_phase_8x8_matches_hmc() {
     symmetric_phase(8, (1000, 10, 3000, 6000), 0.95);
 }
 
-/// THEORY.md's sizes on 8²: `cargo test --release --test acceptance -- --ignored`.
+/// The collocation size of docs/theory.md §4, on 8²:
+/// `cargo test --release --test acceptance -- --ignored`.
 #[test]
 #[ignore]
 fn symmetric_phase_8x8_full() {

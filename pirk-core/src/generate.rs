@@ -195,7 +195,7 @@ impl Generator {
     /// time `t_m` (`m = 0..=steps`), storing its `observables` values in [`Samples::obs_t`].
     ///
     /// With [`Samples::weights_t`] this gives expectation values at every `θ(t_m)` on the path
-    /// from one run (parameter-conditional sampling, THEORY.md §3).
+    /// from one run (parameter-conditional sampling, docs/theory.md §3).
     #[allow(clippy::too_many_arguments)]
     pub fn generate_observed<T: Theory, P: Prior, F>(
         &self,

@@ -1,6 +1,6 @@
 pirk::theory! {
     /// Hopping-form φ⁴ with only the bounded local kernels tanh(aφ_x), a ∈ {½, 1, 2}: with the
-    /// momentum shells, the symmetric-phase basis of THEORY.md §4 (benchmarks use it).
+    /// momentum shells, the symmetric-phase basis of docs/theory.md §4 (benchmarks use it).
     pub HoppingTanh {
         params: [kappa, lambda],
         action: -2 * kappa * sum_mu(phi[x] * phi[x + mu]) + (1 - 2 * lambda) * phi[x]^2 + lambda * phi[x]^4,

@@ -2,7 +2,7 @@ pirk::theory! {
     /// Lattice φ⁴ in hopping form (S = Σ_x [−2κ Σ_μ φ_x φ_{x+μ} + (1 − 2λ) φ_x² + λ φ_x⁴]).
     /// At λ = 0.022 the field is O(1) in the symmetric phase and |φ| ≈ 5 in the broken phase
     /// (κ = 0.5), so the odd bounded kernels span the scales ¼…2 and the magnetisation kernels
-    /// tanh(cM) move the zero mode to ±v (THEORY.md §4).
+    /// tanh(cM) move the zero mode to ±v (docs/theory.md §4).
     pub Phi4Hopping {
         params: [kappa, lambda],
         action: -2 * kappa * sum_mu(phi[x] * phi[x + mu]) + (1 - 2 * lambda) * phi[x]^2 + lambda * phi[x]^4,

@@ -2,7 +2,7 @@ pirk::theory! {
     /// Lattice φ⁴ in form A (S = Σ_x [Σ_μ (φ_{x+μ} − φ_x)² + m² φ_x² + λ φ_x⁴]). Odd, bounded
     /// kernels at the scales of the m² = −4, λ ≈ 6…8 benchmarks (minima near |φ| ≈ 0.5…1),
     /// neighbour-coupled terms for the near-critical region and tanh of the magnetisation for the
-    /// broken phase (THEORY.md §4).
+    /// broken phase (docs/theory.md §4).
     pub Phi4 {
         params: [m2, lambda],
         action: sum_mu((phi[x + mu] - phi[x])^2) + m2 * phi[x]^2 + lambda * phi[x]^4,

@@ -1,4 +1,4 @@
-//! Shift-aware differentiation (DESIGN.md, "lattice calculus") on top of the e-graph.
+//! Shift-aware differentiation (docs/theory.md §8, the lattice calculus) on top of the e-graph.
 //!
 //! `∂/∂φ_z Σ_y f(φ_{y+s_1}, …) = Σ_i (∂_i f)(y = z − s_i)`: each distinct occurrence shift is
 //! an independent variable; its partial derivative is taken in the e-graph, direction sums
