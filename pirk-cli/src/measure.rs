@@ -20,6 +20,9 @@ pub struct Measured {
     pub err: f64,
     /// Integrated autocorrelation time (chains only).
     pub tau_int: Option<f64>,
+    /// Why `mean` or `err` is not a number, where one is not (written only then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undetermined: Option<&'static str>,
 }
 
 /// Observables by name.
@@ -140,6 +143,7 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
                     mean: a.mean.value,
                     err: a.mean.error,
                     tau_int: Some(a.tau_int.value),
+                    undetermined: None,
                 }
             }
             Estimator::Weighted(w) => plain(w.expectation(series)),
@@ -165,7 +169,7 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
             let chi = v as f64 * (a[1] - a[0] * a[0]);
             ((chi / a[2] - 1.0) / s2).sqrt()
         });
-        out.insert("xi_2nd".into(), plain(xi));
+        out.insert("xi_2nd".into(), second_moment_length(xi));
     }
     out
 }
@@ -175,6 +179,23 @@ fn plain(e: Estimate) -> Measured {
         mean: e.value,
         err: e.error,
         tau_int: None,
+        undetermined: None,
+    }
+}
+
+/// ξ₂ with the reason it is undetermined: its square (χ/G̃(p₁) − 1)/p̂² is negative when the
+/// (weighted) ensemble, or one of its jackknife blocks, has χ < G̃(p₁).
+fn second_moment_length(xi: Estimate) -> Measured {
+    let undetermined = if !xi.value.is_finite() {
+        Some("χ < G̃(p₁) in the ensemble, so ξ₂² < 0")
+    } else if !xi.error.is_finite() {
+        Some("error: χ < G̃(p₁) in a jackknife block, so ξ₂² < 0 there")
+    } else {
+        None
+    };
+    Measured {
+        undetermined,
+        ..plain(xi)
     }
 }
 
@@ -219,6 +240,34 @@ mod tests {
             (b["chi"].mean - v * m2).abs() < 1e-3 * v * m2,
             "{}",
             b["chi"].mean
+        );
+    }
+
+    /// ξ₂ where the lowest momentum carries more power than the zero mode (χ < G̃(p₁)) is
+    /// undetermined and says why; a healthy ensemble gives a finite ξ₂ without a reason.
+    #[test]
+    fn second_moment_length_says_why_it_is_undetermined() {
+        let lat = Lattice::new(&[4, 4]);
+        let v = lat.volume() as f64;
+        let m: Vec<f64> = (0..200)
+            .map(|i| ((i * 37 % 17) as f64 / 17.0 - 0.5) / 4.0)
+            .collect();
+        let chi = v * m.iter().map(|x| x * x).sum::<f64>() / m.len() as f64;
+        let measure = |g1: f64| {
+            let p = Primaries {
+                m: m.clone(),
+                action: vec![0.0; m.len()],
+                p1: vec![g1; m.len()],
+            };
+            observables(&p, &lat, Estimator::Chain)["xi_2nd"]
+        };
+        let healthy = measure(chi / 4.0);
+        assert!(healthy.mean.is_finite() && healthy.undetermined.is_none());
+        let broken = measure(2.0 * chi);
+        assert!(broken.mean.is_nan());
+        assert_eq!(
+            broken.undetermined,
+            Some("χ < G̃(p₁) in the ensemble, so ξ₂² < 0")
         );
     }
 }

@@ -25,7 +25,8 @@ pub struct OutDir {
 }
 
 impl OutDir {
-    /// Checks `out` against `policy` and creates (or reopens) the staging directory.
+    /// Checks `out` against `policy` and creates (or reopens) the staging directory, creating
+    /// missing parents of `out` as it goes.
     pub fn open(out: &Path, policy: Policy) -> Result<Self, InputError> {
         let Some(name) = out.file_name() else {
             bad_input!("--out: `{}` does not name a directory", out.display());
@@ -34,14 +35,14 @@ impl OutDir {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        if !parent.is_dir() {
+        let existing = nearest_existing_dir(out, &parent)?;
+        let stage = parent.join(format!(".{}.pirk-partial", name.to_string_lossy()));
+        if out.is_file() && !policy.force {
             bad_input!(
-                "--out: cannot create `{}`: `{}` is not a directory",
-                out.display(),
-                parent.display()
+                "--out: `{}` is a file; pass --force to replace it",
+                out.display()
             );
         }
-        let stage = parent.join(format!(".{}.pirk-partial", name.to_string_lossy()));
         if out.exists() && !policy.force {
             bad_input!(
                 "--out: `{}` already exists; pass --force to replace it",
@@ -51,7 +52,7 @@ impl OutDir {
         if policy.resume {
             if !stage.is_dir() {
                 bad_input!(
-                    "--resume: no interrupted run for `{}` (expected `{}`)",
+                    "--resume: no interrupted run for `{}` (`{}` does not exist)",
                     out.display(),
                     stage.display()
                 );
@@ -70,8 +71,9 @@ impl OutDir {
         }
         fs::create_dir_all(stage.join(CHECKPOINTS)).map_err(|e| {
             InputError::new(format!(
-                "--out: cannot write in `{}`: {e}",
-                parent.display()
+                "--out: cannot create `{}`: `{}` is not writable ({e})",
+                out.display(),
+                existing.display()
             ))
         })?;
         Ok(Self {
@@ -104,6 +106,32 @@ impl OutDir {
 }
 
 const CHECKPOINTS: &str = "checkpoints";
+
+/// The nearest ancestor of `out` that exists, starting at `parent`: missing ones are created
+/// later, but one that is a file (or unreadable) makes `out` impossible.
+fn nearest_existing_dir(out: &Path, parent: &Path) -> Result<PathBuf, InputError> {
+    for dir in parent.ancestors().filter(|d| !d.as_os_str().is_empty()) {
+        match fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => return Ok(dir.to_path_buf()),
+            Ok(_) => bad_input!(
+                "--out: cannot create `{}`: `{}` is a file",
+                out.display(),
+                dir.display()
+            ),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) => {}
+            Err(e) => bad_input!(
+                "--out: cannot create `{}`: cannot read `{}` ({e})",
+                out.display(),
+                dir.display()
+            ),
+        }
+    }
+    Ok(PathBuf::from("."))
+}
 
 /// Writes `file` by calling `write` on a temporary sibling (same extension, so format-sniffing
 /// writers still work) and renaming it into place.

@@ -57,6 +57,8 @@ pub fn render(r: &Report) -> String {
     if let Some(c) = &r.comparison {
         let columns = columns(r, c);
         observables_table(&mut s, &columns);
+        let named: Vec<_> = columns.iter().map(|c| (c.name, c.observables)).collect();
+        reasons(&mut s, &named);
         cost_table(&mut s, &columns, &r.timings);
     } else if !r.observables.is_empty() {
         let _ = writeln!(s, "\n{:<16} {:>26} {:>8}", "observable", "value", "τ_int");
@@ -64,6 +66,7 @@ pub fn render(r: &Report) -> String {
             let tau = m.tau_int.map_or("-".into(), |t| format!("{t:.2}"));
             let _ = writeln!(s, "{name:<16} {:>26} {tau:>8}", cell(m));
         }
+        reasons(&mut s, &[("", &r.observables)]);
     }
     if let Some(points) = &r.scan {
         let _ = writeln!(s, "\n{:>6} {:>8} {:>8} {:>26}", "t", "ESS", "acc", "⟨|M|⟩");
@@ -185,6 +188,67 @@ fn cost_table(s: &mut String, columns: &[Column], timings: &BTreeMap<String, f64
     }
 }
 
+/// `mean ± err`, with "undetermined" for a part that is not a number (the reason follows the
+/// table, from [`reasons`]).
 fn cell(m: &Measured) -> String {
-    format!("{:.6} ± {:.6}", m.mean, m.err)
+    match (m.mean.is_finite(), m.err.is_finite()) {
+        (true, true) => format!("{:.6} ± {:.6}", m.mean, m.err),
+        (true, false) => format!("{:.6} ± undetermined", m.mean),
+        _ => "undetermined".into(),
+    }
+}
+
+/// One line per undetermined observable of `columns` (sampler name, observables): why.
+fn reasons(s: &mut String, columns: &[(&str, &Observables)]) {
+    for (sampler, observables) in columns {
+        for (name, m) in observables.iter() {
+            if m.mean.is_finite() && m.err.is_finite() {
+                continue;
+            }
+            let why = m.undetermined.unwrap_or("not a number (too few samples?)");
+            let by = if sampler.is_empty() {
+                String::new()
+            } else {
+                format!(" ({sampler})")
+            };
+            let _ = writeln!(s, "{name}{by} undetermined: {why}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measured(mean: f64, err: f64, undetermined: Option<&'static str>) -> Measured {
+        Measured {
+            mean,
+            err,
+            tau_int: None,
+            undetermined,
+        }
+    }
+
+    /// A value that is not a number reads "undetermined" with its reason, never `NaN ± NaN`.
+    #[test]
+    fn undetermined_values_say_why() {
+        let mut obs = Observables::new();
+        obs.insert("chi".into(), measured(2.5, 0.1, None));
+        obs.insert(
+            "xi_2nd".into(),
+            measured(f64::NAN, f64::NAN, Some("χ < G̃(p₁)")),
+        );
+        obs.insert("M".into(), measured(0.5, f64::NAN, None));
+        assert_eq!(cell(&obs["chi"]), "2.500000 ± 0.100000");
+        assert_eq!(cell(&obs["xi_2nd"]), "undetermined");
+        assert_eq!(cell(&obs["M"]), "0.500000 ± undetermined");
+        let mut s = String::new();
+        reasons(&mut s, &[("HMC", &obs)]);
+        assert_eq!(
+            s,
+            "M (HMC) undetermined: not a number (too few samples?)\n\
+             xi_2nd (HMC) undetermined: χ < G̃(p₁)\n"
+        );
+        assert!(!s.contains("NaN"));
+    }
 }

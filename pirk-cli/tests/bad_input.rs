@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{entries, job, pirk, tiny_card, with_card};
+use common::{entries, job, ok, pirk, tiny_card, with_card};
 
 /// Runs `pirk run` on the tiny card edited by `edit`; checks the failure contract.
 fn rejects(edit: impl Fn(String) -> String, needle: &str) {
@@ -336,15 +336,75 @@ fn existing_output_directory_needs_force() {
 }
 
 #[test]
-fn unwritable_output_directory() {
+fn missing_parents_of_the_output_directory_are_created() {
+    let (dir, card) = with_card(&tiny_card());
+    let out = dir.path().join("a/b/c/out");
+    ok(&job("hmc", &card, &out, &[]));
+    assert!(out.join("report.json").exists());
+    assert_eq!(entries(&dir.path().join("a/b/c")), vec!["out"]);
+}
+
+#[test]
+fn a_file_in_the_way_of_the_output_directory() {
     let (dir, card) = with_card(&tiny_card());
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
-    let out = file.join("out");
-    let r = job("hmc", &card, &out, &[]);
+    let r = job("hmc", &card, &file.join("sub/out"), &[]);
     assert_eq!(r.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&r.stderr).contains("is not a directory"));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("`") && err.contains("a-file` is a file"),
+        "{err}"
+    );
     assert_eq!(entries(dir.path()), vec!["a-file", "card.toml"]);
+}
+
+#[test]
+fn the_output_directory_is_a_file() {
+    let (dir, card) = with_card(&tiny_card());
+    let file = dir.path().join("out");
+    std::fs::write(&file, "x").unwrap();
+    let r = job("hmc", &card, &file, &[]);
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("is a file; pass --force"), "{err}");
+    assert_eq!(entries(dir.path()), vec!["card.toml", "out"]);
+    ok(&job("hmc", &card, &file, &["--force"]));
+    assert!(file.join("report.json").exists());
+}
+
+/// A directory this process cannot create entries in: a read-only temporary directory, or,
+/// where permissions do not bind (root), `/sys`.
+fn unwritable_dir(tmp: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tmp.join("read-only");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = dir.join("probe");
+    if std::fs::create_dir(&probe).is_err() {
+        return dir;
+    }
+    std::fs::remove_dir(&probe).unwrap();
+    let sys = std::path::PathBuf::from("/sys");
+    assert!(
+        std::fs::create_dir(sys.join("pirk-probe")).is_err(),
+        "no unwritable directory to test with"
+    );
+    sys
+}
+
+#[test]
+fn unwritable_parent_of_the_output_directory() {
+    let (dir, card) = with_card(&tiny_card());
+    let parent = unwritable_dir(dir.path());
+    let r = job("hmc", &card, &parent.join("new/out"), &[]);
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains(&format!("`{}` is not writable", parent.display())),
+        "{err}"
+    );
+    assert!(!parent.join("new").exists());
 }
 
 #[test]
