@@ -14,8 +14,8 @@
 
 use rustfft::num_complex::Complex64;
 
-use crate::Lattice;
 use crate::fourier::{LatticeFft, lattice_momentum_squared};
+use crate::{Lattice, vmath};
 
 /// The smeared family on one lattice: every radius with every slope.
 #[derive(Clone, Debug)]
@@ -38,6 +38,8 @@ pub struct SmearedScratch {
     a: Vec<Complex64>,
     acc: Vec<Complex64>,
     u: Vec<f64>,
+    /// `tanh(a φ_r)` for one slope, computed a whole configuration at a time by [`vmath`].
+    t: Vec<f64>,
     fft: Vec<Complex64>,
 }
 
@@ -94,6 +96,7 @@ impl Smeared {
             a: vec![Complex64::default(); v],
             acc: vec![Complex64::default(); v],
             u: vec![0.0; v],
+            t: vec![0.0; v],
             fft: vec![Complex64::default(); self.fft.scratch_len()],
         }
     }
@@ -110,9 +113,12 @@ impl Smeared {
             }
             self.fft.inverse(&mut s.a, &mut s.fft);
             for (row, &slope) in rows.iter_mut().zip(&self.slopes) {
+                for (t, z) in s.t.iter_mut().zip(&s.a) {
+                    *t = slope * z.re * inv_v;
+                }
+                vmath::tanh(&mut s.t);
                 let (mut div, mut dot) = (0.0, 0.0);
-                for z in &s.a {
-                    let t = (slope * z.re * inv_v).tanh();
+                for (&t, z) in s.t.iter().zip(&s.a) {
                     div += 1.0 - t * t;
                     dot += t * z.im * inv_v;
                 }
@@ -143,13 +149,18 @@ impl Smeared {
             }
             self.fft.inverse(&mut s.a, &mut s.fft);
             let mut sech2 = 0.0;
-            for (u, z) in s.u.iter_mut().zip(&s.a) {
-                *u = 0.0;
-                for (&kj, &slope) in kr.iter().zip(&self.slopes) {
-                    let t = (slope * z.re * inv_v).tanh();
-                    *u += kj * t;
-                    sech2 += kj * slope * (1.0 - t * t);
+            s.u.iter_mut().for_each(|u| *u = 0.0);
+            for (&kj, &slope) in kr.iter().zip(&self.slopes) {
+                for (t, z) in s.t.iter_mut().zip(&s.a) {
+                    *t = slope * z.re * inv_v;
                 }
+                vmath::tanh(&mut s.t);
+                let mut sum = 0.0;
+                for (u, &t) in s.u.iter_mut().zip(&s.t) {
+                    *u += kj * t;
+                    sum += 1.0 - t * t;
+                }
+                sech2 += kj * slope * sum;
             }
             div += norm * sech2;
             for (a, &u) in s.a.iter_mut().zip(&s.u) {
