@@ -264,6 +264,60 @@ fn runaway_samples_are_rejected_with_zero_weight() {
     assert!(chain.indices.iter().all(|&i| !samples.log_q[i].is_nan()));
 }
 
+/// With the velocity `c φ`, RK4 at `n` steps maps `φ_0` to `φ_0 R(c/n)ⁿ` (`R` the RK4
+/// polynomial of `e^z`) and integrates the constant divergence exactly, so the change of
+/// `log w` between step counts is the change of the action alone: the step study must report
+/// it to rounding, stop halving where it exceeds the tolerance, and choose the step before.
+#[test]
+fn fewest_steps_tracks_the_closed_form_log_weight_change() {
+    let (basis, mut flow) = linear_flow(1.5, f64::INFINITY);
+    flow.steps = 16;
+    let prior = NormalPrior::new(1);
+    let (pilot, seed) = (200, 5);
+    let generator = Generator::new().with_seed(seed);
+    let phi1 = |phi0: f64, n: usize| {
+        let z = 1.5 / n as f64;
+        phi0 * (1.0 + z + z * z / 2.0 + z * z * z / 6.0 + z * z * z * z / 24.0).powi(n as i32)
+    };
+    let rms = |n: usize| {
+        let sum: f64 = (0..pilot)
+            .map(|i| {
+                let mut phi0 = [0.0];
+                prior.sample(&mut stream_rng(seed, i as u64), &mut phi0);
+                let action = |phi: f64| ZeroDimPhi4.action(&Lattice::new(&[]), &SEED_END, &[phi]);
+                (action(phi1(phi0[0], n)) - action(phi1(phi0[0], 16))).powi(2)
+            })
+            .sum();
+        (sum / pilot as f64).sqrt()
+    };
+    // Between the 4-step and 2-step errors, so halving stops after trying 2.
+    let tolerance = (rms(4) * rms(2)).sqrt();
+    let choice = pirk::fewest_steps(
+        &ZeroDimPhi4,
+        &prior,
+        &basis,
+        &flow,
+        &generator,
+        pilot,
+        tolerance,
+    )
+    .unwrap();
+    let tried: Vec<usize> = choice.trials.iter().map(|t| t.steps).collect();
+    assert_eq!(tried, vec![16, 8, 4, 2]);
+    assert_eq!(choice.steps, 4);
+    for t in &choice.trials[1..] {
+        let expect = rms(t.steps);
+        assert!(
+            (t.rms_log_w_change - expect).abs() < 1e-9 * (1.0 + expect),
+            "{} steps: {} against {expect}",
+            t.steps,
+            t.rms_log_w_change
+        );
+        assert_eq!(t.evaluations, 4.0 * t.steps as f64);
+    }
+    assert!(pirk::fewest_steps(&ZeroDimPhi4, &prior, &basis, &flow, &generator, 1, 0.1).is_err());
+}
+
 #[test]
 fn non_finite_samples_are_rejected_with_zero_weight() {
     // An absurd coefficient overflows φ in the first step; no speed limit applies.
