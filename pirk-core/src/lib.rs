@@ -28,6 +28,7 @@ mod stats;
 mod theory;
 mod tilt;
 mod train;
+pub mod vmath;
 mod wegner;
 mod weights;
 mod wells;

@@ -1,0 +1,87 @@
+//! Instruction-set levels and the run-time choice among them.
+
+use super::exp::Exp;
+use super::map::{Lanes, Map};
+use super::tanh::Tanh;
+use pulp::Simd;
+use std::sync::OnceLock;
+
+/// An instruction-set level the vector functions can run at. Every level gives the same bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// AVX-512 (x86-64-v4): eight lanes.
+    Avx512,
+    /// AVX2 and FMA (x86-64-v3): four lanes.
+    Avx2,
+    /// SSE4.2 (x86-64-v2): two lanes.
+    Sse42,
+    /// Portable code for two lanes, compiled for the build's baseline target (SSE2 on x86-64).
+    Portable,
+}
+
+impl Level {
+    /// Every level, widest first.
+    pub const ALL: [Level; 4] = [Level::Avx512, Level::Avx2, Level::Sse42, Level::Portable];
+
+    /// The widest level this CPU supports, detected once.
+    pub fn best() -> Level {
+        static BEST: OnceLock<Level> = OnceLock::new();
+        *BEST.get_or_init(|| {
+            Level::ALL
+                .into_iter()
+                .find(|l| l.is_available())
+                .unwrap_or(Level::Portable)
+        })
+    }
+
+    /// Whether this CPU can run the level.
+    pub fn is_available(self) -> bool {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx512 => pulp::x86::V4::is_available(),
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx2 => pulp::x86::V3::is_available(),
+            #[cfg(target_arch = "x86_64")]
+            Level::Sse42 => pulp::x86::V2::is_available(),
+            Level::Portable => true,
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+
+    /// `x[i] ← exp(x[i])` at this level.
+    ///
+    /// # Panics
+    /// If this CPU cannot run the level.
+    pub fn exp(self, x: &mut [f64]) {
+        self.map::<Exp>(x);
+    }
+
+    /// `x[i] ← tanh(x[i])` at this level.
+    ///
+    /// # Panics
+    /// If this CPU cannot run the level.
+    pub fn tanh(self, x: &mut [f64]) {
+        self.map::<Tanh>(x);
+    }
+
+    fn map<F: Lanes>(self, x: &mut [f64]) {
+        let op = Map::<F>::new(x);
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx512 => Simd::vectorize(self.cpu(pulp::x86::V4::try_new()), op),
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx2 => Simd::vectorize(self.cpu(pulp::x86::V3::try_new()), op),
+            #[cfg(target_arch = "x86_64")]
+            Level::Sse42 => Simd::vectorize(self.cpu(pulp::x86::V2::try_new()), op),
+            Level::Portable => Simd::vectorize(pulp::Scalar128b, op),
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => Simd::vectorize(self.cpu(None::<pulp::Scalar128b>), op),
+        }
+    }
+
+    /// The detected instruction set, or a panic naming the level.
+    fn cpu<T>(self, detected: Option<T>) -> T {
+        detected.unwrap_or_else(|| panic!("{self:?} is not available on this CPU"))
+    }
+}
