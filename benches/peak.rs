@@ -1,7 +1,9 @@
 //! The fused Wegner row against what this machine can do, in one run: the generated `stein`
 //! row of `tests/theories/phi4.rs` on 32² (21 floating-point operations and one `tanh` per
-//! site, counted in BENCHMARKS.md), a multiply-add loop at the build's peak throughput, and a
-//! libm `tanh` loop, all on the same 1024 in-cache values.
+//! site, counted in BENCHMARKS.md), a multiply-add loop at the build's peak throughput, libm
+//! `tanh` and `exp` loops and the vector `pirk::vmath` ones, all on the same 1024 in-cache
+//! values; and the generated `velocity` of `tests/theories/hopping_critical.rs` on 32² (the
+//! generation hot path: four site-local `tanh` and one `exp` per site).
 //!
 //! Run with `cargo bench --bench peak`; BENCHMARKS.md turns the medians into GFLOP/s and a
 //! fraction of the limit.
@@ -15,6 +17,7 @@ use std::hint::black_box;
 #[allow(dead_code)]
 mod theories;
 
+use theories::hopping_critical::HoppingCritical;
 use theories::phi4::Phi4;
 
 /// Independent accumulators: enough to hide the add latency, so the loop runs at throughput.
@@ -47,6 +50,30 @@ fn peak(c: &mut Criterion) {
     });
     g.bench_function("tanh_1024", |b| {
         b.iter(|| black_box(&phi).iter().map(|x| x.tanh()).sum::<f64>())
+    });
+    g.bench_function("exp_1024", |b| {
+        b.iter(|| black_box(&phi).iter().map(|x| x.exp()).sum::<f64>())
+    });
+    let mut values = phi.clone();
+    g.bench_function("vmath_tanh_1024", |b| {
+        b.iter(|| {
+            values.copy_from_slice(black_box(&phi));
+            pirk::vmath::tanh(&mut values);
+            values[0]
+        })
+    });
+    g.bench_function("vmath_exp_1024", |b| {
+        b.iter(|| {
+            values.copy_from_slice(black_box(&phi));
+            pirk::vmath::exp(&mut values);
+            values[0]
+        })
+    });
+    let k: Vec<f64> = (0..HoppingCritical::KERNELS.len())
+        .map(|j| 0.1 / (j + 1) as f64)
+        .collect();
+    g.bench_function("velocity_hopping_critical_32x32", |b| {
+        b.iter(|| HoppingCritical.velocity(&lat, &k, black_box(&phi), &mut values))
     });
     g.finish();
 }

@@ -2,8 +2,8 @@
 
 use crate::check::Model;
 use crate::ir::Expr;
-use crate::lower::SiteProgram;
-use crate::paths::{lattice, theory_trait};
+use crate::lower::{Site, SiteProgram};
+use crate::paths::{lattice, theory_trait, vector_block};
 use crate::symbolic::Derived;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -86,13 +86,49 @@ fn stub_methods() -> TokenStream {
 }
 
 /// A sweep over all sites: prelude (lengths, couplings, values that do not depend on the
-/// site), then the body of the site loop computing every root.
+/// site), then the site loop computing every root.
 struct Sweep {
     prelude: TokenStream,
+    fill: TokenStream,
+    buffers: Vec<(Ident, TokenStream)>,
     body: TokenStream,
     outputs: Vec<TokenStream>,
     /// Per root: the same at every site (computed once, in the prelude).
     invariant: Vec<bool>,
+}
+
+impl Sweep {
+    /// The loop over all sites, `tail` after the roots at each. With vector calls it runs
+    /// block by block: the calls' arguments for the block into stack buffers, one vector call
+    /// per buffer, then the sites, which read their values from the buffers.
+    fn site_loop(&self, tail: &TokenStream) -> TokenStream {
+        let (fill, body) = (&self.fill, &self.body);
+        if self.buffers.is_empty() {
+            return quote! {
+                for x in 0..volume {
+                    #body
+                    #tail
+                }
+            };
+        }
+        let block = vector_block();
+        let (buffers, functions): (Vec<&Ident>, Vec<&TokenStream>) =
+            self.buffers.iter().map(|(b, f)| (b, f)).unzip();
+        quote! {
+            #(let mut #buffers = [0.0; #block];)*
+            for start in (0..volume).step_by(#block) {
+                let sites = start..volume.min(start + #block);
+                for (i, x) in sites.clone().enumerate() {
+                    #fill
+                }
+                #(#functions(&mut #buffers[..sites.len()]);)*
+                for (i, x) in sites.enumerate() {
+                    #body
+                    #tail
+                }
+            }
+        }
+    }
 }
 
 fn sweep(exprs: &[&Expr], n_params: Option<usize>) -> Sweep {
@@ -123,13 +159,21 @@ fn sweep(exprs: &[&Expr], n_params: Option<usize>) -> Sweep {
         prelude.extend(quote!(let mean = phi.iter().sum::<f64>() * inv_volume;));
     }
     prelude.extend(program.totals(&mut names));
-    let (hoisted, body, outputs) = program.site(&mut names);
+    let Site {
+        hoisted,
+        fill,
+        buffers,
+        body,
+        outputs,
+    } = program.site(&mut names);
     prelude.extend(hoisted);
     let invariant = (0..exprs.len())
         .map(|i| program.is_site_invariant(i))
         .collect();
     Sweep {
         prelude,
+        fill,
+        buffers,
         body,
         outputs,
         invariant,
@@ -186,15 +230,13 @@ fn lattice_sums(terms: &[Term]) -> (TokenStream, TokenStream, Vec<TokenStream>) 
 /// A method body that sums `terms` over the lattice into `out[i]`, after `checks`.
 fn sums_into_out(sweep: Sweep, terms: &[Term], checks: TokenStream) -> TokenStream {
     let (init, add, totals) = lattice_sums(terms);
-    let (Sweep { prelude, body, .. }, idx) = (sweep, indices(terms.len()));
+    let (sites, idx) = (sweep.site_loop(&add), indices(terms.len()));
+    let prelude = &sweep.prelude;
     quote! {
         #prelude
         #checks
         #init
-        for x in 0..volume {
-            #body
-            #add
-        }
+        #sites
         #(out[#idx] = #totals;)*
     }
 }
@@ -251,37 +293,26 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     let action = {
         let sw = sweep(&[&d.action], Some(n_params));
         let (init, add, totals) = lattice_sums(&[Term::of(&sw, 0)]);
-        let Sweep { prelude, body, .. } = sw;
-        let total = &totals[0];
+        let (prelude, sites, total) = (&sw.prelude, sw.site_loop(&add), &totals[0]);
         quote! {
             fn action(&self, lat: &#lat, theta: &[f64], phi: &[f64]) -> f64 {
                 #prelude
                 #init
-                for x in 0..volume {
-                    #body
-                    #add
-                }
+                #sites
                 #total
             }
         }
     };
 
     let force = {
-        let Sweep {
-            prelude,
-            body,
-            outputs,
-            ..
-        } = sweep(&[&d.force], Some(n_params));
-        let f = &outputs[0];
+        let sw = sweep(&[&d.force], Some(n_params));
+        let f = &sw.outputs[0];
+        let (prelude, sites) = (&sw.prelude, sw.site_loop(&quote!(out[x] = #f;)));
         quote! {
             fn force(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
                 #prelude
                 ::core::assert_eq!(out.len(), volume, "one force per site");
-                for x in 0..volume {
-                    #body
-                    out[x] = #f;
-                }
+                #sites
             }
         }
     };
@@ -300,21 +331,14 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
 
     let kernel = {
         let arms = d.kernels.iter().enumerate().map(|(j, k)| {
-            let Sweep {
-                prelude,
-                body,
-                outputs,
-                ..
-            } = sweep(&[k], None);
-            let (j, k) = (Literal::usize_unsuffixed(j), &outputs[0]);
+            let sw = sweep(&[k], None);
+            let (j, k) = (Literal::usize_unsuffixed(j), &sw.outputs[0]);
+            let (prelude, sites) = (&sw.prelude, sw.site_loop(&quote!(out[x] = #k;)));
             quote! {
                 #j => {
                     #prelude
                     ::core::assert_eq!(out.len(), volume, "one kernel value per site");
-                    for x in 0..volume {
-                        #body
-                        out[x] = #k;
-                    }
+                    #sites
                 }
             }
         });
@@ -389,7 +413,11 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         };
         let (init, add, totals) = lattice_sums(&[div]);
         let (total, idx) = (&totals[0], indices(n_kernels));
-        let Sweep { prelude, body, .. } = &sw;
+        let sites = sw.site_loop(&quote! {
+            out[x] = #(#ks * #kern)+*;
+            #add
+        });
+        let prelude = &sw.prelude;
         quote! {
             fn velocity(&self, lat: &#lat, k: &[f64], phi: &[f64], out: &mut [f64]) -> f64 {
                 #prelude
@@ -398,11 +426,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
                 ::core::assert_eq!(out.len(), volume, "one velocity per site");
                 #(let #ks = k[#idx];)*
                 #init
-                for x in 0..volume {
-                    #body
-                    out[x] = #(#ks * #kern)+*;
-                    #add
-                }
+                #sites
                 #total
             }
         }
@@ -416,7 +440,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         let (init, add, totals) = lattice_sums(&terms);
         let (row, grad) = totals.split_at(n_kernels);
         let (row_idx, grad_idx) = (indices(n_kernels), indices(n_params));
-        let Sweep { prelude, body, .. } = sw;
+        let (prelude, sites) = (&sw.prelude, sw.site_loop(&add));
         quote! {
             fn wegner_row(&self, lat: &#lat, theta: &[f64], phi: &[f64], row: &mut [f64], dtheta: &mut [f64]) {
                 #prelude
@@ -424,10 +448,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
                 ::core::assert_eq!(row.len(), #n_kernels, "one row entry per kernel");
                 ::core::assert_eq!(dtheta.len(), #n_params, "one gradient per coupling");
                 #init
-                for x in 0..volume {
-                    #body
-                    #add
-                }
+                #sites
                 #(row[#row_idx] = #row;)*
                 #(dtheta[#grad_idx] = #grad;)*
             }

@@ -4,6 +4,7 @@
 
 use crate::factor::factor;
 use crate::ir::{Binder, Expr, Func, Shift, rat_to_f64, rat_to_i32};
+use crate::paths::vector_function;
 use num_rational::BigRational;
 use num_traits::{One, Signed};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -67,6 +68,21 @@ pub struct Uses {
     pub dims: bool,
     /// A direction loop.
     pub loops: bool,
+}
+
+/// A lowered site loop.
+pub struct Site {
+    /// Statements before the loop: the values that do not depend on the site.
+    pub hoisted: TokenStream,
+    /// Statements for site `x`, the `i`-th of its block, that store the arguments of the
+    /// vector calls in the buffers.
+    pub fill: TokenStream,
+    /// One buffer per vector call, with the function that evaluates it in place.
+    pub buffers: Vec<(Ident, TokenStream)>,
+    /// Statements for site `x`, after the vector calls, that compute every root.
+    pub body: TokenStream,
+    /// The value of each root.
+    pub outputs: Vec<TokenStream>,
 }
 
 /// Per-site expressions lowered together, sharing every common subexpression.
@@ -293,17 +309,58 @@ impl SiteProgram {
         out
     }
 
-    /// Statements before the site loop (values that do not depend on `x`), statements for
-    /// the body of the site loop, and one expression per root.
-    pub fn site(&self, names: &mut usize) -> (TokenStream, TokenStream, Vec<TokenStream>) {
+    /// The statements of the site loop and one expression per root.
+    pub fn site(&self, names: &mut usize) -> Site {
         let mut memo = BTreeMap::new();
         let hoisted = self.block(&self.roots, &BTreeSet::new(), &mut memo, names);
-        let block = self.block(&self.roots, &BTreeSet::from([SITE]), &mut memo, names);
-        (
+        let site = BTreeSet::from([SITE]);
+        let calls = self.vector_calls(&memo);
+        let args: Vec<NodeId> = calls.iter().map(|&(_, a, _)| a).collect();
+        let mut fill_memo = memo.clone();
+        let mut fill = self.block(&args, &site, &mut fill_memo, names);
+        let (mut buffers, mut body) = (Vec::new(), TokenStream::new());
+        for (k, &(n, a, f)) in calls.iter().enumerate() {
+            let (buffer, arg) = (format_ident!("{}{}", f.name(), k), &fill_memo[&a]);
+            let v = format_ident!("v{}", *names);
+            *names += 1;
+            fill.extend(quote!(#buffer[i] = #arg;));
+            body.extend(quote!(let #v = #buffer[i];));
+            memo.insert(n, quote!(#v));
+            let function = vector_function(f).expect("vector calls have a vector function");
+            buffers.push((buffer, function));
+        }
+        body.extend(self.block(&self.roots, &site, &mut memo, names));
+        Site {
             hoisted,
-            block,
-            self.roots.iter().map(|r| memo[r].clone()).collect(),
-        )
+            fill,
+            buffers,
+            body,
+            outputs: self.roots.iter().map(|r| memo[r].clone()).collect(),
+        }
+    }
+
+    /// The calls worth evaluating a block of sites at a time, as (call, argument, function):
+    /// a function with a vector form whose argument reads the field only at the site itself,
+    /// outside direction loops, and contains no other such call (that one is vectorised
+    /// instead, so each value has one definition).
+    fn vector_calls(&self, hoisted: &BTreeMap<NodeId, TokenStream>) -> Vec<(NodeId, NodeId, Func)> {
+        let site_only = BTreeSet::from([SITE]);
+        let candidate = |n: NodeId| match self.nodes[n] {
+            Node::Func(f, a) if vector_function(f).is_some() && self.free[n] == site_only => {
+                Some((a, f))
+            }
+            _ => None,
+        };
+        self.reachable(&self.roots, hoisted)
+            .into_iter()
+            .filter_map(|n| candidate(n).map(|(a, f)| (n, a, f)))
+            .filter(|&(_, a, _)| {
+                self.reachable(&[a], hoisted).into_iter().all(|m| {
+                    candidate(m).is_none()
+                        && !matches!(&self.nodes[m], Node::Field(s) if !s.is_zero())
+                })
+            })
+            .collect()
     }
 
     /// Whether the i-th root has the same value at every site.

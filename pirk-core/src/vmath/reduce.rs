@@ -3,19 +3,20 @@
 
 use pulp::Simd;
 
+// fdlibm's constants by their bit patterns (its decimals carry more digits than clippy allows).
 /// ln 2 split: `LN2_HI` has 32 trailing zero bits, so k · `LN2_HI` is exact for |k| < 2^21.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
 /// 1.5 · 2^52: (v + ROUND) − ROUND is v rounded to the nearest integer, for |v| < 2^51.
 const ROUND: f64 = 6_755_399_441_055_744.0;
 /// fdlibm's minimax coefficients of r (e^r + 1)/(e^r − 1) = 2 + r² P(r²) on |r| ≤ ln 2 / 2.
 const P: [f64; 5] = [
-    1.666_666_666_666_660_190_37e-1,
-    -2.777_777_777_701_559_338_42e-3,
-    6.613_756_321_437_934_361_17e-5,
-    -1.653_390_220_546_525_153_90e-6,
-    4.138_136_797_057_238_460_39e-8,
+    f64::from_bits(0x3fc5_5555_5555_553e),
+    f64::from_bits(0xbf66_c16c_16be_bd93),
+    f64::from_bits(0x3f11_566a_af25_de2c),
+    f64::from_bits(0xbebb_bd41_c5d2_6bf1),
+    f64::from_bits(0x3e66_3769_72be_a4d0),
 ];
 /// 1.5 · 2^20 + 1023: an integer k added to this has k + 1023 in bits 32… of the result.
 const BIAS: f64 = 1_572_864.0 + 1023.0;
