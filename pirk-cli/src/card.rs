@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use pirk::{Hopping, Theory};
+use pirk::Hopping;
 use serde::Deserialize;
 
 use crate::error::{InputError, bad_input};
-use crate::theories::{self, Entry, Phi4Hopping, Phi4HoppingWells};
+use crate::registry::{Entry, Registry, WolffObstacle, wolff_theories};
 
 /// Couplings by name, as written in `[target]`, `[path] start` and waypoints.
 pub type Couplings = BTreeMap<String, f64>;
@@ -18,7 +18,7 @@ pub type Couplings = BTreeMap<String, f64>;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Card {
-    /// Built-in theory name (`pirk theories`).
+    /// Registered theory name (`pirk theories`).
     pub theory: String,
     /// Lattice extents (`[]` for zero dimensions).
     pub lattice: Vec<usize>,
@@ -48,7 +48,7 @@ pub struct Card {
     /// The HMC baseline.
     #[serde(default)]
     pub hmc: HmcCard,
-    /// The Wolff cluster baseline (hopping theory only; absent: all defaults).
+    /// The Wolff cluster baseline (theories with a Wolff embedding; absent: all defaults).
     pub wolff: Option<WolffCard>,
     /// Parameter-conditional scan.
     #[serde(default)]
@@ -133,8 +133,8 @@ pub enum RefreshKind {
     /// HMC trajectories with the `[hmc]` settings.
     #[default]
     Hmc,
-    /// Wolff updates (one Metropolis sweep with the `[wolff]` width, one cluster flip) of the
-    /// hopping form.
+    /// Wolff updates (one Metropolis sweep with the `[wolff]` width, one cluster flip) of a
+    /// theory that is the hopping form.
     Wolff,
 }
 
@@ -352,9 +352,9 @@ impl Card {
         })
     }
 
-    /// The built-in theory this card names, after checking the whole card against it.
-    pub fn check(&self) -> Result<&'static Entry, InputError> {
-        let entry = theories::find(&self.theory)?;
+    /// The registered theory this card names, after checking the whole card against it.
+    pub fn check<'r>(&self, registry: &'r Registry) -> Result<&'r Entry, InputError> {
+        let entry = registry.find(&self.theory)?;
         let (lo, hi) = entry.ndim;
         let n = self.lattice.len();
         if n < lo || n > hi {
@@ -414,7 +414,7 @@ impl Card {
             bad_input!("flow.rcond: must be in (0, 1), got {}", self.flow.rcond);
         }
         if self.flow.refresh_with == RefreshKind::Wolff {
-            self.check_wolff_refresh(entry)?;
+            self.check_wolff_refresh(entry, registry)?;
         }
         if self.sample.count < 2 {
             bad_input!("sample.count: need at least 2, got {}", self.sample.count);
@@ -448,59 +448,29 @@ impl Card {
             bad_input!("hmc.step: must be positive, got {}", self.hmc.step);
         }
         positive("scan.points", self.scan.points)?;
-        self.check_wolff(entry)?;
+        self.check_wolff(entry, registry)?;
         Ok(entry)
     }
 
     /// The Wolff run of `compare` and `wolff` on this card, or why it cannot run.
-    pub fn wolff_plan(&self, entry: &Entry) -> Result<WolffPlan, String> {
-        if let Some(why) = self.wolff_obstacle(entry) {
-            return Err(why);
-        }
+    pub fn wolff_plan(&self, entry: &Entry) -> Result<WolffPlan, WolffObstacle> {
+        let couplings = entry.wolff_target(&self.target)?;
         let w = self.wolff.clone().unwrap_or_default();
         Ok(WolffPlan {
             updates: w.updates.unwrap_or(self.hmc.trajectories),
             thermalise: w.thermalise.unwrap_or(self.hmc.thermalise),
             width: w.width,
-            couplings: self.hopping(),
+            couplings,
         })
     }
 
-    /// Why Wolff cannot run on this card: it updates the hopping form's (κ, λ) directly (the
-    /// two-well theory's target is that form only with its zero-mode potential off), and its
-    /// Ising embedding is a cluster model only when ferromagnetic.
-    fn wolff_obstacle(&self, entry: &Entry) -> Option<String> {
-        let hopping_target = entry.type_name == Phi4Hopping::NAME
-            || (entry.type_name == Phi4HoppingWells::NAME
-                && ["wells", "zm_mass", "zm_quartic"]
-                    .iter()
-                    .all(|p| self.target.get(*p) == Some(&0.0)));
-        if !hopping_target {
-            return Some(format!(
-                "the Wolff baseline needs theory = \"hopping\" (or \"hopping-wells\" with \
-                 target wells = zm_mass = zm_quartic = 0), the card's is {}",
-                entry.name
-            ));
-        }
-        let kappa = self.hopping().kappa;
-        (kappa < 0.0).then(|| format!("the Wolff cluster needs target kappa >= 0, got {kappa}"))
-    }
-
-    /// The target as hopping couplings (for the hopping theory, whose target is checked).
-    fn hopping(&self) -> Hopping {
-        Hopping {
-            kappa: self.target["kappa"],
-            lambda: self.target["lambda"],
-        }
-    }
-
     /// A `[wolff]` section only where Wolff runs, with usable settings.
-    fn check_wolff(&self, entry: &Entry) -> Result<(), InputError> {
+    fn check_wolff(&self, entry: &Entry, registry: &Registry) -> Result<(), InputError> {
         let Some(w) = &self.wolff else {
             return Ok(());
         };
-        if let Some(why) = self.wolff_obstacle(entry) {
-            bad_input!("wolff: {why}");
+        if let Err(why) = entry.wolff_target(&self.target) {
+            bad_input!("wolff: {}", why.explain(entry, registry));
         }
         if let Some(n) = w.updates
             && n < 2
@@ -514,21 +484,24 @@ impl Card {
         Ok(())
     }
 
-    /// Wolff refresh runs on the hopping theory only, with κ ≥ 0 at every node of the path
+    /// Wolff refresh updates along the whole path, so it runs only on a theory that is the
+    /// hopping form everywhere (no couplings beyond it), with κ ≥ 0 at every node of the path
     /// (κ is linear between nodes).
-    fn check_wolff_refresh(&self, entry: &Entry) -> Result<(), InputError> {
-        if entry.type_name != Phi4Hopping::NAME {
+    fn check_wolff_refresh(&self, entry: &Entry, registry: &Registry) -> Result<(), InputError> {
+        let Some(w) = entry.wolff.filter(|w| w.couplings.extra.is_empty()) else {
             bad_input!(
-                "flow.refresh_with: Wolff updates need theory = \"hopping\", the card's is {}",
+                "flow.refresh_with: Wolff updates need {}, the card's is {}",
+                wolff_theories(registry, false),
                 entry.name
             );
-        }
+        };
+        let kappa = w.couplings.kappa;
         let nodes = std::iter::once(&self.path.start)
             .chain(&self.path.waypoints)
             .chain(std::iter::once(&self.target));
-        if let Some(kappa) = nodes.map(|c| c["kappa"]).find(|k| *k < 0.0) {
+        if let Some(value) = nodes.map(|c| c[kappa]).find(|k| *k < 0.0) {
             bad_input!(
-                "flow.refresh_with: the Wolff cluster needs kappa >= 0 along the path, got {kappa}"
+                "flow.refresh_with: the Wolff cluster needs {kappa} >= 0 along the path, got {value}"
             );
         }
         Ok(())

@@ -20,12 +20,18 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List the built-in theories with their couplings and kernels.
+    /// List the theories with their couplings and kernels.
     Theories,
-    /// Print the Rust code `pirk::theory!` generated for a built-in theory.
+    /// Print the Rust code `pirk::theory!` generated for a theory.
     Expand {
         /// Theory name (see `pirk theories`).
         theory: String,
+    },
+    /// Write a new crate NAME whose binary is this command line plus a theory of its own
+    /// (φ⁶ to start from), with a run card and a README.
+    New {
+        /// Directory to create; its last component names the crate.
+        name: PathBuf,
     },
     /// Train, sample, correct (MH or reweighting), measure, report and plot.
     Run(JobArgs),
@@ -42,8 +48,8 @@ pub enum Command {
     },
     /// Sample the target with hybrid Monte Carlo only.
     Hmc(JobArgs),
-    /// Sample the target with the Wolff cluster algorithm only (hopping theory): the
-    /// reference chain that tunnels where HMC does not.
+    /// Sample the target with the Wolff cluster algorithm only (theories with a hopping
+    /// form): the reference chain that tunnels where HMC does not.
     Wolff(JobArgs),
     /// PIK+MH and HMC on the same card: observables, ESS/acceptance, τ_int and cost.
     Compare(JobArgs),

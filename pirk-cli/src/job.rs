@@ -11,11 +11,11 @@ use crate::cli::JobArgs;
 use crate::error::InputError;
 use crate::outdir::{OutDir, Policy};
 use crate::progress::Progress;
+use crate::registry::{Entry, Registry};
 use crate::report::{Report, SCHEMA_VERSION, TheoryInfo};
 use crate::setup::Setup;
 use crate::stages::{self, Record};
 use crate::summary;
-use crate::theories::{self, Entry, Visitor};
 
 /// What a job does.
 #[derive(Clone, Debug)]
@@ -51,27 +51,52 @@ impl Kind {
 }
 
 /// A job ready to execute.
-pub struct Job {
+pub struct Job<'r> {
     kind: Kind,
     args: JobArgs,
     progress: Progress,
+    registry: &'r Registry,
 }
 
-impl Job {
-    /// A job of `kind` with the command line's arguments.
-    pub fn new(kind: Kind, args: JobArgs, progress: Progress) -> Self {
+/// A card's setup for its theory's concrete type, behind a pointer of one type for all
+/// theories: what a registered theory's [`prepare`] returns.
+pub trait Prepared {
+    /// Runs `job` on this setup.
+    fn run(self: Box<Self>, job: Job<'_>) -> anyhow::Result<()>;
+}
+
+impl<T: Theory + Default> Prepared for Setup<T> {
+    fn run(self: Box<Self>, job: Job<'_>) -> anyhow::Result<()> {
+        job.run(*self)
+    }
+}
+
+/// Builds the setup of a checked `card` for theory `T`: registered per theory (see
+/// [`Entry::prepare`]), it is where a job passes from the theory's name to its type.
+pub fn prepare<T: Theory + Default + 'static>(
+    card: Card,
+    entry: Entry,
+) -> Result<Box<dyn Prepared>, InputError> {
+    Ok(Box::new(Setup::<T>::new(card, entry)?))
+}
+
+impl<'r> Job<'r> {
+    /// A job of `kind` with the command line's arguments, on a card naming one of `registry`'s
+    /// theories.
+    pub fn new(kind: Kind, args: JobArgs, progress: Progress, registry: &'r Registry) -> Self {
         Self {
             kind,
             args,
             progress,
+            registry,
         }
     }
 
     /// Runs the job.
     pub fn execute(self) -> anyhow::Result<()> {
         let card = Card::load(&self.args.card)?;
-        let entry = card.check()?;
-        theories::visit(entry, Exec { job: self, card })
+        let entry = *card.check(self.registry)?;
+        (entry.prepare)(card, entry)?.run(self)
     }
 
     fn run<T: Theory + Default>(self, setup: Setup<T>) -> anyhow::Result<()> {
@@ -80,6 +105,7 @@ impl Job {
             _ => None,
         };
         if let (Kind::Wolff, Err(why)) = (&self.kind, &setup.wolff) {
+            let why = why.explain(&setup.entry, self.registry);
             return Err(InputError::new(format!("wolff: {why}")).into());
         }
         let threads = self.args.threads.or(setup.card.threads).unwrap_or(0);
@@ -158,20 +184,6 @@ impl Job {
     }
 }
 
-struct Exec {
-    job: Job,
-    card: Card,
-}
-
-impl Visitor for Exec {
-    type Output = anyhow::Result<()>;
-
-    fn visit<T: Theory + Default>(self, entry: &'static Entry) -> Self::Output {
-        let setup = Setup::<T>::new(self.card, entry)?;
-        self.job.run(setup)
-    }
-}
-
 /// Loads `file` as a flow for this card's theory, basis, lattice and path.
 fn load_flow<T: Theory>(file: &Path, setup: &Setup<T>) -> Result<Flow, InputError> {
     let flow = Flow::load(file, &setup.basis)
@@ -186,7 +198,7 @@ fn load_flow<T: Theory>(file: &Path, setup: &Setup<T>) -> Result<Flow, InputErro
 }
 
 fn new_report<T: Theory>(setup: &Setup<T>, command: &'static str) -> Report {
-    let e = setup.entry;
+    let e = &setup.entry;
     Report {
         schema: "pirk-report",
         schema_version: SCHEMA_VERSION,

@@ -9,14 +9,14 @@ use pirk::{
 use crate::card::{Card, CentringKind, IntegratorKind, RefreshKind, SolverMethod, WolffPlan};
 use crate::error::InputError;
 use crate::prior::CardPrior;
-use crate::theories::Entry;
+use crate::registry::{Entry, WolffObstacle};
 
 /// A job's inputs for theory `T`.
 pub struct Setup<T: Theory> {
     /// The theory.
     pub theory: T,
-    /// Its built-in entry.
-    pub entry: &'static Entry,
+    /// Its registration.
+    pub entry: Entry,
     /// The card.
     pub card: Card,
     /// The lattice.
@@ -32,19 +32,19 @@ pub struct Setup<T: Theory> {
     /// The kernel basis.
     pub basis: Basis<T>,
     /// The Wolff chain of `compare` and `wolff`, or why it cannot run (it needs the hopping
-    /// theory at κ ≥ 0).
-    pub wolff: Result<WolffPlan, String>,
+    /// form at κ ≥ 0).
+    pub wolff: Result<WolffPlan, WolffObstacle>,
 }
 
 impl<T: Theory + Default> Setup<T> {
     /// Builds and cross-checks everything; a mismatch is an input error.
-    pub fn new(card: Card, entry: &'static Entry) -> Result<Self, InputError> {
+    pub fn new(card: Card, entry: Entry) -> Result<Self, InputError> {
         let invalid = |what: &str, e: pirk::Error| InputError::new(format!("{what}: {e}"));
         let lat = Lattice::new(&card.lattice);
-        let target = card.couplings("target", &card.target, entry)?;
-        let mut waypoints = vec![card.couplings("path.start", &card.path.start, entry)?];
+        let target = card.couplings("target", &card.target, &entry)?;
+        let mut waypoints = vec![card.couplings("path.start", &card.path.start, &entry)?];
         for (i, w) in card.path.waypoints.iter().enumerate() {
-            waypoints.push(card.couplings(&format!("path.waypoints[{i}]"), w, entry)?);
+            waypoints.push(card.couplings(&format!("path.waypoints[{i}]"), w, &entry)?);
         }
         waypoints.push(target.clone());
         let path = Path::piecewise(waypoints.clone()).map_err(|e| invalid("path", e))?;
@@ -85,7 +85,7 @@ impl<T: Theory + Default> Setup<T> {
         Ok(Self {
             theory,
             entry,
-            wolff: card.wolff_plan(entry),
+            wolff: card.wolff_plan(&entry),
             card,
             lat,
             target,
@@ -130,19 +130,21 @@ impl<T: Theory> Setup<T> {
     }
 
     /// `updates` Wolff updates per configuration with the `[wolff]` Metropolis width, on the
-    /// hopping form's κ and λ (checked when the card was read).
+    /// hopping form's κ and λ (the card was checked to have them).
     fn wolff_refresh(&self, updates: usize) -> pirk::Result<Refresh> {
-        let index = |name: &str| T::PARAMS.iter().position(|p| *p == name);
-        let (Some(kappa), Some(lambda)) = (index("kappa"), index("lambda")) else {
-            unreachable!("Wolff refresh is checked to run on the hopping theory");
+        let Some(embedding) = self.entry.wolff else {
+            return Err(pirk::Error::InvalidSetting {
+                name: "refresh_with",
+                reason: format!("theory {} has no Wolff embedding", self.entry.name),
+            });
         };
         let width = self.card.wolff.clone().unwrap_or_default().width;
         Ok(Refresh::Wolff {
             wolff: Wolff::new()
                 .with_updates(updates)?
                 .with_metropolis(Metropolis::new().with_width(width)?),
-            kappa,
-            lambda,
+            kappa: embedding.kappa,
+            lambda: embedding.lambda,
         })
     }
 
@@ -196,18 +198,7 @@ impl<T: Theory> Setup<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::theories::{self, Visitor};
-
-    /// Builds a card's setup, as a job would before running.
-    struct Build(Card);
-
-    impl Visitor for Build {
-        type Output = Result<(), InputError>;
-
-        fn visit<T: Theory + Default>(self, entry: &'static Entry) -> Self::Output {
-            Setup::<T>::new(self.0, entry).map(drop)
-        }
-    }
+    use crate::App;
 
     fn cards(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -230,13 +221,13 @@ mod tests {
             &mut found,
         );
         assert!(found.len() >= 15, "{found:?}");
+        let app = App::with_builtins();
         for file in found {
             let card = Card::load(&file).unwrap();
-            let entry = card
-                .check()
+            let entry = *card
+                .check(app.registry())
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            theories::visit(entry, Build(card))
-                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            (entry.prepare)(card, entry).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         }
     }
 }

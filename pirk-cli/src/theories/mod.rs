@@ -1,5 +1,5 @@
-//! The built-in theories, one `pirk::theory!` declaration per file, and the table that maps a
-//! run card's `theory = "…"` to a concrete type.
+//! The built-in theories, one `pirk::theory!` declaration per file, registered with their card
+//! names, dimensions and Wolff embeddings.
 
 mod hopping;
 mod hopping_wells;
@@ -7,121 +7,54 @@ mod phi4;
 mod sine_gordon;
 mod zero_dim;
 
-use pirk::Theory;
-
 pub use hopping::Phi4Hopping;
 pub use hopping_wells::Phi4HoppingWells;
 pub use phi4::Phi4;
 pub use sine_gordon::SineGordon;
 pub use zero_dim::ZeroDimPhi4;
 
-use crate::error::InputError;
+use crate::App;
+use crate::registry::WolffEmbedding;
 
-/// Work that needs the concrete theory type (everything generic over `T: Theory`).
-pub trait Visitor {
-    /// The work's result.
-    type Output;
-    /// Runs the work for theory `T`.
-    fn visit<T: Theory + Default>(self, entry: &'static Entry) -> Self::Output;
-}
-
-/// One built-in theory: its card name, the lattice dimensions it accepts, and its declaration.
-#[derive(Clone, Copy, Debug)]
-pub struct Entry {
-    /// The name used in run cards and on the command line.
-    pub name: &'static str,
-    /// Allowed numbers of lattice directions.
-    pub ndim: (usize, usize),
-    /// One line for `pirk theories`.
-    pub summary: &'static str,
-    /// `Theory::NAME`.
-    pub type_name: &'static str,
-    /// `Theory::PARAMS`.
-    pub params: &'static [&'static str],
-    /// `Theory::KERNELS`.
-    pub kernels: &'static [&'static str],
-    /// `Theory::SOURCE`.
-    pub source: &'static str,
-}
-
-const fn entry<T: Theory>(
-    name: &'static str,
-    ndim: (usize, usize),
-    summary: &'static str,
-) -> Entry {
-    Entry {
-        name,
-        ndim,
-        summary,
-        type_name: T::NAME,
-        params: T::PARAMS,
-        kernels: T::KERNELS,
-        source: T::SOURCE,
-    }
-}
-
-/// Every built-in theory, in the order `pirk theories` lists them.
-pub const ALL: [Entry; 5] = [
-    entry::<Phi4>(
+/// Registers every built-in theory on `app`, in the order `pirk theories` lists them.
+pub fn builtins(app: App) -> App {
+    app.theory::<Phi4>(
         "phi4",
-        (1, 4),
         "lattice φ⁴, form A: Σ_μ (φ_{x+μ} − φ_x)² + m² φ² + λ φ⁴",
-    ),
-    entry::<Phi4Hopping>(
+    )
+    .theory::<Phi4Hopping>(
         "hopping",
-        (1, 4),
         "lattice φ⁴, hopping form: −2κ Σ_μ φ_x φ_{x+μ} + (1 − 2λ) φ² + λ φ⁴",
-    ),
-    entry::<Phi4HoppingWells>(
-        "hopping-wells",
-        (1, 4),
-        "hopping φ⁴ plus a zero-mode potential −log cosh(w M) + μ M² + g M⁴ that shapes the prior",
-    ),
-    entry::<ZeroDimPhi4>(
-        "phi4-0d",
-        (0, 0),
-        "zero-dimensional φ⁴ of the PIK paper: ½ m² φ² + λ/4 φ⁴ (lattice = [])",
-    ),
-    entry::<SineGordon>(
-        "sine-gordon",
-        (1, 4),
-        "massive sine-Gordon: ½ Σ_μ (θ_{x+μ} − θ_x)² + ½ m² θ² + (α/β²)(1 − cos βθ)",
-    ),
-];
-
-/// The entry called `name`.
-pub fn find(name: &str) -> Result<&'static Entry, InputError> {
-    ALL.iter().find(|e| e.name == name).ok_or_else(|| {
-        let names: Vec<&str> = ALL.iter().map(|e| e.name).collect();
-        InputError::new(format!(
-            "unknown theory `{name}` (built-in: {})",
-            names.join(", ")
-        ))
+    )
+    .wolff(WolffEmbedding {
+        kappa: "kappa",
+        lambda: "lambda",
+        extra: &[],
     })
-}
-
-/// Runs `visitor` with the concrete type of `entry`.
-pub fn visit<V: Visitor>(entry: &'static Entry, visitor: V) -> V::Output {
-    let name = entry.type_name;
-    if name == Phi4::NAME {
-        visitor.visit::<Phi4>(entry)
-    } else if name == Phi4Hopping::NAME {
-        visitor.visit::<Phi4Hopping>(entry)
-    } else if name == Phi4HoppingWells::NAME {
-        visitor.visit::<Phi4HoppingWells>(entry)
-    } else if name == ZeroDimPhi4::NAME {
-        visitor.visit::<ZeroDimPhi4>(entry)
-    } else if name == SineGordon::NAME {
-        visitor.visit::<SineGordon>(entry)
-    } else {
-        unreachable!("theory type {name} is in ALL but not dispatched")
-    }
+    .theory::<Phi4HoppingWells>(
+        "hopping-wells",
+        "hopping φ⁴ plus a zero-mode potential −log cosh(w M) + μ M² + g M⁴ that shapes the prior",
+    )
+    .wolff(WolffEmbedding {
+        kappa: "kappa",
+        lambda: "lambda",
+        extra: &["wells", "zm_mass", "zm_quartic"],
+    })
+    .theory::<ZeroDimPhi4>(
+        "phi4-0d",
+        "zero-dimensional φ⁴ of the PIK paper: ½ m² φ² + λ/4 φ⁴ (lattice = [])",
+    )
+    .dimensions(0..=0)
+    .theory::<SineGordon>(
+        "sine-gordon",
+        "massive sine-Gordon: ½ Σ_μ (θ_{x+μ} − θ_x)² + ½ m² θ² + (α/β²)(1 − cos βθ)",
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pirk::Lattice;
+    use pirk::{Lattice, Theory};
 
     /// Every built-in theory is symmetric under φ → −φ, so every kernel must be odd: then the
     /// velocity is odd, the flow commutes with the symmetry, and a symmetric prior stays

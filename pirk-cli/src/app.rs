@@ -1,0 +1,155 @@
+//! [`App`]: the command line as a value. It holds the registered theories and runs every
+//! command on them, so a crate that declares its own theory gets the whole `pirk` command line
+//! for it from one `main`.
+
+use std::ffi::OsString;
+use std::ops::RangeInclusive;
+use std::process::ExitCode;
+
+use clap::Parser;
+use pirk::Theory;
+
+use crate::cli::{Cli, Command};
+use crate::error::InputError;
+use crate::job::{Job, Kind};
+use crate::progress::Progress;
+use crate::registry::{Entry, Registry, WolffEmbedding};
+use crate::{scaffold, theories};
+
+/// The `pirk` command line over a set of registered theories.
+///
+/// ```no_run
+/// pirk::theory! {
+///     /// Hopping-form φ⁴ plus a sextic term.
+///     pub Phi6 {
+///         params: [kappa, lambda, g6],
+///         action: -2 * kappa * sum_mu(phi[x] * phi[x + mu]) + (1 - 2 * lambda) * phi[x]^2
+///             + lambda * phi[x]^4 + g6 * phi[x]^6,
+///         kernels: { th1: tanh(phi[x]), zm1: tanh(mean(phi)) },
+///     }
+/// }
+///
+/// fn main() -> std::process::ExitCode {
+///     pirk_cli::App::with_builtins()
+///         .theory::<Phi6>("phi6", "hopping φ⁴ plus g6 φ⁶")
+///         .main()
+/// }
+/// ```
+#[derive(Debug, Default)]
+pub struct App {
+    registry: Registry,
+}
+
+impl App {
+    /// A command line without theories.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The command line of the `pirk` binary: every built-in theory (`pirk theories`).
+    pub fn with_builtins() -> Self {
+        theories::builtins(Self::new())
+    }
+
+    /// Adds theory `T` under `name` (what cards write as `theory = "…"`), with a one-line
+    /// `summary` for `theories`. It accepts 1 to 4 lattice dimensions unless
+    /// [`App::dimensions`] says otherwise, and has no Wolff baseline unless [`App::wolff`] gives
+    /// its embedding. Panics if `name` is taken.
+    pub fn theory<T: Theory + Default + 'static>(
+        mut self,
+        name: &'static str,
+        summary: &'static str,
+    ) -> Self {
+        self.registry.register(Entry::new::<T>(name, summary));
+        self
+    }
+
+    /// The lattice dimensions the theory registered last accepts (`0..=0` for a
+    /// zero-dimensional theory).
+    pub fn dimensions(mut self, dims: RangeInclusive<usize>) -> Self {
+        self.registry.last_mut("dimensions").set_dimensions(dims);
+        self
+    }
+
+    /// Where the theory registered last contains the hopping form: enables the Wolff baseline
+    /// (`compare`, `wolff`) and the Wolff refresh of training for it. Panics if a name is not
+    /// one of its couplings.
+    pub fn wolff(mut self, embedding: WolffEmbedding) -> Self {
+        self.registry.last_mut("wolff").set_wolff(embedding);
+        self
+    }
+
+    /// Runs the command line on the process's arguments: what a binary's `main` returns.
+    pub fn main(self) -> ExitCode {
+        self.run(std::env::args_os())
+    }
+
+    /// Runs the command line on `args` (without the program name), as if given to the binary:
+    /// writes what it would write and returns its exit code.
+    pub fn run_args<I, S>(&self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.run(std::iter::once("pirk".into()).chain(args.into_iter().map(Into::into)))
+    }
+
+    /// Exit codes: 0 success, 2 bad input (or a command line clap rejects), 1 a failure while
+    /// computing.
+    fn run(&self, argv: impl IntoIterator<Item = OsString>) -> ExitCode {
+        let cli = match Cli::try_parse_from(argv) {
+            Ok(cli) => cli,
+            Err(e) => {
+                // Help and version are "errors" that print to stdout and exit with 0.
+                let _ = e.print();
+                return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            }
+        };
+        match self.execute(cli) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                if e.downcast_ref::<InputError>().is_some() {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+
+    /// The registered theories.
+    #[cfg(test)]
+    pub(crate) fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    fn execute(&self, cli: Cli) -> anyhow::Result<()> {
+        let progress = Progress::new(cli.quiet);
+        let (kind, args) = match cli.command {
+            Command::Theories => {
+                let listing: Vec<String> = self
+                    .registry
+                    .entries()
+                    .iter()
+                    .map(Entry::describe)
+                    .collect();
+                print!("{}", listing.join("\n"));
+                return Ok(());
+            }
+            Command::Expand { theory } => {
+                print!("{}", self.registry.find(&theory)?.source);
+                return Ok(());
+            }
+            Command::New { name } => return scaffold::write(&name, &progress),
+            Command::Run(a) => (Kind::Run, a),
+            Command::Train(a) => (Kind::Train, a),
+            Command::Sample { flow, job } => (Kind::Sample(flow), job),
+            Command::Hmc(a) => (Kind::Hmc, a),
+            Command::Wolff(a) => (Kind::Wolff, a),
+            Command::Compare(a) => (Kind::Compare, a),
+            Command::Scan(a) => (Kind::Scan, a),
+        };
+        Job::new(kind, args, progress, &self.registry).execute()
+    }
+}

@@ -1,0 +1,35 @@
+//! The `pirk` command line as a library: run cards, PIK sampling with exact correction, HMC
+//! and Wolff comparison, parameter scans, reports and plots for the built-in theories and for
+//! any theory declared with `pirk::theory!` and registered with [`App`]. The `pirk` binary is
+//! `App::with_builtins().main()`; `pirk new NAME` writes a crate whose binary adds a theory of
+//! its own. See docs/cli.md.
+
+#![warn(missing_docs)]
+
+mod app;
+mod card;
+mod cli;
+mod correct;
+mod error;
+mod hmc;
+mod job;
+mod measure;
+mod npy;
+mod outdir;
+mod plots;
+mod prior;
+mod progress;
+mod registry;
+mod report;
+mod sample;
+mod scaffold;
+mod scan;
+mod seeds;
+mod setup;
+mod stages;
+mod summary;
+mod theories;
+mod wolff;
+
+pub use app::App;
+pub use registry::WolffEmbedding;

@@ -1,0 +1,100 @@
+//! One registered theory: its card name, what the CLI needs to know about it, and the job code
+//! instantiated for its type.
+
+use std::ops::RangeInclusive;
+
+use pirk::Theory;
+
+use super::embedding::{Embedding, WolffEmbedding};
+use crate::card::Card;
+use crate::error::InputError;
+use crate::job::{self, Prepared};
+
+/// Builds a checked card's setup for one theory type (a monomorphised [`job::prepare`]).
+pub type Prepare = fn(Card, Entry) -> Result<Box<dyn Prepared>, InputError>;
+
+/// A theory as the command line knows it.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    /// The name used in run cards and on the command line.
+    pub name: &'static str,
+    /// One line for `theories`.
+    pub summary: &'static str,
+    /// Allowed numbers of lattice directions, `(lowest, highest)`.
+    pub ndim: (usize, usize),
+    /// `Theory::NAME`.
+    pub type_name: &'static str,
+    /// `Theory::PARAMS`.
+    pub params: &'static [&'static str],
+    /// `Theory::KERNELS`.
+    pub kernels: &'static [&'static str],
+    /// `Theory::SOURCE`.
+    pub source: &'static str,
+    /// Where the theory contains the hopping form, if it does.
+    pub wolff: Option<Embedding>,
+    /// The job code for the theory's type.
+    pub prepare: Prepare,
+}
+
+impl Entry {
+    /// Theory `T` under `name`, on 1 to 4 lattice dimensions, without a Wolff embedding.
+    pub fn new<T: Theory + Default + 'static>(name: &'static str, summary: &'static str) -> Self {
+        Self {
+            name,
+            summary,
+            ndim: (1, 4),
+            type_name: T::NAME,
+            params: T::PARAMS,
+            kernels: T::KERNELS,
+            source: T::SOURCE,
+            wolff: None,
+            prepare: job::prepare::<T>,
+        }
+    }
+
+    /// Allows exactly the lattice dimensions `dims`.
+    pub fn set_dimensions(&mut self, dims: RangeInclusive<usize>) {
+        assert!(
+            !dims.is_empty(),
+            "pirk_cli::App::dimensions: empty range for theory {}",
+            self.name
+        );
+        self.ndim = (*dims.start(), *dims.end());
+    }
+
+    /// Records where the theory contains the hopping form.
+    pub fn set_wolff(&mut self, embedding: WolffEmbedding) {
+        self.wolff = Some(embedding.resolve(self.name, self.params));
+    }
+
+    /// `lo` or `lo-hi`.
+    pub fn dimensions(&self) -> String {
+        match self.ndim {
+            (lo, hi) if lo == hi => format!("{lo}"),
+            (lo, hi) => format!("{lo}-{hi}"),
+        }
+    }
+
+    /// What `theories` prints: name, type, dimensions, summary, couplings, kernels, and the
+    /// Wolff embedding where there is one.
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "{}  ({}, {} dimensions)\n  {}\n  couplings: {}\n  kernels:   {}\n",
+            self.name,
+            self.type_name,
+            self.dimensions(),
+            self.summary,
+            self.params.join(", "),
+            self.kernels.join(", ")
+        );
+        if let Some(w) = self.wolff {
+            let w = w.couplings;
+            text += &format!("  wolff:     κ = {}, λ = {}", w.kappa, w.lambda);
+            if !w.extra.is_empty() {
+                text += &format!(" where {} = 0", w.extra.join(" = "));
+            }
+            text += "\n";
+        }
+        text
+    }
+}
