@@ -150,12 +150,14 @@ impl<'r> Job<'r> {
             }
             Kind::Run => {
                 let flow = stages::train(setup, out, p, rec)?;
-                stages::pik(setup, &flow, out, p, stop, rec)?;
+                let steps = stages::steps(setup, &flow, rec)?;
+                stages::pik(setup, &flow, steps, out, p, stop, rec)?;
             }
             Kind::Sample(_) => {
                 let flow = given.expect("sample jobs load their flow first");
                 stages::adopt(setup, &flow, out, rec)?;
-                stages::pik(setup, &flow, out, p, stop, rec)?;
+                let steps = stages::steps(setup, &flow, rec)?;
+                stages::pik(setup, &flow, steps, out, p, stop, rec)?;
             }
             Kind::Hmc => {
                 stages::hmc(setup, out, p, true, rec)?;
@@ -166,7 +168,8 @@ impl<'r> Job<'r> {
             }
             Kind::Compare => {
                 let flow = stages::train(setup, out, p, rec)?;
-                let pik = stages::pik(setup, &flow, out, p, stop, rec)?;
+                let steps = stages::steps(setup, &flow, rec)?;
+                let pik = stages::pik(setup, &flow, steps, out, p, stop, rec)?;
                 let (hmc, seconds) = stages::hmc(setup, out, p, false, rec)?;
                 stages::compare(&pik, &hmc, seconds, rec);
                 if let Ok(plan) = &setup.wolff {
@@ -176,8 +179,9 @@ impl<'r> Job<'r> {
             }
             Kind::Scan => {
                 let flow = stages::train(setup, out, p, rec)?;
-                let pik = stages::pik(setup, &flow, out, p, stop, rec)?;
-                stages::scan(setup, &flow, &pik.corrected, out, p, rec)?;
+                let (steps, choice) = stages::steps(setup, &flow, rec)?;
+                let pik = stages::pik(setup, &flow, (steps, choice), out, p, stop, rec)?;
+                stages::scan(setup, &flow, steps, &pik.corrected, out, p, rec)?;
             }
         }
         Ok(())

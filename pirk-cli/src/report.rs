@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use pirk::{LogWeightProfile, RefineRound, ZeroModeTilt};
+use pirk::{LogWeightProfile, RefineRound, StepChoice, ZeroModeTilt};
 use serde::Serialize;
 
 use crate::measure::Observables;
@@ -121,6 +121,8 @@ pub struct SamplingInfo {
     pub correction: &'static str,
     /// Integration steps.
     pub steps: usize,
+    /// How `steps` was chosen for `[sample] steps = "auto"` (null otherwise).
+    pub step_choice: Option<StepChoice>,
     /// Configurations per checkpoint chunk.
     pub chunk: usize,
     /// ESS of `w_t` at every integration grid time (parameter-conditional quality).

@@ -119,14 +119,15 @@ pub fn generate_measured<T: Theory>(
 
 /// The card's `[sample] count` configurations at the target in checkpointed chunks, resuming
 /// from the checkpoints in `out`.
+#[allow(clippy::too_many_arguments)]
 pub fn generate<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
+    steps: usize,
     out: &OutDir,
     progress: &Progress,
     stop_after: Option<usize>,
 ) -> anyhow::Result<Ensemble> {
-    let steps = setup.generation_steps();
     let v = setup.lat.volume();
     let mut all = Ensemble::new(steps);
     let bar = progress.bar(setup.card.sample.count as u64, "sampling");

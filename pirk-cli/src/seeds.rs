@@ -12,6 +12,11 @@ pub fn scan_point(seed: u64, p: usize) -> u64 {
     derive(seed, 0x2_0000 + p as u64)
 }
 
+/// The pilot ensemble that chooses generation steps (`[sample] steps = "auto"`).
+pub fn step_pilot(seed: u64) -> u64 {
+    derive(seed, 6)
+}
+
 /// The independence-MH accept/reject stream.
 pub fn mh(seed: u64) -> u64 {
     derive(seed, 1)

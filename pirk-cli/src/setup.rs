@@ -6,7 +6,9 @@ use pirk::{
     Refresh, Scheme, Theory, Trainer, WegnerSolver, Wolff, check_prior,
 };
 
-use crate::card::{Card, CentringKind, IntegratorKind, RefreshKind, SolverMethod, WolffPlan};
+use crate::card::{
+    Card, CentringKind, IntegratorKind, RefreshKind, SolverMethod, Steps, WolffPlan,
+};
 use crate::error::InputError;
 use crate::prior::CardPrior;
 use crate::registry::{Entry, WolffObstacle};
@@ -155,14 +157,20 @@ impl<T: Theory> Setup<T> {
         Ok(Refiner::new()
             .with_rounds(self.card.refine.rounds)
             .with_samples(self.card.refine_samples())?
-            .with_steps(self.generation_steps())?
+            .with_steps(self.generation_steps().unwrap_or(self.card.flow.steps))?
             .with_seed(self.card.seed)
             .with_solver(self.solver()?))
     }
 
-    /// Generation steps: `[sample] steps`, else the training steps.
-    pub fn generation_steps(&self) -> usize {
-        self.card.sample.steps.unwrap_or(self.card.flow.steps)
+    /// Generation steps fixed by the card: `[sample] steps`, else the training steps; `None`
+    /// for `"auto"`, which [`crate::stages::steps`] chooses once the flow exists (refinement,
+    /// before that, generates at the training steps).
+    pub fn generation_steps(&self) -> Option<usize> {
+        match self.card.sample.steps {
+            Some(Steps::Count(n)) => Some(n),
+            Some(Steps::Auto) => None,
+            None => Some(self.card.flow.steps),
+        }
     }
 
     /// The generation settings with a given seed (one per chunk): RK4, or Bogacki–Shampine

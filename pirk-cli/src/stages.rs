@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use pirk::{Flow, Theory, log_weight_profile, zero_mode_tilt};
+use pirk::{Flow, StepChoice, Theory, fewest_steps, log_weight_profile, zero_mode_tilt};
 
 use crate::card::{Correction, WolffPlan};
 use crate::correct::Corrected;
@@ -168,17 +168,52 @@ fn record_flow<T: Theory>(
     Ok(())
 }
 
+/// Generation steps: the card's count, or for `[sample] steps = "auto"` the fewest that keep
+/// the log-weights of a pilot (the first chunk's size, at most 256 configurations, from its own
+/// seed domain) within `[sample] step_tolerance` of the flow's own steps. The choice is a
+/// deterministic function of the card and the flow, so `--resume` makes it again identically.
+pub fn steps<T: Theory>(
+    setup: &Setup<T>,
+    flow: &Flow,
+    rec: &mut Record,
+) -> anyhow::Result<(usize, Option<StepChoice>)> {
+    if let Some(n) = setup.generation_steps() {
+        return Ok((n, None));
+    }
+    let start = Instant::now();
+    let pilot = setup.card.sample.chunk.clamp(2, PILOT);
+    let generator = setup.generator(seeds::step_pilot(setup.card.seed), flow.steps)?;
+    let choice = fewest_steps(
+        &setup.theory,
+        &setup.prior,
+        &setup.basis,
+        flow,
+        &generator,
+        pilot,
+        setup.card.sample.step_tolerance,
+    )?;
+    rec.report
+        .timings
+        .insert("steps_seconds".into(), start.elapsed().as_secs_f64());
+    Ok((choice.steps, Some(choice)))
+}
+
+/// The largest pilot of `steps = "auto"`.
+const PILOT: usize = 256;
+
 /// Generates, corrects and measures at the target; writes the ensemble files and plots.
+#[allow(clippy::too_many_arguments)]
 pub fn pik<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
+    (steps, step_choice): (usize, Option<StepChoice>),
     out: &OutDir,
     progress: &Progress,
     stop_after: Option<usize>,
     rec: &mut Record,
 ) -> anyhow::Result<PikRun> {
     let start = Instant::now();
-    let mut ens = sample::generate(setup, flow, out, progress, stop_after)?;
+    let mut ens = sample::generate(setup, flow, steps, out, progress, stop_after)?;
     let generate = start.elapsed().as_secs_f64();
     let abs_m: Vec<f64> = ens.primaries.m.iter().map(|m| m.abs()).collect();
     let tilt = zero_mode_tilt(&ens.primaries.m, &ens.log_w, setup.lat.volume());
@@ -206,7 +241,8 @@ pub fn pik<T: Theory>(
             Correction::Mh => "mh",
             Correction::Reweight => "reweight",
         },
-        steps: setup.generation_steps(),
+        steps,
+        step_choice,
         chunk: setup.card.sample.chunk,
         ess_along_path: ens
             .ess_along_path()
@@ -257,12 +293,10 @@ pub fn pik<T: Theory>(
     let (m, w) = c.histogram_data();
     rec.histogram.push(("PIK".into(), m, w));
     let seconds = generate
-        + rec
-            .report
-            .timings
-            .get("train_seconds")
-            .copied()
-            .unwrap_or(0.0);
+        + ["train_seconds", "steps_seconds"]
+            .iter()
+            .filter_map(|k| rec.report.timings.get(*k))
+            .sum::<f64>();
     Ok(PikRun {
         corrected: c,
         seconds,
@@ -452,9 +486,11 @@ impl Cost {
 }
 
 /// Observables at `t = 1/P, …, 1` along the path (the last point is the target run).
+#[allow(clippy::too_many_arguments)]
 pub fn scan<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
+    steps: usize,
     target: &Corrected,
     out: &OutDir,
     progress: &Progress,
@@ -473,7 +509,7 @@ pub fn scan<T: Theory>(
             (None, rejected)
         } else {
             let cut = scan::truncate(setup, flow, tau)?;
-            let steps = ((setup.generation_steps() as f64 * tau).ceil() as usize).max(1);
+            let steps = ((steps as f64 * tau).ceil() as usize).max(1);
             let seed = seeds::scan_point(setup.card.seed, p);
             let mut ens = sample::generate_measured(setup, &cut, steps, seed, &theta)?;
             let c = Corrected::new(

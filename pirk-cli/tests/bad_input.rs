@@ -416,3 +416,33 @@ fn resume_without_an_interrupted_run() {
     assert!(String::from_utf8_lossy(&r.stderr).contains("--resume: no interrupted run"));
     assert_eq!(entries(dir.path()), vec!["card.toml"]);
 }
+
+#[test]
+fn generation_steps_that_are_neither_a_count_nor_auto() {
+    rejects(
+        |c| c.replace("chunk = 100", "chunk = 100\nsteps = \"fast\""),
+        "expected a positive integer or \"auto\", got \"fast\"",
+    );
+}
+
+#[test]
+fn automatic_steps_with_adaptive_generation() {
+    rejects(
+        |c| {
+            c.replace(
+                "chunk = 100",
+                "chunk = 100\nsteps = \"auto\"\ntolerance = 1e-3",
+            )
+        },
+        "sample.steps: \"auto\" chooses fixed RK4 steps",
+    );
+    rejects(
+        |c| {
+            c.replace(
+                "chunk = 100",
+                "chunk = 100\nsteps = \"auto\"\nstep_tolerance = 0",
+            )
+        },
+        "sample.step_tolerance: must be positive",
+    );
+}

@@ -358,3 +358,40 @@ fn tolerance_selects_adaptive_generation() {
         std::fs::read(b.join("log_weights.npy")).unwrap()
     );
 }
+
+/// `[sample] steps = "auto"`: the report holds the step study, its first trial is the flow's
+/// own steps, every halving kept is within the tolerance and the first one that is not (if
+/// any) ends the study, the ensemble is generated at the chosen steps, and the choice is the
+/// same at any thread count.
+#[test]
+fn automatic_generation_steps_are_chosen_by_the_log_weight_change() {
+    let card = tiny_card().replace("chunk = 100", "chunk = 100\nsteps = \"auto\"");
+    let (dir, card) = with_card(&card);
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    ok(&job("run", &card, &one, &["--threads", "1"]));
+    ok(&job("run", &card, &two, &["--threads", "2"]));
+    let r = report(&one);
+    let choice = &r["sampling"]["step_choice"];
+    assert_eq!(choice, &report(&two)["sampling"]["step_choice"]);
+    let trials = choice["trials"].as_array().unwrap();
+    let tolerance = choice["tolerance"].as_f64().unwrap();
+    assert_eq!(tolerance, 0.005);
+    assert_eq!(choice["pilot"], 100);
+    assert_eq!(trials[0]["steps"], 10, "the flow's own steps first");
+    let steps = choice["steps"].as_u64().unwrap();
+    assert_eq!(r["sampling"]["steps"], steps);
+    assert_eq!(
+        r["sampling"]["ess_along_path"].as_array().unwrap().len() as u64,
+        steps + 1
+    );
+    for (i, t) in trials.iter().enumerate().skip(1) {
+        let within = t["rms_log_w_change"].as_f64().unwrap() <= tolerance;
+        let kept = t["steps"].as_u64().unwrap() >= steps;
+        assert_eq!(within, kept, "trial {i}: {t}");
+        assert_eq!(
+            t["evaluations"].as_f64().unwrap(),
+            4.0 * t["steps"].as_f64().unwrap()
+        );
+    }
+    assert!(r["timings"]["steps_seconds"].as_f64().unwrap() > 0.0);
+}
