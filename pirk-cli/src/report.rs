@@ -23,7 +23,7 @@ pub struct Report {
     pub pirk_version: &'static str,
     /// `run`, `train`, `sample`, `hmc`, `compare` or `scan`.
     pub command: &'static str,
-    /// Built-in theory.
+    /// The theory, as registered.
     pub theory: TheoryInfo,
     /// Lattice extents.
     pub lattice: Vec<usize>,

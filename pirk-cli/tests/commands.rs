@@ -14,6 +14,17 @@ fn theories_lists_every_builtin_with_couplings_and_kernels() {
     assert!(out.contains("kernels:   id, th_q"));
 }
 
+/// The Wolff embeddings come from the registration: the hopping form as such, and inside
+/// hopping-wells where its zero-mode potential is off.
+#[test]
+fn theories_show_their_wolff_embeddings() {
+    let out = ok(&pirk(&["theories"]));
+    assert_eq!(out.matches("  wolff:").count(), 2, "{out}");
+    assert!(
+        out.contains("wolff:     κ = kappa, λ = lambda where wells = zm_mass = zm_quartic = 0")
+    );
+}
+
 #[test]
 fn expand_prints_the_generated_impl() {
     let out = ok(&pirk(&["expand", "hopping"]));
