@@ -14,6 +14,7 @@ mod error;
 mod hmc;
 mod job;
 mod measure;
+mod memory;
 mod npy;
 mod outdir;
 mod plots;

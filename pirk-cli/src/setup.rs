@@ -10,6 +10,7 @@ use crate::card::{
     Card, CentringKind, IntegratorKind, RefreshKind, SolverMethod, Steps, WolffPlan,
 };
 use crate::error::InputError;
+use crate::memory;
 use crate::prior::CardPrior;
 use crate::registry::{Entry, WolffObstacle};
 
@@ -42,6 +43,8 @@ impl<T: Theory + Default> Setup<T> {
     /// Builds and cross-checks everything; a mismatch is an input error.
     pub fn new(card: Card, entry: Entry) -> Result<Self, InputError> {
         let invalid = |what: &str, e: pirk::Error| InputError::new(format!("{what}: {e}"));
+        let volume = memory::volume(&card)?;
+        memory::check(&card, volume, 0)?;
         let lat = Lattice::new(&card.lattice);
         let target = card.couplings("target", &card.target, &entry)?;
         let mut waypoints = vec![card.couplings("path.start", &card.path.start, &entry)?];
@@ -73,6 +76,7 @@ impl<T: Theory + Default> Setup<T> {
             Some(m) => basis.with_smeared(&m.radii, &m.slopes),
             None => basis,
         };
+        memory::check(&card, volume, basis.len())?;
         for (key, samples) in [
             ("flow.samples", card.flow.samples),
             ("refine.samples", card.refine_samples()),

@@ -446,3 +446,23 @@ fn automatic_steps_with_adaptive_generation() {
         "sample.step_tolerance: must be positive",
     );
 }
+
+#[test]
+fn a_lattice_too_large_for_memory() {
+    rejects(
+        |c| c.replace("lattice = [8, 8]", "lattice = [100000, 100000]"),
+        "lattice [100000, 100000]: needs about",
+    );
+    rejects(
+        |c| c.replace("lattice = [8, 8]", "lattice = [4294967296, 4294967296]"),
+        "has more sites than this machine can address",
+    );
+}
+
+#[test]
+fn a_collocation_set_too_large_for_memory() {
+    rejects(
+        |c| c.replace("samples = 400", "samples = 4000000000"),
+        "4000000000 collocation samples of 64 sites",
+    );
+}
