@@ -1,7 +1,7 @@
 //! Exact correction of generated configurations at couplings `θ`: importance weights (ESS,
 //! log Z) and either independence MH or reweighting, then the observables.
 
-use pirk::{Estimate, MhChain, Theory, Weights, independence_mh};
+use pirk::{Estimate, MhChain, Theory, Weights, independence_mh, pareto_k};
 
 use crate::card::Correction;
 use crate::measure::{Estimator, Observables, Primaries, observables};
@@ -12,6 +12,8 @@ use crate::setup::Setup;
 pub struct Corrected {
     /// Importance weights.
     pub weights: Weights,
+    /// The Pareto shape `k̂` of the weights' tail (see [`pirk::pareto_k`]).
+    pub pareto_k: Option<f64>,
     /// The MH chain (MH correction only).
     pub chain: Option<MhChain>,
     /// Per-configuration primaries of the generated ensemble.
@@ -44,6 +46,7 @@ impl Corrected {
         };
         Self {
             weights,
+            pareto_k: pareto_k(log_w),
             chain,
             primaries,
             observables,

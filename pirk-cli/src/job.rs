@@ -223,6 +223,7 @@ fn new_report<T: Theory>(setup: &Setup<T>, command: &'static str) -> Report {
         seed: setup.card.seed,
         sampler: None,
         ess: None,
+        pareto_k: None,
         acceptance: None,
         log_z: None,
         rejected_non_finite: None,

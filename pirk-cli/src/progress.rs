@@ -3,6 +3,9 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// The Pareto `k̂` above which importance-weighted estimates are unreliable (Vehtari et al.).
+pub const PARETO_K_UNRELIABLE: f64 = 0.7;
+
 /// Where progress and logs go.
 #[derive(Clone, Copy, Debug)]
 pub struct Progress {
@@ -33,6 +36,16 @@ impl Progress {
     pub fn log(&self, line: impl std::fmt::Display) {
         if !self.quiet {
             eprintln!("{line}");
+        }
+    }
+
+    /// A warning on stderr, also under `--quiet`, when the importance weights at `at` have a
+    /// tail (Pareto `k̂` above 0.7) that makes reweighted estimates unreliable.
+    pub fn warn_tail(&self, at: &str, pareto_k: Option<f64>) {
+        if let Some(k) = pareto_k.filter(|&k| k > PARETO_K_UNRELIABLE) {
+            eprintln!(
+                "warning: at {at} the importance weights' Pareto k̂ is {k:.2} (> {PARETO_K_UNRELIABLE}): their tail is too heavy for the estimates and error bars to be trusted, whatever the ESS"
+            );
         }
     }
 

@@ -35,6 +35,8 @@ pub struct Report {
     pub sampler: Option<&'static str>,
     /// Importance-sampling ESS of the flow at the target.
     pub ess: Option<f64>,
+    /// Pareto `k̂` of the importance weights' tail (above 0.7: estimates unreliable).
+    pub pareto_k: Option<f64>,
     /// MH acceptance (PIK) or HMC acceptance (`hmc`).
     pub acceptance: Option<f64>,
     /// `log Z` from the importance weights.
@@ -211,6 +213,8 @@ pub struct ScanPoint {
     pub couplings: BTreeMap<String, f64>,
     /// ESS of the flow at `θ(t)`.
     pub ess: f64,
+    /// Pareto `k̂` of the weights at `θ(t)`.
+    pub pareto_k: Option<f64>,
     /// MH acceptance (null under reweighting).
     pub acceptance: Option<f64>,
     /// `log Z(θ(t))`.

@@ -231,6 +231,8 @@ pub fn pik<T: Theory>(
         Correction::Reweight => "pik-reweight",
     });
     r.ess = Some(c.ess());
+    r.pareto_k = c.pareto_k;
+    progress.warn_tail("the target", c.pareto_k);
     r.acceptance = c.acceptance();
     r.log_z = Some(c.log_z().into());
     r.rejected_non_finite = Some(ens.rejected());
@@ -518,6 +520,7 @@ pub fn scan<T: Theory>(
                 &ens.log_w,
                 correction,
             );
+            progress.warn_tail(&format!("scan point t = {tau}"), c.pareto_k);
             bar.inc(1);
             (Some(c), ens.rejected())
         };
@@ -532,6 +535,7 @@ pub fn scan<T: Theory>(
                 .zip(theta)
                 .collect(),
             ess: c.ess(),
+            pareto_k: c.pareto_k,
             acceptance: c.acceptance(),
             log_z: c.log_z().into(),
             rejected_non_finite: rejected,

@@ -32,6 +32,9 @@ pub fn render(r: &Report) -> String {
     }
     if let Some(ess) = r.ess {
         let _ = write!(s, "ESS {ess:.4}");
+        if let Some(k) = r.pareto_k {
+            let _ = write!(s, ", Pareto k̂ {k:.2}");
+        }
         if let (Some("pik-mh"), Some(a)) = (r.sampler, r.acceptance) {
             let _ = write!(s, ", MH acceptance {a:.4}");
         }

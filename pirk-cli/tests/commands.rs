@@ -67,6 +67,11 @@ fn run_writes_report_ensemble_flow_and_plots() {
     assert!(r["acceptance"].as_f64().unwrap() > 0.5);
     assert_eq!(r["rejected_non_finite"], 0);
     assert!(r["observables"]["abs_M"]["err"].as_f64().unwrap() > 0.0);
+    // The tail diagnostic is the one of the written log-weights, and light for this flow.
+    let k = r["pareto_k"].as_f64().unwrap();
+    assert_eq!(Some(k), pirk::pareto_k(&npy(&out, "log_weights.npy")));
+    assert!(k < 0.7, "Pareto k̂ {k}");
+    assert!(stdout.contains(&format!("Pareto k̂ {k:.2}")), "{stdout}");
     // The |M| profile covers every generated configuration in ascending, disjoint bins.
     let profile = &r["sampling"]["log_weight_by_abs_m"];
     let bins = profile["bins"].as_array().unwrap();

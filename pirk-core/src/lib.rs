@@ -16,6 +16,7 @@ mod metropolis;
 mod mh;
 mod normal;
 mod observables;
+mod pareto;
 mod path;
 mod prior;
 mod profile;
@@ -51,6 +52,7 @@ pub use observables::{
     action_density, binder, connected_correlator, magnetisation, second_moment_length,
     susceptibility, two_point,
 };
+pub use pareto::pareto_k;
 pub use path::Path;
 pub use prior::{Prior, check_prior};
 pub use profile::{LogWeightProfile, ProfileBin, log_weight_profile};
