@@ -119,7 +119,6 @@ pub fn generate_measured<T: Theory>(
 
 /// The card's `[sample] count` configurations at the target in checkpointed chunks, resuming
 /// from the checkpoints in `out`.
-#[allow(clippy::too_many_arguments)]
 pub fn generate<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,

@@ -202,7 +202,6 @@ pub fn steps<T: Theory>(
 const PILOT: usize = 256;
 
 /// Generates, corrects and measures at the target; writes the ensemble files and plots.
-#[allow(clippy::too_many_arguments)]
 pub fn pik<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
@@ -488,7 +487,6 @@ impl Cost {
 }
 
 /// Observables at `t = 1/P, …, 1` along the path (the last point is the target run).
-#[allow(clippy::too_many_arguments)]
 pub fn scan<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
