@@ -4,70 +4,50 @@
 //! statistics.
 #![warn(missing_docs)]
 
-mod basis;
+mod analysis;
+mod baselines;
+mod bases;
 mod error;
 mod flow;
-mod fourier;
-mod free;
-mod generate;
-mod hmc;
 mod lattice;
-mod metropolis;
-mod mh;
-mod normal;
-mod observables;
-mod pareto;
-mod path;
-mod prior;
-mod profile;
-mod quadrature;
-mod refine;
+mod priors;
 mod rng;
-mod shells;
-mod smeared;
-mod stats;
-mod steps;
 mod theory;
-mod tilt;
-mod train;
 pub mod vmath;
-mod wegner;
-mod weights;
-mod wells;
-mod wolff;
-mod zero_mode;
 
-pub use basis::{Basis, BasisScratch};
-pub use error::{Error, Result};
-pub use flow::{FLOW_VERSION, Flow};
-pub use fourier::{LatticeFft, lattice_momentum_squared};
-pub use free::FreeFieldPrior;
-pub use generate::{Generator, Samples, Scheme};
-pub use hmc::{Hmc, HmcReport, Integrator, hamiltonian, update_momentum, update_position};
-pub use lattice::Lattice;
-pub use metropolis::{Hopping, Metropolis};
-pub use mh::{MhChain, independence_mh};
-pub use normal::NormalPrior;
-pub use observables::{
+pub use analysis::observables::{
     action_density, binder, connected_correlator, magnetisation, second_moment_length,
     susceptibility, two_point,
 };
-pub use pareto::pareto_k;
-pub use path::Path;
-pub use prior::{Prior, check_prior};
-pub use profile::{LogWeightProfile, ProfileBin, log_weight_profile};
-pub use quadrature::quadrature;
-pub use refine::{RefineRound, Refiner};
+pub use analysis::pareto::pareto_k;
+pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};
+pub use analysis::quadrature::quadrature;
+pub use analysis::stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
+pub use analysis::tilt::{ZeroModeTilt, zero_mode_tilt};
+pub use analysis::weights::{RunningEss, Weights};
+pub use baselines::hmc::{
+    Hmc, HmcReport, Integrator, hamiltonian, update_momentum, update_position,
+};
+pub use baselines::metropolis::{Hopping, Metropolis};
+pub use baselines::wolff::{Wolff, WolffReport};
+pub use bases::basis::{Basis, BasisScratch};
+pub use bases::fourier::{LatticeFft, lattice_momentum_squared};
+pub use bases::shells::{ShellScratch, Shells};
+pub use bases::smeared::{Smeared, SmearedScratch};
+pub use error::{Error, Result};
+pub use flow::generate::{Generator, Samples, Scheme};
+pub use flow::mh::{MhChain, independence_mh};
+pub use flow::path::Path;
+pub use flow::refine::{RefineRound, Refiner};
+pub use flow::steps::{StepChoice, StepTrial, fewest_steps};
+pub use flow::train::{Refresh, TrainReport, Trainer};
+pub use flow::trained::{FLOW_VERSION, Flow};
+pub use flow::wegner::{Centring, Method, SliceSolution, WegnerSolver};
+pub use lattice::Lattice;
+pub use priors::free::FreeFieldPrior;
+pub use priors::normal::NormalPrior;
+pub use priors::prior::{Prior, check_prior};
+pub use priors::wells::TwoWellPrior;
+pub use priors::zero_mode::ZeroModePrior;
 pub use rng::{StreamRng, stream_rng};
-pub use shells::{ShellScratch, Shells};
-pub use smeared::{Smeared, SmearedScratch};
-pub use stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
-pub use steps::{StepChoice, StepTrial, fewest_steps};
 pub use theory::Theory;
-pub use tilt::{ZeroModeTilt, zero_mode_tilt};
-pub use train::{Refresh, TrainReport, Trainer};
-pub use wegner::{Centring, Method, SliceSolution, WegnerSolver};
-pub use weights::{RunningEss, Weights};
-pub use wells::TwoWellPrior;
-pub use wolff::{Wolff, WolffReport};
-pub use zero_mode::ZeroModePrior;

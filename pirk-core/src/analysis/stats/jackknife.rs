@@ -2,8 +2,8 @@
 //! cumulant, for plain or importance-weighted samples. Contiguous blocks absorb
 //! autocorrelations shorter than a block.
 
+use crate::Estimate;
 use crate::error::{Result, ensure};
-use crate::stats::Estimate;
 
 /// Blocked jackknife settings.
 #[derive(Clone, Copy, Debug)]

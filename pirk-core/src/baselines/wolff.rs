@@ -12,10 +12,11 @@
 //! References: U. Wolff, Phys. Rev. Lett. 62 (1989) 361; R. C. Brower, P. Tamayo, Phys. Rev.
 //! Lett. 62 (1989) 1087.
 
+use super::metropolis::check_extents;
 use crate::Lattice;
 use crate::error::{Result, ensure};
-use crate::metropolis::{Hopping, Metropolis, check_extents};
 use crate::rng::{StreamRng, stream_rng};
+use crate::{Hopping, Metropolis};
 use rand::RngExt;
 
 /// Cluster-plus-Metropolis settings. One update is `sweeps` Metropolis sweeps followed by

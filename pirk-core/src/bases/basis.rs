@@ -7,9 +7,9 @@
 use std::marker::PhantomData;
 
 use crate::error::{Error, Result};
-use crate::shells::{ShellScratch, Shells};
-use crate::smeared::{Smeared, SmearedScratch};
 use crate::{Lattice, Theory};
+use crate::{ShellScratch, Shells};
+use crate::{Smeared, SmearedScratch};
 
 /// Kernels of theory `T` (by declaration index) plus optional shells, projected kernels and
 /// smeared kernels, in that order.

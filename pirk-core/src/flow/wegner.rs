@@ -10,10 +10,10 @@ use faer::linalg::solvers::{Solve, SolveLstsq};
 use faer::{Mat, Side};
 use rayon::prelude::*;
 
+use crate::Basis;
+use crate::Path;
 use crate::Theory;
-use crate::basis::Basis;
 use crate::error::{Error, Result, ensure};
-use crate::path::Path;
 
 /// How the constant `d log N_t/dt` is removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

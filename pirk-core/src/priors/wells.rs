@@ -11,10 +11,10 @@
 use rand::distr::weighted::WeightedIndex;
 use rand_distr::Distribution;
 
+use crate::FreeFieldPrior;
 use crate::Lattice;
+use crate::Prior;
 use crate::error::{Result, ensure};
-use crate::free::FreeFieldPrior;
-use crate::prior::Prior;
 use crate::rng::StreamRng;
 
 /// The free-field prior times `cosh(w M)^V`.

@@ -2,7 +2,7 @@
 //! `χ = V(⟨M²⟩ − ⟨M⟩²)` and the Binder cumulant `U = 1 − ⟨M⁴⟩/(3⟨M²⟩²)`, with blocked-jackknife
 //! errors for plain (Markov-chain) or importance-weighted samples.
 
-use crate::stats::{Estimate, Jackknife};
+use crate::{Estimate, Jackknife};
 
 /// `M = mean φ`.
 pub fn magnetisation(phi: &[f64]) -> f64 {

@@ -4,8 +4,8 @@
 //! Reference: U. Wolff, *Monte Carlo errors with less errors*, Comput. Phys. Commun. 156 (2004)
 //! 143, hep-lat/0306017.
 
+use crate::Estimate;
 use crate::error::{Result, ensure};
-use crate::stats::Estimate;
 
 /// The analysis of one series.
 #[derive(Clone, Copy, Debug)]

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use rustfft::num_complex::Complex64;
 
 use crate::Lattice;
-use crate::fourier::{LatticeFft, lattice_momentum_squared};
+use crate::{LatticeFft, lattice_momentum_squared};
 
 /// The shell family on one lattice.
 #[derive(Clone, Debug)]

@@ -11,10 +11,10 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 
+use crate::FreeFieldPrior;
 use crate::Lattice;
+use crate::Prior;
 use crate::error::{Result, ensure};
-use crate::free::FreeFieldPrior;
-use crate::prior::Prior;
 use crate::rng::StreamRng;
 
 /// Trapezoid intervals of the zero-mode integrals.

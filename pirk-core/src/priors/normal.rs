@@ -2,8 +2,8 @@
 
 use rand_distr::{Distribution, StandardNormal};
 
+use crate::Prior;
 use crate::error::{Result, ensure};
-use crate::prior::Prior;
 use crate::rng::StreamRng;
 
 /// Independent normal sites with variance `σ²`.

@@ -7,9 +7,9 @@
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
+use crate::Estimate;
 use crate::error::{Result, ensure};
 use crate::rng::stream_rng;
-use crate::stats::Estimate;
 use crate::{Lattice, Theory};
 
 /// The molecular-dynamics integrator.

@@ -11,13 +11,13 @@
 
 use rayon::prelude::*;
 
+use crate::Flow;
+use crate::Prior;
 use crate::Theory;
-use crate::basis::{Basis, BasisScratch};
+use crate::Weights;
 use crate::error::{Result, ensure};
-use crate::flow::Flow;
-use crate::prior::Prior;
 use crate::rng::stream_rng;
-use crate::weights::Weights;
+use crate::{Basis, BasisScratch};
 
 /// The integrator.
 #[derive(Clone, Copy, Debug, PartialEq)]

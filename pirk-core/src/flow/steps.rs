@@ -12,12 +12,12 @@
 
 use serde::Serialize;
 
+use crate::Basis;
+use crate::Flow;
+use crate::Generator;
+use crate::Prior;
 use crate::Theory;
-use crate::basis::Basis;
 use crate::error::{Result, ensure};
-use crate::flow::Flow;
-use crate::generate::Generator;
-use crate::prior::Prior;
 
 /// One trial step count of [`fewest_steps`].
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -14,8 +14,8 @@
 
 use rustfft::num_complex::Complex64;
 
-use crate::fourier::{LatticeFft, lattice_momentum_squared};
 use crate::{Lattice, vmath};
+use crate::{LatticeFft, lattice_momentum_squared};
 
 /// The smeared family on one lattice: every radius with every slope.
 #[derive(Clone, Debug)]

@@ -4,8 +4,8 @@
 use rustfft::num_complex::Complex64;
 
 use crate::Lattice;
-use crate::fourier::LatticeFft;
-use crate::stats::{Estimate, Jackknife};
+use crate::LatticeFft;
+use crate::{Estimate, Jackknife};
 
 /// `C(x) = (1/V) Σ_y φ_y φ_{y+x}` of one configuration into `out`.
 pub fn two_point(fft: &LatticeFft, phi: &[f64], out: &mut [f64]) {

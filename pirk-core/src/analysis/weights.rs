@@ -1,7 +1,7 @@
 //! Importance weights `w = e^{−S_1(φ_1) − log q_1(φ_1)}` of a generated ensemble: effective
 //! sample size, the partition function, and reweighted expectation values.
 
-use crate::stats::Estimate;
+use crate::Estimate;
 
 /// Normalised weights (the largest is 1) and their log offset.
 #[derive(Clone, Debug)]

@@ -17,14 +17,14 @@
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
+use crate::Basis;
+use crate::Flow;
+use crate::Generator;
+use crate::Prior;
 use crate::Theory;
-use crate::basis::Basis;
 use crate::error::{Result, ensure};
-use crate::flow::Flow;
-use crate::generate::Generator;
-use crate::prior::Prior;
 use crate::rng::stream_rng;
-use crate::wegner::{SliceSolution, WegnerSolver};
+use crate::{SliceSolution, WegnerSolver};
 
 /// Refinement settings.
 #[derive(Clone, Debug)]

@@ -18,17 +18,17 @@
 use rand::RngExt;
 use rayon::prelude::*;
 
+use crate::Basis;
+use crate::Hmc;
+use crate::Hopping;
+use crate::Path;
+use crate::Prior;
 use crate::Theory;
-use crate::basis::Basis;
+use crate::Wolff;
 use crate::error::{Result, ensure};
-use crate::flow::{FLOW_VERSION, Flow};
-use crate::hmc::Hmc;
-use crate::metropolis::Hopping;
-use crate::path::Path;
-use crate::prior::Prior;
 use crate::rng::stream_rng;
-use crate::wegner::{SliceSolution, WegnerSolver};
-use crate::wolff::Wolff;
+use crate::{FLOW_VERSION, Flow};
+use crate::{SliceSolution, WegnerSolver};
 
 /// Training settings.
 #[derive(Clone, Debug)]

@@ -6,10 +6,10 @@ use rand_distr::{Distribution, StandardNormal};
 use rustfft::num_complex::Complex64;
 
 use crate::Lattice;
+use crate::Prior;
 use crate::error::{Result, ensure};
-use crate::fourier::{LatticeFft, lattice_momentum_squared};
-use crate::prior::Prior;
 use crate::rng::StreamRng;
+use crate::{LatticeFft, lattice_momentum_squared};
 
 /// Gaussian prior with a nearest-neighbour kinetic term and a mass term.
 #[derive(Clone, Debug)]

@@ -1,0 +1,6 @@
+//! The classical samplers flows are measured against: HMC for every theory, and Wolff clusters
+//! with local Metropolis sweeps for φ⁴ in hopping form.
+
+pub mod hmc;
+pub mod metropolis;
+pub mod wolff;
