@@ -6,6 +6,7 @@ pub mod generate;
 pub mod mh;
 pub mod path;
 pub mod refine;
+pub(crate) mod rk4;
 pub mod steps;
 pub mod train;
 pub mod trained;

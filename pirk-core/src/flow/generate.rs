@@ -19,6 +19,8 @@ use crate::error::{Result, ensure};
 use crate::rng::stream_rng;
 use crate::{Basis, BasisScratch};
 
+use super::rk4::{Stages, shift};
+
 /// The integrator.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Scheme {
@@ -121,8 +123,7 @@ struct Work {
     basis: BasisScratch,
     k: Vec<f64>,
     theta: Vec<f64>,
-    stages: [Vec<f64>; 4],
-    y: Vec<f64>,
+    stages: Stages,
 }
 
 impl Default for Generator {
@@ -220,8 +221,7 @@ impl Generator {
                     basis: basis.scratch(),
                     k: vec![0.0; basis.len()],
                     theta: vec![0.0; T::PARAMS.len()],
-                    stages: std::array::from_fn(|_| vec![0.0; v]),
-                    y: vec![0.0; v],
+                    stages: Stages::new(v),
                 },
                 |w, (i, config)| {
                     prior.sample(&mut stream_rng(self.seed, i as u64), config);
@@ -287,15 +287,20 @@ impl Generator {
             measure(m, phi);
         };
         record(0, phi, log_q, &mut w.theta);
-        // f(t, y) into stage `s`; returns −∇·φ̇ or None when the state is bad.
-        let mut eval =
-            |t: f64, y: &[f64], s: usize, w: &mut Work, evals: &mut usize| -> Option<f64> {
-                *evals += 1;
-                flow.coefficients(t, &mut w.k);
-                let div = basis.velocity(theory, &w.k, y, &mut w.stages[s], &mut w.basis);
-                let speed = w.stages[s].iter().fold(0.0f64, |m, x| m.max(x.abs()));
-                (div.is_finite() && speed.is_finite() && speed <= limit).then_some(-div)
-            };
+        // The velocity at (t, y) into `out`; returns −∇·φ̇, or None when the state is bad.
+        let Work {
+            basis: scratch,
+            k,
+            theta,
+            stages,
+        } = w;
+        let mut eval = |t: f64, y: &[f64], out: &mut [f64]| -> Option<f64> {
+            evaluations += 1;
+            flow.coefficients(t, k);
+            let div = basis.velocity(theory, k, y, out, scratch);
+            let speed = out.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+            (div.is_finite() && speed.is_finite() && speed <= limit).then_some(-div)
+        };
         let mut ok = true;
         let mut h = h_grid;
         'grid: for m in 0..self.steps {
@@ -304,8 +309,8 @@ impl Generator {
             while t < t_end - 1e-14 {
                 match self.scheme {
                     Scheme::Rk4 => {
-                        let h = t_end - t;
-                        let Some(r) = self.rk4(t, h, phi, w, &mut eval, &mut evaluations) else {
+                        let step = stages.rk4(t, t_end - t, phi, |_, t, y, out| eval(t, y, out));
+                        let Some(r) = step else {
                             ok = false;
                             break 'grid;
                         };
@@ -314,15 +319,13 @@ impl Generator {
                     }
                     Scheme::BogackiShampine { tol } => {
                         h = h.min(t_end - t);
-                        let Some((dlq, err)) =
-                            bs3(t, h, phi, log_q, w, &mut eval, &mut evaluations)
-                        else {
+                        let Some((dlq, err)) = bs3(t, h, phi, log_q, stages, &mut eval) else {
                             ok = false;
                             break 'grid;
                         };
                         let ratio = err / tol;
                         if ratio <= 1.0 {
-                            phi.copy_from_slice(&w.y);
+                            phi.copy_from_slice(&stages.y);
                             log_q += dlq;
                             t += h;
                         }
@@ -334,7 +337,7 @@ impl Generator {
                     }
                 }
             }
-            record(m + 1, phi, log_q, &mut w.theta);
+            record(m + 1, phi, log_q, theta);
         }
         ok &= log_q.is_finite() && phi.iter().all(|x| x.is_finite());
         if !ok {
@@ -348,91 +351,44 @@ impl Generator {
             evaluations,
         }
     }
-
-    /// One RK4 step of `φ` in place; returns the increment of `log q`.
-    fn rk4<F>(
-        &self,
-        t: f64,
-        h: f64,
-        phi: &mut [f64],
-        w: &mut Work,
-        eval: &mut F,
-        n: &mut usize,
-    ) -> Option<f64>
-    where
-        F: FnMut(f64, &[f64], usize, &mut Work, &mut usize) -> Option<f64>,
-    {
-        let mut y = std::mem::take(&mut w.y);
-        let d1 = eval(t, phi, 0, w, n);
-        let d2 = d1.and_then(|_| {
-            shift(&mut y, phi, 0.5 * h, &w.stages[0]);
-            eval(t + 0.5 * h, &y, 1, w, n)
-        });
-        let d3 = d2.and_then(|_| {
-            shift(&mut y, phi, 0.5 * h, &w.stages[1]);
-            eval(t + 0.5 * h, &y, 2, w, n)
-        });
-        let d4 = d3.and_then(|_| {
-            shift(&mut y, phi, h, &w.stages[2]);
-            eval(t + h, &y, 3, w, n)
-        });
-        w.y = y;
-        let (d1, d2, d3, d4) = (d1?, d2?, d3?, d4?);
-        let [s1, s2, s3, s4] = &w.stages;
-        for (i, p) in phi.iter_mut().enumerate() {
-            *p += h / 6.0 * (s1[i] + 2.0 * s2[i] + 2.0 * s3[i] + s4[i]);
-        }
-        Some(h / 6.0 * (d1 + 2.0 * d2 + 2.0 * d3 + d4))
-    }
 }
 
-/// One Bogacki–Shampine step: the 3rd-order state goes to `w.y`; returns the `log q`
+/// One Bogacki–Shampine step: the 3rd-order state goes to `stages.y`; returns the `log q`
 /// increment and the scaled error estimate `max |y₃ − y₂| / (1 + |y|)` over φ and `log q`.
 fn bs3<F>(
     t: f64,
     h: f64,
     phi: &[f64],
     log_q: f64,
-    w: &mut Work,
+    stages: &mut Stages,
     eval: &mut F,
-    n: &mut usize,
 ) -> Option<(f64, f64)>
 where
-    F: FnMut(f64, &[f64], usize, &mut Work, &mut usize) -> Option<f64>,
+    F: FnMut(f64, &[f64], &mut [f64]) -> Option<f64>,
 {
-    let mut y = std::mem::take(&mut w.y);
-    let result = (|| {
-        let d1 = eval(t, phi, 0, w, n)?;
-        shift(&mut y, phi, 0.5 * h, &w.stages[0]);
-        let d2 = eval(t + 0.5 * h, &y, 1, w, n)?;
-        shift(&mut y, phi, 0.75 * h, &w.stages[1]);
-        let d3 = eval(t + 0.75 * h, &y, 2, w, n)?;
-        for (i, o) in y.iter_mut().enumerate() {
-            let [s1, s2, s3, _] = &w.stages;
-            *o = phi[i] + h * (2.0 / 9.0 * s1[i] + 1.0 / 3.0 * s2[i] + 4.0 / 9.0 * s3[i]);
-        }
-        let d4 = eval(t + h, &y, 3, w, n)?;
-        let dlq = h * (2.0 / 9.0 * d1 + 1.0 / 3.0 * d2 + 4.0 / 9.0 * d3);
-        let low = h * (7.0 / 24.0 * d1 + 0.25 * d2 + 1.0 / 3.0 * d3 + 0.125 * d4);
-        let mut err = (dlq - low).abs() / (1.0 + log_q.abs());
-        let [s1, s2, s3, s4] = &w.stages;
-        for i in 0..y.len() {
-            let e = h
-                * ((2.0 / 9.0 - 7.0 / 24.0) * s1[i]
-                    + (1.0 / 3.0 - 0.25) * s2[i]
-                    + (4.0 / 9.0 - 1.0 / 3.0) * s3[i]
-                    - 0.125 * s4[i]);
-            err = err.max(e.abs() / (1.0 + y[i].abs()));
-        }
-        Some((dlq, err))
-    })();
-    w.y = y;
-    result
-}
-
-/// `out = base + h·dir`.
-fn shift(out: &mut [f64], base: &[f64], h: f64, dir: &[f64]) {
-    for ((o, b), d) in out.iter_mut().zip(base).zip(dir) {
-        *o = b + h * d;
+    let Stages {
+        v: [s1, s2, s3, s4],
+        y,
+    } = stages;
+    let d1 = eval(t, phi, s1)?;
+    shift(y, phi, 0.5 * h, s1);
+    let d2 = eval(t + 0.5 * h, y, s2)?;
+    shift(y, phi, 0.75 * h, s2);
+    let d3 = eval(t + 0.75 * h, y, s3)?;
+    for (i, o) in y.iter_mut().enumerate() {
+        *o = phi[i] + h * (2.0 / 9.0 * s1[i] + 1.0 / 3.0 * s2[i] + 4.0 / 9.0 * s3[i]);
     }
+    let d4 = eval(t + h, y, s4)?;
+    let dlq = h * (2.0 / 9.0 * d1 + 1.0 / 3.0 * d2 + 4.0 / 9.0 * d3);
+    let low = h * (7.0 / 24.0 * d1 + 0.25 * d2 + 1.0 / 3.0 * d3 + 0.125 * d4);
+    let mut err = (dlq - low).abs() / (1.0 + log_q.abs());
+    for i in 0..y.len() {
+        let e = h
+            * ((2.0 / 9.0 - 7.0 / 24.0) * s1[i]
+                + (1.0 / 3.0 - 0.25) * s2[i]
+                + (4.0 / 9.0 - 1.0 / 3.0) * s3[i]
+                - 0.125 * s4[i]);
+        err = err.max(e.abs() / (1.0 + y[i].abs()));
+    }
+    Some((dlq, err))
 }

@@ -18,6 +18,7 @@
 use rand::RngExt;
 use rayon::prelude::*;
 
+use super::rk4::Stages;
 use crate::Basis;
 use crate::Hmc;
 use crate::Hopping;
@@ -167,30 +168,27 @@ impl Trainer {
             slices.push(s);
             k
         };
-        let (mut v1, mut v2, mut v3, mut v4) = (phi.clone(), phi.clone(), phi.clone(), phi.clone());
-        let mut stage = phi.clone();
+        let mut stages = Stages::new(phi.len());
         for n in 0..self.steps {
             let t = n as f64 * h;
-            let k1 = record(self.solver.solve_slice(theory, basis, path, t, &phi)?, true);
-            max_speed = max_speed.max(velocities(theory, basis, &k1, &phi, &mut v1));
-            axpy(&mut stage, &phi, 0.5 * h, &v1);
-            let k2 = record(
-                self.solver
-                    .solve_slice(theory, basis, path, t + 0.5 * h, &stage)?,
-                true,
-            );
-            max_speed = max_speed.max(velocities(theory, basis, &k2, &stage, &mut v2));
-            axpy(&mut stage, &phi, 0.5 * h, &v2);
-            max_speed = max_speed.max(velocities(theory, basis, &k2, &stage, &mut v3));
-            axpy(&mut stage, &phi, h, &v3);
-            let k4 = record(
-                self.solver
-                    .solve_slice(theory, basis, path, t + h, &stage)?,
-                false,
-            );
-            max_speed = max_speed.max(velocities(theory, basis, &k4, &stage, &mut v4));
-            for (i, p) in phi.iter_mut().enumerate() {
-                *p += h / 6.0 * (v1[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]);
+            // Stages 0, 1 and 3 solve the slice at their own state; stage 2 reuses stage 1's
+            // coefficients (same t). Stages 0 and 1 lie on the half-step grid the flow keeps.
+            let (mut k, mut failure) = (Vec::new(), None);
+            stages.rk4(t, h, &mut phi, |stage, t, y, out| {
+                if stage != 2 {
+                    match self.solver.solve_slice(theory, basis, path, t, y) {
+                        Ok(slice) => k = record(slice, stage < 2),
+                        Err(e) => {
+                            failure = Some(e);
+                            return None;
+                        }
+                    }
+                }
+                max_speed = max_speed.max(velocities(theory, basis, &k, y, out));
+                Some(0.0)
+            });
+            if let Some(e) = failure {
+                return Err(e);
             }
             if let Some(refresh) = &self.refresh {
                 self.refresh(theory, basis, path, refresh, n, t + h, &mut phi);
@@ -268,13 +266,6 @@ impl Trainer {
 
 /// Keeps the refresh streams apart from the collocation streams `(seed, i)`.
 const REFRESH_DOMAIN: u64 = 0x5eed_f4e5_0f4e;
-
-/// `out = base + h·dir`.
-fn axpy(out: &mut [f64], base: &[f64], h: f64, dir: &[f64]) {
-    for ((o, b), d) in out.iter_mut().zip(base).zip(dir) {
-        *o = b + h * d;
-    }
-}
 
 /// The velocity of every configuration into `out`; returns the largest finite `|φ̇_x|`.
 fn velocities<T: Theory>(
