@@ -10,28 +10,17 @@ use criterion::{Criterion, criterion_group, criterion_main};
 #[allow(dead_code)]
 mod theories;
 
-/// The built-in theories of the `pirk` command line.
-const SHIPPED: [(&str, &str); 4] = [
-    ("cli_phi4", include_str!("../pirk-cli/src/theories/phi4.rs")),
-    (
-        "cli_hopping",
-        include_str!("../pirk-cli/src/theories/hopping.rs"),
-    ),
-    (
-        "cli_zero_dim",
-        include_str!("../pirk-cli/src/theories/zero_dim.rs"),
-    ),
-    (
-        "cli_sine_gordon",
-        include_str!("../pirk-cli/src/theories/sine_gordon.rs"),
-    ),
-];
-
 fn expansion(c: &mut Criterion) {
     let mut group = c.benchmark_group("expand");
     group.sample_size(10);
-    for (name, text) in theories::DECLARATIONS.into_iter().chain(SHIPPED) {
+    for (name, text) in theories::DECLARATIONS {
         group.bench_function(name, |b| b.iter(|| theories::compile(text).source.clone()));
+    }
+    // The built-in theories of the `pirk` command line.
+    for (stem, text) in pirk_theories::DECLARATIONS {
+        group.bench_function(format!("cli_{stem}"), |b| {
+            b.iter(|| theories::compile(text).source.clone())
+        });
     }
     group.finish();
 }

@@ -12,15 +12,7 @@
 use std::time::Instant;
 
 use pirk::{GammaMethod, Hmc, Hopping, Lattice, Metropolis, Wolff, magnetisation};
-
-pirk::theory! {
-    /// Lattice φ⁴ in hopping form: S = Σ_x [−2κ Σ_μ φ_x φ_{x+μ} + (1 − 2λ) φ_x² + λ φ_x⁴].
-    pub Phi4 {
-        params: [kappa, lambda],
-        action: -2 * kappa * sum_mu(phi[x] * phi[x + mu]) + (1 - 2 * lambda) * phi[x]^2 + lambda * phi[x]^4,
-        kernels: { id: phi[x] },
-    }
-}
+use pirk_theories::Phi4Hopping;
 
 const LAMBDA: f64 = 0.022;
 const KAPPAS: [f64; 3] = [0.21, 0.2709, 0.5];
@@ -84,7 +76,7 @@ fn main() -> pirk::Result<()> {
                 .with_step(0.25)?
                 .with_steps(4)?
                 .with_trajectories(n)?
-                .run(&Phi4, &lat, &[kappa, LAMBDA], &mut phi, |phi| {
+                .run(&Phi4Hopping, &lat, &[kappa, LAMBDA], &mut phi, |phi| {
                     m.push(magnetisation(phi))
                 });
             Row::new(clock.elapsed().as_secs_f64(), report.acceptance, &m, v)

@@ -12,10 +12,7 @@ use pirk::{
 
 mod reference;
 
-#[path = "../pirk-cli/src/theories/hopping_wells.rs"]
-mod hopping_wells;
-
-use hopping_wells::Phi4HoppingWells;
+use pirk_theories::Phi4HoppingWells;
 
 const KAPPA: f64 = 0.5;
 const LAMBDA: f64 = 0.022;

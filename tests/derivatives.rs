@@ -3,9 +3,6 @@
 mod theories;
 
 /// The built-in two-well theory, whose action reads `mean(phi)` (a global term in the force).
-#[path = "../pirk-cli/src/theories/hopping_wells.rs"]
-mod hopping_wells;
-
 use pirk::{Lattice, Theory};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 use theories::{hopping::Phi4Hopping, phi4::Phi4, sine_gordon::SineGordon, zero_dim::ZeroDimPhi4};
@@ -159,7 +156,7 @@ fn phi4_hopping_form() {
 #[test]
 fn phi4_hopping_form_with_wells() {
     check_theory(
-        hopping_wells::Phi4HoppingWells,
+        pirk_theories::Phi4HoppingWells,
         &[0.3, 0.022, 1.7, -0.04, 0.3],
         5,
     );

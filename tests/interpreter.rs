@@ -3,9 +3,6 @@
 
 mod theories;
 
-#[path = "../pirk-cli/src/theories/hopping_wells.rs"]
-mod hopping_wells;
-
 use pirk::{Lattice, Theory};
 use pirk_codegen::interp::Env;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
@@ -122,8 +119,8 @@ fn sine_gordon() {
 #[test]
 fn hopping_form_with_the_zero_mode_potential() {
     agree(
-        hopping_wells::Phi4HoppingWells,
-        include_str!("../pirk-cli/src/theories/hopping_wells.rs"),
+        pirk_theories::Phi4HoppingWells,
+        pirk_theories::declaration("hopping_wells").unwrap(),
         &[0.27, 0.022, 0.8, -0.03, 0.02],
         15,
     );

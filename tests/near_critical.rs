@@ -16,10 +16,7 @@ mod reference;
 #[allow(dead_code)]
 mod theories;
 
-#[path = "../pirk-cli/src/theories/hopping_wells.rs"]
-mod hopping_wells;
-
-use hopping_wells::Phi4HoppingWells;
+use pirk_theories::Phi4HoppingWells;
 use theories::hopping_critical::HoppingCritical;
 
 const LAMBDA: f64 = 0.022;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use pirk::Hopping;
+use pirk::{Centring, Hopping, Method};
 use serde::Deserialize;
 
 use crate::error::{InputError, bad_input};
@@ -138,30 +138,6 @@ pub enum RefreshKind {
     Wolff,
 }
 
-/// Least-squares method of the Wegner solve.
-#[derive(Clone, Copy, Debug, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SolverMethod {
-    /// Householder QR.
-    #[default]
-    Qr,
-    /// Normal equations.
-    Cholesky,
-    /// Truncated SVD.
-    Svd,
-}
-
-/// Centring of the Wegner rows.
-#[derive(Clone, Copy, Debug, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CentringKind {
-    /// Ensemble means.
-    #[default]
-    Mean,
-    /// The configuration φ = 0.
-    Reference,
-}
-
 /// `[flow]`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -171,9 +147,9 @@ pub struct FlowCard {
     /// Collocation configurations.
     pub samples: usize,
     /// Least-squares method.
-    pub method: SolverMethod,
+    pub method: Method,
     /// Row centring.
-    pub centring: CentringKind,
+    pub centring: Centring,
     /// Singular-value cut-off.
     pub rcond: f64,
     /// HMC trajectories (with the `[hmc]` step, steps and integrator) per collocation
@@ -188,8 +164,8 @@ impl Default for FlowCard {
         Self {
             steps: 50,
             samples: 2000,
-            method: SolverMethod::Qr,
-            centring: CentringKind::Mean,
+            method: Method::default(),
+            centring: Centring::default(),
             rcond: 1e-6,
             refresh: 0,
             refresh_with: RefreshKind::Hmc,
@@ -450,12 +426,6 @@ impl Card {
                 }
             }
         }
-        positive("flow.steps", self.flow.steps)?;
-        positive("flow.samples", self.flow.samples)?;
-        finite("flow.rcond", self.flow.rcond)?;
-        if !(self.flow.rcond > 0.0 && self.flow.rcond < 1.0) {
-            bad_input!("flow.rcond: must be in (0, 1), got {}", self.flow.rcond);
-        }
         if self.flow.refresh_with == RefreshKind::Wolff {
             self.check_wolff_refresh(entry, registry)?;
         }
@@ -463,9 +433,6 @@ impl Card {
             bad_input!("sample.count: need at least 2, got {}", self.sample.count);
         }
         positive("sample.chunk", self.sample.chunk)?;
-        if let Some(Steps::Count(s)) = self.sample.steps {
-            positive("sample.steps", s)?;
-        }
         finite("sample.step_tolerance", self.sample.step_tolerance)?;
         if self.sample.step_tolerance <= 0.0 {
             bad_input!(
@@ -478,29 +445,11 @@ impl Card {
                 "sample.steps: \"auto\" chooses fixed RK4 steps; it cannot be combined with sample.tolerance"
             );
         }
-        finite("sample.runaway", self.sample.runaway)?;
-        if self.sample.runaway <= 1.0 {
-            bad_input!("sample.runaway: must exceed 1, got {}", self.sample.runaway);
-        }
-        if let Some(tol) = self.sample.tolerance {
-            finite("sample.tolerance", tol)?;
-            if !(tol > 0.0 && tol < 1.0) {
-                bad_input!("sample.tolerance: must be in (0, 1), got {tol}");
-            }
-        }
-        if let Some(s) = self.refine.samples {
-            positive("refine.samples", s)?;
-        }
         if self.hmc.trajectories < 2 {
             bad_input!(
                 "hmc.trajectories: need at least 2, got {}",
                 self.hmc.trajectories
             );
-        }
-        positive("hmc.steps", self.hmc.steps)?;
-        finite("hmc.step", self.hmc.step)?;
-        if self.hmc.step <= 0.0 {
-            bad_input!("hmc.step: must be positive, got {}", self.hmc.step);
         }
         positive("scan.points", self.scan.points)?;
         self.check_wolff(entry, registry)?;
@@ -531,10 +480,6 @@ impl Card {
             && n < 2
         {
             bad_input!("wolff.updates: need at least 2, got {n}");
-        }
-        finite("wolff.width", w.width)?;
-        if w.width <= 0.0 {
-            bad_input!("wolff.width: must be positive, got {}", w.width);
         }
         Ok(())
     }

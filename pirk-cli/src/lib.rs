@@ -24,7 +24,6 @@ mod registry;
 mod report;
 mod sample;
 mod scaffold;
-mod scan;
 mod seeds;
 mod setup;
 mod stages;

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use pirk::{
-    Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, magnetisation,
-    susceptibility,
+    Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, lowest_mode_power,
+    magnetisation, second_moment_length, susceptibility,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -100,22 +100,6 @@ fn primaries<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -
     )
 }
 
-/// `|Σ_x φ_x e^{−i p_1 x_0}|²/V`.
-fn lowest_mode_power(lat: &Lattice, phi: &[f64]) -> f64 {
-    if lat.ndim() == 0 {
-        return 0.0;
-    }
-    let p = 2.0 * std::f64::consts::PI / lat.dims()[0] as f64;
-    let stride: usize = lat.dims()[1..].iter().product();
-    let (mut re, mut im) = (0.0, 0.0);
-    for (x, f) in phi.iter().enumerate() {
-        let a = p * (x / stride) as f64;
-        re += f * a.cos();
-        im -= f * a.sin();
-    }
-    (re * re + im * im) / phi.len() as f64
-}
-
 /// How means and errors are estimated.
 #[derive(Clone, Copy, Debug)]
 pub enum Estimator<'a> {
@@ -163,13 +147,11 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
     );
     out.insert("binder".into(), plain(binder(&p.m, weights, &jk)));
     if !p.p1.is_empty() {
-        let l0 = lat.dims()[0] as f64;
-        let s2 = 4.0 * (std::f64::consts::PI / l0).sin().powi(2);
+        let l0 = lat.dims()[0];
         let xi = jk.estimate(&[&p.m, &m2, &p.p1], weights, |a| {
-            let chi = v as f64 * (a[1] - a[0] * a[0]);
-            ((chi / a[2] - 1.0) / s2).sqrt()
+            second_moment_length(l0, v as f64 * (a[1] - a[0] * a[0]), a[2])
         });
-        out.insert("xi_2nd".into(), second_moment_length(xi));
+        out.insert("xi_2nd".into(), xi_2nd(xi));
     }
     out
 }
@@ -185,7 +167,7 @@ fn plain(e: Estimate) -> Measured {
 
 /// ξ₂ with the reason it is undetermined: its square (χ/G̃(p₁) − 1)/p̂² is negative when the
 /// (weighted) ensemble, or one of its jackknife blocks, has χ < G̃(p₁).
-fn second_moment_length(xi: Estimate) -> Measured {
+fn xi_2nd(xi: Estimate) -> Measured {
     let undetermined = if !xi.value.is_finite() {
         Some("χ < G̃(p₁) in the ensemble, so ξ₂² < 0")
     } else if !xi.error.is_finite() {

@@ -2,13 +2,11 @@
 //! prior, basis and the runtime's settings objects.
 
 use pirk::{
-    Basis, Centring, Generator, Hmc, Integrator, Lattice, Method, Metropolis, Path, Refiner,
-    Refresh, Scheme, Theory, Trainer, WegnerSolver, Wolff, check_prior,
+    Basis, Generator, Hmc, Integrator, Lattice, Metropolis, Path, Refiner, Refresh, Scheme, Theory,
+    Trainer, WegnerSolver, Wolff, check_prior,
 };
 
-use crate::card::{
-    Card, CentringKind, IntegratorKind, RefreshKind, SolverMethod, Steps, WolffPlan,
-};
+use crate::card::{Card, IntegratorKind, RefreshKind, Steps, WolffPlan};
 use crate::error::InputError;
 use crate::memory;
 use crate::prior::CardPrior;
@@ -26,9 +24,7 @@ pub struct Setup<T: Theory> {
     pub lat: Lattice,
     /// Target couplings in parameter order.
     pub target: Vec<f64>,
-    /// Start, waypoints and target couplings, at equally spaced times.
-    pub waypoints: Vec<Vec<f64>>,
-    /// `θ(t)` through the waypoints.
+    /// `θ(t)` through the start, the waypoints and the target, at equally spaced times.
     pub path: Path,
     /// The prior.
     pub prior: CardPrior,
@@ -52,7 +48,7 @@ impl<T: Theory + Default> Setup<T> {
             waypoints.push(card.couplings(&format!("path.waypoints[{i}]"), w, &entry)?);
         }
         waypoints.push(target.clone());
-        let path = Path::piecewise(waypoints.clone()).map_err(|e| invalid("path", e))?;
+        let path = Path::piecewise(waypoints).map_err(|e| invalid("path", e))?;
         let prior = CardPrior::new(&card.prior, &lat).map_err(|e| invalid("prior", e))?;
         let theory = T::default();
         check_prior(&theory, &lat, path.start(), &prior, card.seed).map_err(|e| {
@@ -88,18 +84,48 @@ impl<T: Theory + Default> Setup<T> {
                 )));
             }
         }
-        Ok(Self {
+        let setup = Self {
             theory,
             entry,
             wolff: card.wolff_plan(&entry),
             card,
             lat,
             target,
-            waypoints,
             path,
             prior,
             basis,
-        })
+        };
+        setup.validate()?;
+        Ok(setup)
+    }
+
+    /// Builds every runtime object the card configures, once. The core's builders are the one
+    /// place each setting is checked; building them here rejects a bad value before any output
+    /// exists, named by its card key. Sections that others reuse come first (`[hmc]` and the
+    /// `[wolff]` width also drive the training refresh), so an error names its own section.
+    fn validate(&self) -> Result<(), InputError> {
+        self.hmc(self.card.hmc.trajectories, 0)
+            .map_err(keyed("hmc"))?;
+        let width = self.card.wolff.clone().unwrap_or_default().width;
+        Metropolis::new()
+            .with_width(width)
+            .map_err(keyed("wolff"))?;
+        let steps = self.generation_steps().unwrap_or(self.card.flow.steps);
+        self.generator(0, steps).map_err(keyed("sample"))?;
+        self.trainer().map_err(keyed("flow"))?;
+        self.refiner().map_err(keyed("refine"))?;
+        Ok(())
+    }
+}
+
+/// A core builder's rejection as a one-line input error naming the card key
+/// `section.setting`.
+fn keyed(section: &'static str) -> impl Fn(pirk::Error) -> InputError {
+    move |e| match e {
+        pirk::Error::InvalidSetting { name, reason } => {
+            InputError::new(format!("{section}.{name}: {reason}"))
+        }
+        e => InputError::new(format!("{section}: {e}")),
     }
 }
 
@@ -108,15 +134,8 @@ impl<T: Theory> Setup<T> {
     fn solver(&self) -> pirk::Result<WegnerSolver> {
         let f = &self.card.flow;
         WegnerSolver::new()
-            .with_method(match f.method {
-                SolverMethod::Qr => Method::Qr,
-                SolverMethod::Cholesky => Method::Cholesky,
-                SolverMethod::Svd => Method::Svd,
-            })
-            .with_centring(match f.centring {
-                CentringKind::Mean => Centring::Mean,
-                CentringKind::Reference => Centring::Reference,
-            })
+            .with_method(f.method)
+            .with_centring(f.centring)
             .with_rcond(f.rcond)
     }
 

@@ -19,7 +19,6 @@ use crate::report::{
     WolffInfo,
 };
 use crate::sample;
-use crate::scan;
 use crate::seeds;
 use crate::setup::Setup;
 use crate::wolff::{self, WolffRun};
@@ -508,7 +507,7 @@ pub fn scan<T: Theory>(
             let rejected = rec.report.rejected_non_finite.unwrap_or(0);
             (None, rejected)
         } else {
-            let cut = scan::truncate(setup, flow, tau)?;
+            let cut = flow.truncated(tau)?;
             let steps = ((steps as f64 * tau).ceil() as usize).max(1);
             let seed = seeds::scan_point(setup.card.seed, p);
             let mut ens = sample::generate_measured(setup, &cut, steps, seed, &theta)?;

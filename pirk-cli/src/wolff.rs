@@ -3,10 +3,10 @@
 //! the baseline exists for its observables and cost, and long chains on large lattices would
 //! not fit in memory.
 
-use pirk::{Metropolis, Theory, Wolff, WolffReport};
+use pirk::{ChainSchedule, Metropolis, Theory, Wolff, WolffReport};
 
 use crate::card::WolffPlan;
-use crate::hmc::Chain;
+use crate::hmc::run_chain;
 use crate::measure::{Estimator, Observables, Primaries, observables};
 use crate::progress::Progress;
 use crate::seeds;
@@ -29,16 +29,17 @@ pub fn run<T: Theory>(
     progress: &Progress,
 ) -> pirk::Result<WolffRun> {
     let (lat, theory, theta) = (&setup.lat, &setup.theory, &setup.target);
-    let chain = Chain {
-        label: "wolff",
-        volume: lat.volume(),
+    let schedule = ChainSchedule {
         thermalise: plan.thermalise,
         thermalise_seed: seeds::wolff_thermalise(setup.card.seed),
         updates: plan.updates,
         seed: seeds::wolff(setup.card.seed),
     };
     let mut primaries = Primaries::default();
-    let report = chain.run(
+    let report = run_chain(
+        &schedule,
+        "wolff",
+        lat.volume(),
         progress,
         |n, seed, phi, observe| Ok(sampler(plan, n, seed)?.run(&plan.couplings, lat, phi, observe)),
         |c| primaries.push(theory, lat, theta, c),

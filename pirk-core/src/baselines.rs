@@ -3,4 +3,5 @@
 
 pub mod hmc;
 pub mod metropolis;
+pub mod schedule;
 pub mod wolff;

@@ -16,8 +16,8 @@ mod theory;
 pub mod vmath;
 
 pub use analysis::observables::{
-    action_density, binder, connected_correlator, magnetisation, second_moment_length,
-    susceptibility, two_point,
+    action_density, binder, connected_correlator, lowest_mode_power, magnetisation,
+    second_moment_length, susceptibility, two_point,
 };
 pub use analysis::pareto::pareto_k;
 pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};
@@ -29,6 +29,7 @@ pub use baselines::hmc::{
     Hmc, HmcReport, Integrator, hamiltonian, update_momentum, update_position,
 };
 pub use baselines::metropolis::{Hopping, Metropolis};
+pub use baselines::schedule::ChainSchedule;
 pub use baselines::wolff::{Wolff, WolffReport};
 pub use bases::basis::{Basis, BasisScratch};
 pub use bases::fourier::{LatticeFft, lattice_momentum_squared};

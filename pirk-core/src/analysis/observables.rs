@@ -5,5 +5,5 @@ mod correlator;
 mod magnetisation;
 
 pub use action_density::action_density;
-pub use correlator::{connected_correlator, second_moment_length, two_point};
+pub use correlator::{connected_correlator, lowest_mode_power, second_moment_length, two_point};
 pub use magnetisation::{binder, magnetisation, susceptibility};

@@ -155,7 +155,7 @@ impl Generator {
         if let Scheme::BogackiShampine { tol } = scheme {
             ensure(
                 tol > 0.0 && tol < 1.0,
-                "tol",
+                "tolerance",
                 format!("must be in (0, 1), got {tol}"),
             )?;
         }

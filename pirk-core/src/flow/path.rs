@@ -98,11 +98,47 @@ impl Path {
     pub fn start(&self) -> &[f64] {
         &self.waypoints[0]
     }
+
+    /// The path restricted to `[0, τ]` and rescaled to `[0, 1]`: `θ'(s) = θ(τ s)`, through the
+    /// waypoints before `τ` and ending at `θ(τ)`. Fails unless `0 < τ ≤ 1`.
+    pub fn restricted(&self, tau: f64) -> Result<Self> {
+        ensure(tau > 0.0 && tau <= 1.0, "tau", "must lie in (0, 1]")?;
+        let m = self.knots.len() - 1;
+        let inner = (1..m).filter(|&i| self.knots[i] < tau);
+        let mut end = vec![0.0; self.len()];
+        self.theta(tau, &mut end);
+        let mut points = vec![self.waypoints[0].clone()];
+        let mut knots = vec![0.0];
+        for i in inner {
+            points.push(self.waypoints[i].clone());
+            knots.push(self.knots[i] / tau);
+        }
+        points.push(end);
+        knots.push(1.0);
+        Self::piecewise(points)?.with_knots(knots)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `θ'(s) = θ(τ s)` everywhere, for a cut inside a segment and one on a knot.
+    #[test]
+    fn restricted_path_is_the_rescaled_start() {
+        let p = Path::piecewise(vec![vec![0.0, 1.0], vec![2.0, 1.0], vec![2.0, 3.0]]).unwrap();
+        for tau in [0.3, 0.5, 0.8, 1.0] {
+            let r = p.restricted(tau).unwrap();
+            let (mut a, mut b) = ([0.0; 2], [0.0; 2]);
+            for i in 0..=20 {
+                let s = i as f64 / 20.0;
+                r.theta(s, &mut a);
+                p.theta(tau * s, &mut b);
+                assert!((a[0] - b[0]).abs() < 1e-14 && (a[1] - b[1]).abs() < 1e-14);
+            }
+        }
+        assert!(p.restricted(0.0).is_err() && p.restricted(1.5).is_err());
+    }
 
     #[test]
     fn piecewise_values_and_slopes() {

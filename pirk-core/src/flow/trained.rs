@@ -53,6 +53,36 @@ impl Flow {
         }
     }
 
+    /// The flow restricted to `[0, τ]` and rescaled to unit time `s = t/τ` (so
+    /// `dφ/ds = τ φ̇`): integrated from the same prior it gives exact samples of `q_τ`, for the
+    /// theory at `θ(τ)`. One training thus serves every point of a scan along the path.
+    pub fn truncated(&self, tau: f64) -> Result<Self> {
+        let path = self.path.restricted(tau)?;
+        let keep = self.grid.iter().take_while(|&&g| g < tau).count().max(1);
+        let mut end = vec![0.0; self.coeffs[0].len()];
+        self.coefficients(tau, &mut end);
+        let next = keep.min(self.grid.len() - 1);
+        let scaled = |c: &[f64]| c.iter().map(|k| tau * k).collect::<Vec<_>>();
+        let kept = |x: &[f64]| x[..keep].iter().copied().chain([x[next]]).collect();
+        Ok(Self {
+            path,
+            grid: self.grid[..keep]
+                .iter()
+                .map(|g| g / tau)
+                .chain([1.0])
+                .collect(),
+            coeffs: self.coeffs[..keep]
+                .iter()
+                .map(|c| scaled(c))
+                .chain([scaled(&end)])
+                .collect(),
+            residuals: kept(&self.residuals),
+            conditions: kept(&self.conditions),
+            max_speed: tau * self.max_speed,
+            ..self.clone()
+        })
+    }
+
     /// Writes the flow as pretty JSON.
     pub fn save(&self, file: impl AsRef<std::path::Path>) -> Result<()> {
         std::fs::write(file, serde_json::to_string_pretty(self)?)?;
@@ -106,5 +136,46 @@ mod infinite_as_null {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
         let v: Vec<Option<f64>> = Vec::deserialize(d)?;
         Ok(v.into_iter().map(|x| x.unwrap_or(f64::INFINITY)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The truncated flow's `k'(s)` is `τ k(τ s)` at every time, on a grid cut inside an
+    /// interval and on a grid point; its path is the restricted one.
+    #[test]
+    fn truncated_flow_is_the_rescaled_start() {
+        let grid = vec![0.0, 0.25, 0.5, 0.75, 1.0];
+        let flow = Flow {
+            version: FLOW_VERSION,
+            theory: "t".into(),
+            params: vec!["a".into()],
+            kernels: vec!["k0".into(), "k1".into()],
+            lattice: vec![4],
+            path: Path::linear(&[0.0], &[2.0]).unwrap(),
+            steps: 2,
+            coeffs: grid.iter().map(|t| vec![t * t, 1.0 - t]).collect(),
+            residuals: vec![0.1, 0.2, 0.3, 0.4, 0.5],
+            conditions: vec![1.0; 5],
+            grid,
+            max_speed: 3.0,
+        };
+        for tau in [0.6, 0.5] {
+            let cut = flow.truncated(tau).unwrap();
+            let (mut a, mut b) = ([0.0; 2], [0.0; 2]);
+            for i in 0..=40 {
+                let s = i as f64 / 40.0;
+                cut.coefficients(s, &mut a);
+                flow.coefficients(tau * s, &mut b);
+                for j in 0..2 {
+                    assert!((a[j] - tau * b[j]).abs() < 1e-14, "τ = {tau}, s = {s}");
+                }
+            }
+            assert_eq!(cut.path, flow.path.restricted(tau).unwrap());
+            assert_eq!(cut.max_speed, tau * 3.0);
+            assert_eq!(cut.grid.len(), cut.residuals.len());
+        }
     }
 }

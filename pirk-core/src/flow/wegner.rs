@@ -9,27 +9,32 @@
 use faer::linalg::solvers::{Solve, SolveLstsq};
 use faer::{Mat, Side};
 use rayon::prelude::*;
+use serde::Deserialize;
 
 use crate::Basis;
 use crate::Path;
 use crate::Theory;
 use crate::error::{Error, Result, ensure};
 
-/// How the constant `d log N_t/dt` is removed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How the constant `d log N_t/dt` is removed (`"reference"` or `"mean"` in a card).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Centring {
     /// Subtract the row at the reference configuration χ = 0 (the paper's choice).
     Reference,
     /// Subtract the ensemble means (default). By Stein's identity `E[L_j] = 0`, so this is
     /// equivalent, but it is the least-squares optimal intercept and stays well conditioned when
     /// χ = 0 is atypical (broken phase, double wells).
+    #[default]
     Mean,
 }
 
-/// The least-squares method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The least-squares method (`"qr"`, `"cholesky"` or `"svd"` in a card).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Householder QR (default): keeps ≈ 1e-8 on ill-conditioned bases.
+    #[default]
     Qr,
     /// Normal equations + Cholesky: fastest, loses digits when ill conditioned.
     Cholesky,

@@ -1,5 +1,6 @@
 //! The connected two-point function `G(x) = (1/V) Σ_y ⟨φ_y φ_{y+x}⟩ − ⟨M⟩²`, computed per
-//! configuration via FFT (`|φ̃_p|²`), and the second-moment correlation length.
+//! configuration via FFT (`|φ̃_p|²`), its lowest-momentum mode, and the second-moment
+//! correlation length.
 
 use rustfft::num_complex::Complex64;
 
@@ -47,15 +48,57 @@ pub fn connected_correlator(
         .collect()
 }
 
-/// Second-moment correlation length from `G(x)` along axis 0:
-/// `ξ² = (G̃(0)/G̃(p_min) − 1) / (4 sin²(π/L_0))`.
-pub fn second_moment_length(lat: &Lattice, g: &[f64]) -> f64 {
-    let l0 = lat.dims()[0] as f64;
-    let p = 2.0 * std::f64::consts::PI / l0;
-    let (mut g0, mut g1) = (0.0, 0.0);
-    for (x, gx) in g.iter().enumerate() {
-        g0 += gx;
-        g1 += gx * (p * lat.coords(x)[0] as f64).cos();
+/// `G̃(p₁) = |Σ_x φ_x e^{−i p₁ x₀}|² / V` of one configuration, `p₁ = 2π/L₀` the lowest
+/// momentum along axis 0 (0 in zero dimensions): its ensemble mean is the connected
+/// correlator's Fourier transform at `p₁`, the input [`second_moment_length`] needs besides χ.
+pub fn lowest_mode_power(lat: &Lattice, phi: &[f64]) -> f64 {
+    if lat.ndim() == 0 {
+        return 0.0;
     }
-    (g0 / g1 - 1.0) / (4.0 * (p / 2.0).sin().powi(2))
+    let p = 2.0 * std::f64::consts::PI / lat.dims()[0] as f64;
+    let stride: usize = lat.dims()[1..].iter().product();
+    let (mut re, mut im) = (0.0, 0.0);
+    for (x, f) in phi.iter().enumerate() {
+        let a = p * (x / stride) as f64;
+        re += f * a.cos();
+        im -= f * a.sin();
+    }
+    (re * re + im * im) / phi.len() as f64
+}
+
+/// The second-moment correlation length on a lattice of extent `l0` along axis 0, from the
+/// connected correlator's Fourier transform at zero momentum (`G̃(0) = χ`) and at the lowest
+/// momentum `p₁ = 2π/L₀`: `ξ₂ = √((G̃(0)/G̃(p₁) − 1) / p̂₁²)`, `p̂₁² = 4 sin²(π/L₀)`. `NaN` when
+/// the square is negative (`G̃(p₁) > G̃(0)`, which only noise produces).
+pub fn second_moment_length(l0: usize, g0: f64, g1: f64) -> f64 {
+    let p_hat2 = 4.0 * (std::f64::consts::PI / l0 as f64).sin().powi(2);
+    ((g0 / g1 - 1.0) / p_hat2).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A free field's `G̃(p) ∝ 1/(p̂² + m²)` gives `ξ₂ = 1/m` exactly.
+    #[test]
+    fn free_field_length_is_the_inverse_mass() {
+        let (l0, m) = (12, 0.3);
+        let p_hat2 = 4.0 * (std::f64::consts::PI / l0 as f64).sin().powi(2);
+        let xi = second_moment_length(l0, 2.0 / (m * m), 2.0 / (p_hat2 + m * m));
+        assert!((xi - 1.0 / m).abs() < 1e-12, "{xi}");
+        assert!(second_moment_length(l0, 1.0, 2.0).is_nan());
+    }
+
+    /// `φ_x = cos(p₁ x₀)` puts `V/4` into the lowest mode; a constant field puts none there.
+    #[test]
+    fn lowest_mode_power_of_a_plane_wave() {
+        let lat = Lattice::new(&[8, 3]);
+        let p = 2.0 * std::f64::consts::PI / 8.0;
+        let wave: Vec<f64> = (0..lat.volume())
+            .map(|x| (p * lat.coords(x)[0] as f64).cos())
+            .collect();
+        let v = lat.volume() as f64;
+        assert!((lowest_mode_power(&lat, &wave) - v / 4.0).abs() < 1e-12);
+        assert!(lowest_mode_power(&lat, &vec![1.5; lat.volume()]).abs() < 1e-12);
+    }
 }

@@ -1,5 +1,8 @@
-//! The built-in theories, one `pirk::theory!` declaration per file, registered with their card
-//! names, dimensions and Wolff embeddings.
+//! pirk's built-in theories, one `pirk::theory!` declaration per file: lattice φ⁴ in form A
+//! and in hopping form (with and without the zero-mode potential that shapes priors near the
+//! critical point), the zero-dimensional φ⁴ of the PIK paper, and massive sine-Gordon. The
+//! `pirk` command line registers them; tests, benches and examples use the same types, and
+//! [`DECLARATIONS`] gives their source text to tools that compile it directly.
 
 mod hopping;
 mod hopping_wells;
@@ -13,42 +16,22 @@ pub use phi4::Phi4;
 pub use sine_gordon::SineGordon;
 pub use zero_dim::ZeroDimPhi4;
 
-use crate::App;
-use crate::registry::WolffEmbedding;
+/// File stem and text of every declaration, for compiling through `pirk_codegen` directly
+/// (snapshots, expansion benches, the interpreter oracle).
+pub const DECLARATIONS: [(&str, &str); 5] = [
+    ("phi4", include_str!("phi4.rs")),
+    ("hopping", include_str!("hopping.rs")),
+    ("hopping_wells", include_str!("hopping_wells.rs")),
+    ("zero_dim", include_str!("zero_dim.rs")),
+    ("sine_gordon", include_str!("sine_gordon.rs")),
+];
 
-/// Registers every built-in theory on `app`, in the order `pirk theories` lists them.
-pub fn builtins(app: App) -> App {
-    app.theory::<Phi4>(
-        "phi4",
-        "lattice φ⁴, form A: Σ_μ (φ_{x+μ} − φ_x)² + m² φ² + λ φ⁴",
-    )
-    .theory::<Phi4Hopping>(
-        "hopping",
-        "lattice φ⁴, hopping form: −2κ Σ_μ φ_x φ_{x+μ} + (1 − 2λ) φ² + λ φ⁴",
-    )
-    .wolff(WolffEmbedding {
-        kappa: "kappa",
-        lambda: "lambda",
-        extra: &[],
-    })
-    .theory::<Phi4HoppingWells>(
-        "hopping-wells",
-        "hopping φ⁴ plus a zero-mode potential −log cosh(w M) + μ M² + g M⁴ that shapes the prior",
-    )
-    .wolff(WolffEmbedding {
-        kappa: "kappa",
-        lambda: "lambda",
-        extra: &["wells", "zm_mass", "zm_quartic"],
-    })
-    .theory::<ZeroDimPhi4>(
-        "phi4-0d",
-        "zero-dimensional φ⁴ of the PIK paper: ½ m² φ² + λ/4 φ⁴ (lattice = [])",
-    )
-    .dimensions(0..=0)
-    .theory::<SineGordon>(
-        "sine-gordon",
-        "massive sine-Gordon: ½ Σ_μ (θ_{x+μ} − θ_x)² + ½ m² θ² + (α/β²)(1 − cos βθ)",
-    )
+/// The text of the declaration in file `stem`.rs, if it is a built-in.
+pub fn declaration(stem: &str) -> Option<&'static str> {
+    DECLARATIONS
+        .iter()
+        .find(|(s, _)| *s == stem)
+        .map(|(_, text)| *text)
 }
 
 #[cfg(test)]
