@@ -223,6 +223,27 @@ fn wolff_width_not_positive() {
     );
 }
 
+/// Settings the core's builders check (HMC, generation, the Wegner solver) are refused as
+/// bad input before anything is written, each named by its card key, whatever the command.
+#[test]
+fn core_settings_are_checked_before_any_output() {
+    command_rejects(
+        "hmc",
+        |c| c.replace("step = 0.2\nsteps = 5", "step = 0.2\nsteps = 0"),
+        "hmc.steps: need at least 1",
+    );
+    command_rejects(
+        "run",
+        |c| c.replace("[sample]\n", "[sample]\nrunaway = 0.5\n"),
+        "sample.runaway: must exceed 1, got 0.5",
+    );
+    command_rejects(
+        "train",
+        |c| c.replace("samples = 400", "samples = 400\nrcond = 2.0"),
+        "flow.rcond: must be in (0, 1), got 2",
+    );
+}
+
 #[test]
 fn tolerance_out_of_range() {
     rejects(

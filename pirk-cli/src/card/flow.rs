@@ -1,0 +1,61 @@
+//! `[flow]` and `[refine]`: training and refinement.
+
+use pirk::{Centring, Method};
+use serde::Deserialize;
+
+/// The update that refreshes the collocation ensemble.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RefreshKind {
+    /// HMC trajectories with the `[hmc]` settings.
+    #[default]
+    Hmc,
+    /// Wolff updates (one Metropolis sweep with the `[wolff]` width, one cluster flip) of a
+    /// theory that is the hopping form.
+    Wolff,
+}
+
+/// `[flow]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FlowCard {
+    /// RK4 steps of training.
+    pub steps: usize,
+    /// Collocation configurations.
+    pub samples: usize,
+    /// Least-squares method.
+    pub method: Method,
+    /// Row centring.
+    pub centring: Centring,
+    /// Singular-value cut-off.
+    pub rcond: f64,
+    /// HMC trajectories (with the `[hmc]` step, steps and integrator) per collocation
+    /// configuration after every training step; 0 = off.
+    pub refresh: usize,
+    /// What the refresh runs: HMC trajectories or Wolff updates.
+    pub refresh_with: RefreshKind,
+}
+
+impl Default for FlowCard {
+    fn default() -> Self {
+        Self {
+            steps: 50,
+            samples: 2000,
+            method: Method::default(),
+            centring: Centring::default(),
+            rcond: 1e-6,
+            refresh: 0,
+            refresh_with: RefreshKind::Hmc,
+        }
+    }
+}
+
+/// `[refine]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RefineCard {
+    /// Weighted re-solve rounds after training (0: off).
+    pub rounds: usize,
+    /// Fresh configurations per round (absent: `[flow] samples`).
+    pub samples: Option<usize>,
+}

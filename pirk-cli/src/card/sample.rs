@@ -1,0 +1,114 @@
+//! `[sample]`: generation and correction.
+
+use serde::Deserialize;
+
+use super::{finite, positive};
+use crate::error::{InputError, bad_input};
+
+/// How generated samples are made exact.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Correction {
+    /// Independence Metropolis–Hastings.
+    #[default]
+    Mh,
+    /// Importance reweighting.
+    Reweight,
+}
+
+/// `[sample]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SampleCard {
+    /// Generated configurations.
+    pub count: usize,
+    /// `mh` or `reweight`.
+    pub correction: Correction,
+    /// Configurations per checkpointed chunk.
+    pub chunk: usize,
+    /// Integration steps (absent: the training steps; `"auto"`: the fewest that keep the
+    /// log-weights within `step_tolerance`, see [`pirk::fewest_steps`]).
+    pub steps: Option<Steps>,
+    /// With `steps = "auto"`: the largest root-mean-square change of `log w` a step count
+    /// may make against the training steps.
+    pub step_tolerance: f64,
+    /// Runaway factor over the training speed.
+    pub runaway: f64,
+    /// Local error tolerance of adaptive (Bogacki–Shampine) generation (absent: RK4).
+    pub tolerance: Option<f64>,
+}
+
+impl Default for SampleCard {
+    fn default() -> Self {
+        Self {
+            count: 4000,
+            correction: Correction::Mh,
+            chunk: 500,
+            steps: None,
+            step_tolerance: 0.005,
+            runaway: 10.0,
+            tolerance: None,
+        }
+    }
+}
+
+/// `[sample] steps`: a count, or `"auto"`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Steps {
+    /// This many RK4 steps.
+    Count(usize),
+    /// The fewest that keep the log-weights (chosen after training).
+    Auto,
+}
+
+impl<'de> Deserialize<'de> for Steps {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Steps;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a positive integer or \"auto\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Steps, E> {
+                usize::try_from(v).map(Steps::Count).map_err(|_| {
+                    E::custom(format!("expected a positive integer or \"auto\", got {v}"))
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Steps, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(-1))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Steps, E> {
+                match v {
+                    "auto" => Ok(Steps::Auto),
+                    _ => Err(E::custom(format!(
+                        "expected a positive integer or \"auto\", got \"{v}\""
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl SampleCard {
+    /// The settings only the command line uses; generation's own are the core's to check.
+    pub(super) fn check(&self) -> Result<(), InputError> {
+        if self.count < 2 {
+            bad_input!("sample.count: need at least 2, got {}", self.count);
+        }
+        positive("sample.chunk", self.chunk)?;
+        finite("sample.step_tolerance", self.step_tolerance)?;
+        if self.step_tolerance <= 0.0 {
+            bad_input!(
+                "sample.step_tolerance: must be positive, got {}",
+                self.step_tolerance
+            );
+        }
+        if self.steps == Some(Steps::Auto) && self.tolerance.is_some() {
+            bad_input!(
+                "sample.steps: \"auto\" chooses fixed RK4 steps; it cannot be combined with sample.tolerance"
+            );
+        }
+        Ok(())
+    }
+}
