@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 
 use pirk::{Flow, Theory};
 
+use crate::assemble::{self, Outcome};
 use crate::card::Card;
 use crate::cli::JobArgs;
 use crate::error::InputError;
 use crate::outdir::{OutDir, Policy};
 use crate::progress::Progress;
 use crate::registry::{Entry, Registry};
-use crate::report::{Report, SCHEMA_VERSION, TheoryInfo};
 use crate::setup::Setup;
-use crate::stages::{self, Record};
+use crate::stages::{self, FlowStage};
 use crate::summary;
 
 /// What a job does.
@@ -120,70 +120,77 @@ impl<'r> Job<'r> {
             },
         )?;
         let start = std::time::Instant::now();
-        let mut rec = Record {
-            report: new_report(&setup, self.kind.name()),
-            histogram: Vec::new(),
-        };
-        pool.install(|| self.stages(&setup, given, &out, &mut rec))?;
-        rec.report
-            .timings
-            .insert("total_seconds".into(), start.elapsed().as_secs_f64());
-        let report = stages::finish(&out, rec)?;
+        let outcome = pool.install(|| self.stages(&setup, given, &out))?;
+        let total = start.elapsed().as_secs_f64();
+        let report = assemble::finish(&setup, self.kind.name(), &outcome, &out, total)?;
         let dir = out.finish()?;
         self.progress.log(format!("wrote {}", dir.display()));
         print!("{}", summary::render(&report));
         Ok(())
     }
 
+    /// Runs the command's stages in order and collects their results.
     fn stages<T: Theory>(
         &self,
         setup: &Setup<T>,
         given: Option<Flow>,
         out: &OutDir,
-        rec: &mut Record,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Outcome> {
         let p = &self.progress;
-        let stop = self.args.stop_after_chunks;
+        let mut o = Outcome::default();
         match &self.kind {
-            Kind::Train => {
-                stages::train(setup, out, p, rec)?;
-            }
-            Kind::Run => {
-                let flow = stages::train(setup, out, p, rec)?;
-                let steps = stages::steps(setup, &flow, rec)?;
-                stages::pik(setup, &flow, steps, out, p, stop, rec)?;
-            }
+            Kind::Train => o.flow = Some(stages::train(setup, out, p)?),
+            Kind::Run => self.sample_with(setup, stages::train(setup, out, p)?, out, &mut o)?,
             Kind::Sample(_) => {
                 let flow = given.expect("sample jobs load their flow first");
-                stages::adopt(setup, &flow, out, rec)?;
-                let steps = stages::steps(setup, &flow, rec)?;
-                stages::pik(setup, &flow, steps, out, p, stop, rec)?;
+                self.sample_with(setup, stages::adopt(flow, out)?, out, &mut o)?;
             }
             Kind::Hmc => {
-                stages::hmc(setup, out, p, true, rec)?;
+                let file = "ensemble.npy";
+                o.hmc = Some((stages::hmc(setup, out, p, file)?, file));
             }
             Kind::Wolff => {
-                let plan = setup.wolff.as_ref().expect("checked in Job::run");
-                stages::wolff(setup, plan, p, true, rec)?;
+                let plan = *setup.wolff.as_ref().expect("checked in Job::run");
+                o.wolff = Some((stages::wolff(setup, &plan, p)?, plan));
             }
             Kind::Compare => {
-                let flow = stages::train(setup, out, p, rec)?;
-                let steps = stages::steps(setup, &flow, rec)?;
-                let pik = stages::pik(setup, &flow, steps, out, p, stop, rec)?;
-                let (hmc, seconds) = stages::hmc(setup, out, p, false, rec)?;
-                stages::compare(&pik, &hmc, seconds, rec);
-                if let Ok(plan) = &setup.wolff {
-                    let (wolff, cost) = stages::wolff(setup, plan, p, false, rec)?;
-                    stages::compare_wolff(&wolff, &cost, &pik, &hmc, rec);
+                self.sample_with(setup, stages::train(setup, out, p)?, out, &mut o)?;
+                let file = "hmc_ensemble.npy";
+                o.hmc = Some((stages::hmc(setup, out, p, file)?, file));
+                if let Ok(plan) = setup.wolff {
+                    o.wolff = Some((stages::wolff(setup, &plan, p)?, plan));
                 }
             }
             Kind::Scan => {
-                let flow = stages::train(setup, out, p, rec)?;
-                let (steps, choice) = stages::steps(setup, &flow, rec)?;
-                let pik = stages::pik(setup, &flow, (steps, choice), out, p, stop, rec)?;
-                stages::scan(setup, &flow, steps, &pik.corrected, out, p, rec)?;
+                self.sample_with(setup, stages::train(setup, out, p)?, out, &mut o)?;
+                if let (Some(f), Some(steps), Some(pik)) = (&o.flow, &o.steps, &o.pik) {
+                    o.scan = Some(stages::scan(setup, &f.flow, steps.steps, pik, p)?);
+                }
             }
         }
+        Ok(o)
+    }
+
+    /// Chooses the steps and samples, corrects and measures with `flow` at the target.
+    fn sample_with<T: Theory>(
+        &self,
+        setup: &Setup<T>,
+        flow: FlowStage,
+        out: &OutDir,
+        o: &mut Outcome,
+    ) -> anyhow::Result<()> {
+        let steps = stages::steps(setup, &flow.flow)?;
+        let stop = self.args.stop_after_chunks;
+        o.pik = Some(stages::pik(
+            setup,
+            &flow.flow,
+            &steps,
+            out,
+            &self.progress,
+            stop,
+        )?);
+        o.steps = Some(steps);
+        o.flow = Some(flow);
         Ok(())
     }
 }
@@ -199,43 +206,4 @@ fn load_flow<T: Theory>(file: &Path, setup: &Setup<T>) -> Result<Flow, InputErro
         )));
     }
     Ok(flow)
-}
-
-fn new_report<T: Theory>(setup: &Setup<T>, command: &'static str) -> Report {
-    let e = &setup.entry;
-    Report {
-        schema: "pirk-report",
-        schema_version: SCHEMA_VERSION,
-        pirk_version: env!("CARGO_PKG_VERSION"),
-        command,
-        theory: TheoryInfo {
-            name: e.name,
-            type_name: e.type_name,
-            params: e.params,
-        },
-        lattice: setup.lat.dims().to_vec(),
-        couplings: e
-            .params
-            .iter()
-            .map(|p| p.to_string())
-            .zip(setup.target.iter().copied())
-            .collect(),
-        seed: setup.card.seed,
-        sampler: None,
-        ess: None,
-        pareto_k: None,
-        acceptance: None,
-        log_z: None,
-        rejected_non_finite: None,
-        flow: None,
-        sampling: None,
-        hmc: None,
-        wolff: None,
-        observables: Default::default(),
-        comparison: None,
-        scan: None,
-        plots: Vec::new(),
-        files: Vec::new(),
-        timings: Default::default(),
-    }
 }

@@ -7,9 +7,11 @@
 #![warn(missing_docs)]
 
 mod app;
+mod assemble;
 mod card;
 mod cli;
 mod correct;
+mod cost;
 mod error;
 mod hmc;
 mod job;

@@ -115,7 +115,7 @@ pub struct FlowInfo {
 }
 
 /// Generation.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct SamplingInfo {
     /// Configurations generated.
     pub count: usize,
@@ -138,7 +138,7 @@ pub struct SamplingInfo {
 }
 
 /// ESS at one grid time.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct TimeEss {
     /// Time.
     pub t: f64,
@@ -205,7 +205,7 @@ pub struct Comparison {
 }
 
 /// One point of a scan.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ScanPoint {
     /// Time along the path.
     pub t: f64,
