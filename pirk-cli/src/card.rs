@@ -25,7 +25,7 @@ pub use hmc::{HmcCard, IntegratorKind};
 pub use kernels::KernelsCard;
 pub use path::PathCard;
 pub use prior::{PriorCard, PriorKind};
-pub use sample::{Correction, SampleCard, Steps};
+pub use sample::{Correction, SampleCard, Steps, WeightsKind};
 pub use scan::ScanCard;
 pub use wolff::{WolffCard, WolffPlan};
 

@@ -1,9 +1,9 @@
 //! Exact correction of generated configurations at couplings `θ`: importance weights (ESS,
 //! log Z) and either independence MH or reweighting, then the observables.
 
-use pirk::{Estimate, MhChain, Theory, Weights, independence_mh, pareto_k};
+use pirk::{Estimate, MhChain, Theory, Weights, independence_mh, pareto_k, pareto_smoothed};
 
-use crate::card::Correction;
+use crate::card::{Correction, WeightsKind};
 use crate::measure::{Estimator, Observables, Primaries, observables};
 use crate::seeds;
 use crate::setup::Setup;
@@ -39,10 +39,15 @@ impl Corrected {
                 let obs = observables(&along, &setup.lat, Estimator::Chain);
                 (Some(chain), obs)
             }
-            Correction::Reweight => (
-                None,
-                observables(&primaries, &setup.lat, Estimator::Weighted(&weights)),
-            ),
+            Correction::Reweight => {
+                // Smoothing needs a tail to fit; without one the raw weights are all there is.
+                let smoothed = match setup.card.sample.weights {
+                    WeightsKind::Raw => None,
+                    WeightsKind::Psis => pareto_smoothed(log_w).map(|(l, _)| Weights::from_log(&l)),
+                };
+                let estimator = Estimator::Weighted(smoothed.as_ref().unwrap_or(&weights));
+                (None, observables(&primaries, &setup.lat, estimator))
+            }
         };
         Self {
             weights,

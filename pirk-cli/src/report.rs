@@ -121,6 +121,8 @@ pub struct SamplingInfo {
     pub count: usize,
     /// `mh` or `reweight`.
     pub correction: &'static str,
+    /// `raw` or `psis`: the weights reweighted estimates use.
+    pub weights: &'static str,
     /// Integration steps.
     pub steps: usize,
     /// How `steps` was chosen for `[sample] steps = "auto"` (null otherwise).

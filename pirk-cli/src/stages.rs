@@ -9,7 +9,7 @@ use pirk::{
     Flow, RefineRound, StepChoice, Theory, fewest_steps, log_weight_profile, zero_mode_tilt,
 };
 
-use crate::card::{Correction, WolffPlan};
+use crate::card::{Correction, WeightsKind, WolffPlan};
 use crate::correct::Corrected;
 use crate::hmc::{self, HmcRun};
 use crate::npy;
@@ -209,6 +209,10 @@ pub fn pik<T: Theory>(
         correction: match correction {
             Correction::Mh => "mh",
             Correction::Reweight => "reweight",
+        },
+        weights: match setup.card.sample.weights {
+            WeightsKind::Raw => "raw",
+            WeightsKind::Psis => "psis",
         },
         steps: steps.steps,
         step_choice: steps.choice.clone(),

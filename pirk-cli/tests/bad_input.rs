@@ -245,6 +245,14 @@ fn core_settings_are_checked_before_any_output() {
 }
 
 #[test]
+fn smoothed_weights_need_reweighting() {
+    rejects(
+        |c| c.replace("[sample]\n", "[sample]\nweights = \"psis\"\n"),
+        "sample.weights: \"psis\" smooths reweighted estimates; it needs correction = \"reweight\"",
+    );
+}
+
+#[test]
 fn tolerance_out_of_range() {
     rejects(
         |c| c.replace("[sample]\n", "[sample]\ntolerance = 2.0\n"),

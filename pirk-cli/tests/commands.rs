@@ -291,6 +291,8 @@ fn scan_measures_along_the_path() {
     assert!(out.join("scan_observables.png").exists());
 }
 
+/// With `weights = "psis"` as without: the same ensemble (same ESS and k̂), estimates from the
+/// smoothed weights that differ from the raw ones and still agree with the exact ⟨φ²⟩.
 #[test]
 fn zero_dimensional_card_runs_with_reweighting() {
     let card = std::fs::read_to_string(
@@ -311,6 +313,24 @@ fn zero_dimensional_card_runs_with_reweighting() {
     let m2 = &r["observables"]["M2"];
     let pull = (m2["mean"].as_f64().unwrap() - 3.40854) / m2["err"].as_f64().unwrap();
     assert!(pull.abs() < 4.0, "⟨φ²⟩ = {m2} vs 3.40854");
+    assert_eq!(r["sampling"]["weights"], "raw");
+
+    let smoothed = std::fs::read_to_string(&card)
+        .unwrap()
+        .replace("[sample]\n", "[sample]\nweights = \"psis\"\n");
+    let (dir, card) = with_card(&smoothed);
+    let out = dir.path().join("out");
+    ok(&job("run", &card, &out, &[]));
+    let s = report(&out);
+    assert_eq!(s["sampling"]["weights"], "psis");
+    assert_eq!((&s["ess"], &s["pareto_k"]), (&r["ess"], &r["pareto_k"]));
+    let s2 = &s["observables"]["M2"];
+    assert_ne!(s2["mean"], m2["mean"], "smoothing changed no estimate");
+    let pull = (s2["mean"].as_f64().unwrap() - 3.40854) / s2["err"].as_f64().unwrap();
+    assert!(
+        pull.abs() < 4.0,
+        "⟨φ²⟩ = {s2} vs 3.40854 with smoothed weights"
+    );
 }
 
 /// A flow trained on 30 collocation samples for 21 kernels, refined once on 400 fresh ones:

@@ -19,7 +19,7 @@ pub use analysis::observables::{
     action_density, binder, connected_correlator, lowest_mode_power, magnetisation,
     second_moment_length, susceptibility, two_point,
 };
-pub use analysis::pareto::pareto_k;
+pub use analysis::pareto::{pareto_k, pareto_smoothed};
 pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};
 pub use analysis::quadrature::quadrature;
 pub use analysis::stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};

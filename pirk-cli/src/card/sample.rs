@@ -16,6 +16,18 @@ pub enum Correction {
     Reweight,
 }
 
+/// Which importance weights reweighted estimates use.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WeightsKind {
+    /// The weights as generated.
+    #[default]
+    Raw,
+    /// Pareto-smoothed ([`pirk::pareto_smoothed`]): less variance from a heavy tail, a little
+    /// bias; ESS, log Z and k̂ stay those of the raw weights.
+    Psis,
+}
+
 /// `[sample]`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -24,6 +36,8 @@ pub struct SampleCard {
     pub count: usize,
     /// `mh` or `reweight`.
     pub correction: Correction,
+    /// `raw` or `psis` weights for reweighted estimates.
+    pub weights: WeightsKind,
     /// Configurations per checkpointed chunk.
     pub chunk: usize,
     /// Integration steps (absent: the training steps; `"auto"`: the fewest that keep the
@@ -43,6 +57,7 @@ impl Default for SampleCard {
         Self {
             count: 4000,
             correction: Correction::Mh,
+            weights: WeightsKind::Raw,
             chunk: 500,
             steps: None,
             step_tolerance: 0.005,
@@ -93,6 +108,11 @@ impl<'de> Deserialize<'de> for Steps {
 impl SampleCard {
     /// The settings only the command line uses; generation's own are the core's to check.
     pub(super) fn check(&self) -> Result<(), InputError> {
+        if self.weights == WeightsKind::Psis && self.correction != Correction::Reweight {
+            bad_input!(
+                "sample.weights: \"psis\" smooths reweighted estimates; it needs correction = \"reweight\""
+            );
+        }
         if self.count < 2 {
             bad_input!("sample.count: need at least 2, got {}", self.count);
         }
