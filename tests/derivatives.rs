@@ -1,13 +1,17 @@
-//! Generated derivatives against finite differences, on odd and non-square lattices.
+//! Generated derivatives against finite differences, on odd and non-square lattices and one
+//! (9 × 15) whose volume leaves a partial block of the vector calls.
 
 mod theories;
 
 /// The built-in two-well theory, whose action reads `mean(phi)` (a global term in the force).
 use pirk::{Lattice, Theory};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
-use theories::{hopping::Phi4Hopping, phi4::Phi4, sine_gordon::SineGordon, zero_dim::ZeroDimPhi4};
+use theories::{
+    hopping::Phi4Hopping, hopping_neighbours::HoppingNeighbours, phi4::Phi4,
+    sine_gordon::SineGordon, zero_dim::ZeroDimPhi4,
+};
 
-const LATTICES: [&[usize]; 5] = [&[5, 4], &[3, 4, 5], &[7], &[], &[4, 3]];
+const LATTICES: [&[usize]; 6] = [&[5, 4], &[3, 4, 5], &[7], &[], &[4, 3], &[9, 15]];
 
 fn random_field(rng: &mut StdRng, n: usize) -> Vec<f64> {
     (0..n).map(|_| rng.random_range(-1.5..1.5)).collect()
@@ -160,6 +164,11 @@ fn phi4_hopping_form_with_wells() {
         &[0.3, 0.022, 1.7, -0.04, 0.3],
         5,
     );
+}
+
+#[test]
+fn neighbour_dependent_vector_calls() {
+    check_theory(HoppingNeighbours, &[0.27, 0.022, 0.6], 6);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use crate::check::Model;
 use crate::ir::Expr;
-use crate::lower::{Site, SiteProgram};
+use crate::lower::{Buffer, Site, SiteProgram};
 use crate::paths::{lattice, theory_trait, vector_block};
 use crate::symbolic::Derived;
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -90,7 +90,7 @@ fn stub_methods() -> TokenStream {
 struct Sweep {
     prelude: TokenStream,
     fill: TokenStream,
-    buffers: Vec<(Ident, TokenStream)>,
+    buffers: Vec<Buffer>,
     body: TokenStream,
     outputs: Vec<TokenStream>,
     /// Per root: the same at every site (computed once, in the prelude).
@@ -99,8 +99,9 @@ struct Sweep {
 
 impl Sweep {
     /// The loop over all sites, `tail` after the roots at each. With vector calls it runs
-    /// block by block: the calls' arguments for the block into stack buffers, one vector call
-    /// per buffer, then the sites, which read their values from the buffers.
+    /// block by block: the calls' arguments for the block into buffers (on the stack, or on
+    /// the heap for calls inside direction loops, whose size depends on the lattice), one
+    /// vector call per buffer, then the sites, which read their values from the buffers.
     fn site_loop(&self, tail: &TokenStream) -> TokenStream {
         let (fill, body) = (&self.fill, &self.body);
         if self.buffers.is_empty() {
@@ -112,16 +113,30 @@ impl Sweep {
             };
         }
         let block = vector_block();
-        let (buffers, functions): (Vec<&Ident>, Vec<&TokenStream>) =
-            self.buffers.iter().map(|(b, f)| (b, f)).unzip();
+        let mut buffers = TokenStream::new();
+        let mut calls = TokenStream::new();
+        for Buffer {
+            name,
+            function,
+            directions,
+        } in &self.buffers
+        {
+            let per_site: Vec<TokenStream> = vec![quote!(ndim); *directions];
+            buffers.extend(if per_site.is_empty() {
+                quote!(let mut #name = [0.0; #block];)
+            } else {
+                quote!(let mut #name = ::std::vec![0.0; #block #(* #per_site)*];)
+            });
+            calls.extend(quote!(#function(&mut #name[..sites.len() #(* #per_site)*]);));
+        }
         quote! {
-            #(let mut #buffers = [0.0; #block];)*
+            #buffers
             for start in (0..volume).step_by(#block) {
                 let sites = start..volume.min(start + #block);
                 for (i, x) in sites.clone().enumerate() {
                     #fill
                 }
-                #(#functions(&mut #buffers[..sites.len()]);)*
+                #calls
                 for (i, x) in sites.enumerate() {
                     #body
                     #tail

@@ -70,6 +70,17 @@ pub struct Uses {
     pub loops: bool,
 }
 
+/// A buffer of vector-call values for one block of sites: one value per site and per
+/// direction of each loop the call sits in.
+pub struct Buffer {
+    /// The buffer's variable.
+    pub name: Ident,
+    /// The in-place function that evaluates the buffer.
+    pub function: TokenStream,
+    /// How many direction loops the call is inside (`ndim` values per site for each).
+    pub directions: usize,
+}
+
 /// A lowered site loop.
 pub struct Site {
     /// Statements before the loop: the values that do not depend on the site.
@@ -77,8 +88,8 @@ pub struct Site {
     /// Statements for site `x`, the `i`-th of its block, that store the arguments of the
     /// vector calls in the buffers.
     pub fill: TokenStream,
-    /// One buffer per vector call, with the function that evaluates it in place.
-    pub buffers: Vec<(Ident, TokenStream)>,
+    /// One buffer per vector call.
+    pub buffers: Vec<Buffer>,
     /// Statements for site `x`, after the vector calls, that compute every root.
     pub body: TokenStream,
     /// The value of each root.
@@ -314,22 +325,35 @@ impl SiteProgram {
         let mut memo = BTreeMap::new();
         let hoisted = self.block(&self.roots, &BTreeSet::new(), &mut memo, names);
         let site = BTreeSet::from([SITE]);
-        let calls = self.vector_calls(&memo);
-        let args: Vec<NodeId> = calls.iter().map(|&(_, a, _)| a).collect();
-        let mut fill_memo = memo.clone();
-        let mut fill = self.block(&args, &site, &mut fill_memo, names);
-        let (mut buffers, mut body) = (Vec::new(), TokenStream::new());
-        for (k, &(n, a, f)) in calls.iter().enumerate() {
-            let (buffer, arg) = (format_ident!("{}{}", f.name(), k), &fill_memo[&a]);
-            let v = format_ident!("v{}", *names);
-            *names += 1;
-            fill.extend(quote!(#buffer[i] = #arg;));
-            body.extend(quote!(let #v = #buffer[i];));
-            memo.insert(n, quote!(#v));
+        // The calls grouped by the direction loops they sit in, each group filled by one
+        // loop nest.
+        let mut nests: BTreeMap<Vec<Binder>, Vec<Store>> = BTreeMap::new();
+        let mut buffers = Vec::new();
+        for (k, (n, arg, f)) in self.vector_calls(&memo).into_iter().enumerate() {
+            let binders: Vec<Binder> = self.free[n]
+                .iter()
+                .copied()
+                .filter(|&b| b != SITE)
+                .collect();
+            let (name, index) = (format_ident!("{}{}", f.name(), k), buffer_index(&binders));
+            memo.insert(n, quote!(#name[#index]));
             let function = vector_function(f).expect("vector calls have a vector function");
-            buffers.push((buffer, function));
+            buffers.push(Buffer {
+                name: name.clone(),
+                function,
+                directions: binders.len(),
+            });
+            nests
+                .entry(binders)
+                .or_default()
+                .push(Store { name, index, arg });
         }
-        body.extend(self.block(&self.roots, &site, &mut memo, names));
+        let mut fill_memo = memo.clone();
+        let fill = nests
+            .iter()
+            .map(|(binders, stores)| self.fill_nest(binders, &site, stores, &mut fill_memo, names))
+            .collect();
+        let body = self.block(&self.roots, &site, &mut memo, names);
         Site {
             hoisted,
             fill,
@@ -339,26 +363,53 @@ impl SiteProgram {
         }
     }
 
-    /// The calls worth evaluating a block of sites at a time, as (call, argument, function):
-    /// a function with a vector form whose argument reads the field only at the site itself,
-    /// outside direction loops, and contains no other such call (that one is vectorised
-    /// instead, so each value has one definition).
-    fn vector_calls(&self, hoisted: &BTreeMap<NodeId, TokenStream>) -> Vec<(NodeId, NodeId, Func)> {
-        let site_only = BTreeSet::from([SITE]);
-        let candidate = |n: NodeId| match self.nodes[n] {
-            Node::Func(f, a) if vector_function(f).is_some() && self.free[n] == site_only => {
-                Some((a, f))
+    /// The loop nest over `binders` (outermost first) that writes the arguments of `stores`
+    /// into their buffers, each value computed in the outermost scope where it is defined.
+    fn fill_nest(
+        &self,
+        binders: &[Binder],
+        bound: &BTreeSet<Binder>,
+        stores: &[Store],
+        memo: &mut BTreeMap<NodeId, TokenStream>,
+        names: &mut usize,
+    ) -> TokenStream {
+        let args: Vec<NodeId> = stores.iter().map(|s| s.arg).collect();
+        let mut out = self.block(&args, bound, memo, names);
+        match binders.split_first() {
+            None => {
+                for Store { name, index, arg } in stores {
+                    let arg = &memo[arg];
+                    out.extend(quote!(#name[#index] = #arg;));
+                }
             }
+            Some((&l, rest)) => {
+                let mut inner_bound = bound.clone();
+                inner_bound.insert(l);
+                let inner = self.fill_nest(rest, &inner_bound, stores, &mut memo.clone(), names);
+                let mu = direction(l);
+                out.extend(quote!(for #mu in 0..ndim { #inner }));
+            }
+        }
+        out
+    }
+
+    /// The calls worth evaluating a block of sites at a time, as (call, argument, function):
+    /// a function with a vector form whose argument depends on the site (reading the field
+    /// at the site or its neighbours, inside direction loops or not) and contains no other
+    /// such call (that one is vectorised instead, so each value has one definition).
+    fn vector_calls(&self, hoisted: &BTreeMap<NodeId, TokenStream>) -> Vec<(NodeId, NodeId, Func)> {
+        // Everything reachable past the hoisted values depends on the site.
+        let candidate = |n: NodeId| match self.nodes[n] {
+            Node::Func(f, a) if vector_function(f).is_some() => Some((a, f)),
             _ => None,
         };
         self.reachable(&self.roots, hoisted)
             .into_iter()
             .filter_map(|n| candidate(n).map(|(a, f)| (n, a, f)))
             .filter(|&(_, a, _)| {
-                self.reachable(&[a], hoisted).into_iter().all(|m| {
-                    candidate(m).is_none()
-                        && !matches!(&self.nodes[m], Node::Field(s) if !s.is_zero())
-                })
+                self.reachable(&[a], hoisted)
+                    .into_iter()
+                    .all(|m| candidate(m).is_none())
             })
             .collect()
     }
@@ -571,6 +622,28 @@ impl SiteProgram {
             Node::Sum(..) => unreachable!("sums are emitted as loops"),
         }
     }
+}
+
+/// A vector call's argument and where the fill pass stores it.
+struct Store {
+    name: Ident,
+    index: TokenStream,
+    arg: NodeId,
+}
+
+/// The position of the `i`-th site's value in the buffer of a call inside the direction
+/// loops `binders`: `ndim` values per site for each loop, the innermost fastest.
+fn buffer_index(binders: &[Binder]) -> TokenStream {
+    let mut index = quote!(i);
+    for (k, &b) in binders.iter().enumerate() {
+        let mu = direction(b);
+        index = if k == 0 {
+            quote!(#index * ndim + #mu)
+        } else {
+            quote!((#index) * ndim + #mu)
+        };
+    }
+    index
 }
 
 /// The loop variable of direction level `l`.

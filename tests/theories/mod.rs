@@ -3,6 +3,7 @@
 
 pub mod hopping;
 pub mod hopping_critical;
+pub mod hopping_neighbours;
 pub mod hopping_tanh;
 pub mod phi4;
 pub mod sine_gordon;
@@ -10,11 +11,12 @@ pub mod zero_dim;
 
 /// File name and text of every declaration, for compiling through `pirk_codegen` directly.
 #[allow(dead_code)]
-pub const DECLARATIONS: [(&str, &str); 4] = [
+pub const DECLARATIONS: [(&str, &str); 5] = [
     ("phi4", include_str!("phi4.rs")),
     ("hopping", include_str!("hopping.rs")),
     ("zero_dim", include_str!("zero_dim.rs")),
     ("sine_gordon", include_str!("sine_gordon.rs")),
+    ("hopping_neighbours", include_str!("hopping_neighbours.rs")),
 ];
 
 /// Compile a declaration file's `theory!` invocation through the compiler library.
