@@ -3,7 +3,7 @@
 //! site, counted in BENCHMARKS.md), a multiply-add loop at the build's peak throughput, libm
 //! `tanh` and `exp` loops and the vector `pirk::vmath` ones, all on the same 1024 in-cache
 //! values; and the generated `velocity` of `tests/theories/hopping_critical.rs` on 32² (the
-//! generation hot path: four site-local `tanh` and one `exp` per site).
+//! generation hot path: four site-dependent `tanh` and one `exp` per site).
 //!
 //! Run with `cargo bench --bench peak`; BENCHMARKS.md turns the medians into GFLOP/s and a
 //! fraction of the limit.

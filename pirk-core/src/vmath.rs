@@ -32,8 +32,9 @@ mod tanh;
 
 pub use level::Level;
 
-/// Sites per block in generated code, which evaluates the site-local `exp` and `tanh` calls
-/// of a block in one vector call first: 64 keeps a few stack buffers well inside L1.
+/// Sites per block in generated code, which evaluates the site-dependent `exp` and `tanh`
+/// calls of a block (per direction, inside direction loops) in one vector call first: 64 keeps
+/// the buffers well inside L1.
 pub const BLOCK: usize = 64;
 
 /// `x[i] ← exp(x[i])`, at the best instruction-set level of this CPU.
