@@ -12,6 +12,7 @@ mod cli;
 mod correct;
 mod error;
 mod hmc;
+mod host;
 mod job;
 mod measure;
 mod memory;
@@ -33,4 +34,5 @@ mod theories;
 mod wolff;
 
 pub use app::App;
+pub use host::{Cancel, CommandError, Interrupted, TheoryListing};
 pub use registry::WolffEmbedding;
