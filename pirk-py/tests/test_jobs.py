@@ -1,5 +1,7 @@
 """run with a path card and an output directory, compare, scan, and sampling a saved flow."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -61,4 +63,13 @@ def test_saved_flow_refuses_another_card(tiny_run):
         "path": {"start": {"kappa": 0.21, "lambda": 0.0}},
     }
     with pytest.raises(ValueError, match=r"^--flow .*flow\.json: "):
+        pirk.Flow.load(tiny_run.out / "flow.json", card).sample(10, seed=1)
+
+
+def test_missing_flow_file_and_unreadable_card(tiny_run, tmp_path):
+    with pytest.raises(FileNotFoundError):
+        pirk.Flow.load(tmp_path / "flow.json", TINY)
+    card = tmp_path / "card.toml"
+    card.write_text("theory = ")
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(card))}: line 1: "):
         pirk.Flow.load(tiny_run.out / "flow.json", card).sample(10, seed=1)

@@ -19,8 +19,8 @@ CARD = {
 
 
 def quadrature():
-    """log ∫ e^{−S} dφ and ⟨φ²⟩ on a uniform grid (the integrand is below 1e-300 at |φ| = 12,
-    and the rule converges spectrally for it)."""
+    """log ∫ e^{−S} dφ and ⟨φ²⟩ on a uniform grid: the integrand is below 1e-300 at
+    |φ| = 12, and the rule converges spectrally for it."""
     phi, dphi = np.linspace(-12.0, 12.0, 200_001, retstep=True)
     weight = np.exp(-(0.5 * M2 * phi**2 + 0.25 * LAMBDA * phi**4))
     z = weight.sum() * dphi

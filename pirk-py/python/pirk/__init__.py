@@ -8,6 +8,7 @@ computing raises ``RuntimeError``; Ctrl-C stops the job and raises ``KeyboardInt
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -71,27 +72,27 @@ class Result:
         )
 
 
-def run(card: Card, out=None, threads: int | None = None, quiet: bool = True, **options) -> Result:
+def run(card: Card, out=None, threads=None, quiet=True, *, force=False, resume=False) -> Result:
     """``pirk run``: train, sample, correct, measure. ``card`` is a path or a dict with the
-    card's structure; ``out`` the output directory (None: a temporary one, removed after
-    reading). Options: ``force``, ``resume`` as on the command line."""
-    return _job("run", card, out, threads, quiet, **options)
+    card's structure; ``out`` the output directory (None: a temporary one, removed once read);
+    ``threads``, ``quiet``, ``force`` and ``resume`` are the command line's options."""
+    return _job("run", card, out, threads, quiet, force, resume)
 
 
-def train(card: Card, out=None, threads: int | None = None, quiet: bool = True, **options) -> Result:
+def train(card: Card, out=None, threads=None, quiet=True, *, force=False, resume=False) -> Result:
     """``pirk train``: the flow only (``out/flow.json``, for :meth:`Flow.load`)."""
-    return _job("train", card, out, threads, quiet, **options)
+    return _job("train", card, out, threads, quiet, force, resume)
 
 
-def compare(card: Card, out=None, threads: int | None = None, quiet: bool = True, **options) -> Result:
+def compare(card: Card, out=None, threads=None, quiet=True, *, force=False, resume=False) -> Result:
     """``pirk compare``: PIK+MH against HMC (and Wolff where it applies); ``report["comparison"]``
     holds the pulls and costs, ``hmc_ensemble`` the HMC chain."""
-    return _job("compare", card, out, threads, quiet, **options)
+    return _job("compare", card, out, threads, quiet, force, resume)
 
 
-def scan(card: Card, out=None, threads: int | None = None, quiet: bool = True, **options) -> Result:
+def scan(card: Card, out=None, threads=None, quiet=True, *, force=False, resume=False) -> Result:
     """``pirk scan``: observables along the coupling path; ``report["scan"]`` lists the points."""
-    return _job("scan", card, out, threads, quiet, **options)
+    return _job("scan", card, out, threads, quiet, force, resume)
 
 
 class Flow:
@@ -104,31 +105,30 @@ class Flow:
 
     @classmethod
     def load(cls, path, card: Card) -> "Flow":
-        """The flow in ``path``, for ``card`` (a path or a dict; checked when sampling, as
-        ``pirk sample --flow`` checks it)."""
+        """The flow in ``path``, for ``card`` (a path or a dict; checked against it when
+        sampling, as ``pirk sample --flow`` does)."""
         path = Path(path)
         if not path.is_file():
-            raise ValueError(f"--flow {path}: no such file")
+            raise FileNotFoundError(errno.ENOENT, "no trained flow", str(path))
         return cls(path, card)
 
-    def sample(self, n: int, seed: int, out=None, threads: int | None = None, quiet: bool = True) -> Result:
+    def sample(self, n: int, seed: int, out=None, threads=None, quiet=True) -> Result:
         """``pirk sample``: ``n`` configurations from this flow with the card's correction,
         seeded by ``seed``; ``ensemble`` and ``log_weights`` hold them."""
-        card = dict(_card_dict(self.card), seed=seed)
-        card["sample"] = dict(card.get("sample", {}), count=n)
+        try:
+            card = self.card
+            if not isinstance(card, dict):
+                card = tomllib.loads(Path(card).read_text())
+        except (OSError, tomllib.TOMLDecodeError):
+            card = self.card  # the command line rejects it, in its own words
+        else:
+            card = dict(card, seed=seed)
+            card["sample"] = dict(card.get("sample", {}), count=n)
         return _job("sample", card, out, threads, quiet, extra=["--flow", str(self.path)])
 
 
-def _card_dict(card: Card) -> dict:
-    if isinstance(card, dict):
-        return card
-    try:
-        return tomllib.loads(Path(card).read_text())
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ValueError(f"card {card}: {e}") from None
-
-
 def _job(command, card, out, threads, quiet, force=False, resume=False, extra=()) -> Result:
+    """Runs ``pirk COMMAND`` on ``card`` and reads what it wrote."""
     with tempfile.TemporaryDirectory(prefix="pirk-") as scratch:
         scratch = Path(scratch)
         if isinstance(card, dict):
