@@ -93,7 +93,7 @@ impl App {
         I: IntoIterator<Item = S>,
         S: Into<OsString>,
     {
-        self.run(std::iter::once("pirk".into()).chain(args.into_iter().map(Into::into)))
+        self.run(argv(args))
     }
 
     /// Runs the command line on `args` (without the program name) for a host program: writes
@@ -105,8 +105,7 @@ impl App {
         I: IntoIterator<Item = S>,
         S: Into<OsString>,
     {
-        let argv = std::iter::once("pirk".into()).chain(args.into_iter().map(Into::into));
-        let cli = Cli::try_parse_from(argv).map_err(|e| CommandError {
+        let cli = Cli::try_parse_from(argv(args)).map_err(|e| CommandError {
             message: clap_message(&e),
             bad_input: true,
         })?;
@@ -196,6 +195,11 @@ impl App {
         };
         Job::new(kind, args, progress, &self.registry).execute()
     }
+}
+
+/// `args` after the program name.
+fn argv<S: Into<OsString>>(args: impl IntoIterator<Item = S>) -> impl Iterator<Item = OsString> {
+    std::iter::once("pirk".into()).chain(args.into_iter().map(Into::into))
 }
 
 /// The first line of clap's rendering of `e`, without its `error: ` prefix.
