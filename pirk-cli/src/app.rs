@@ -4,6 +4,7 @@
 
 use std::ffi::OsString;
 use std::ops::RangeInclusive;
+use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -11,6 +12,7 @@ use pirk::Theory;
 
 use crate::cli::{Cli, Command};
 use crate::error::InputError;
+use crate::host::{Cancel, CommandError, Interrupted, TheoryListing};
 use crate::job::{Job, Kind};
 use crate::progress::Progress;
 use crate::registry::{Entry, Registry, WolffEmbedding};
@@ -91,7 +93,38 @@ impl App {
         I: IntoIterator<Item = S>,
         S: Into<OsString>,
     {
-        self.run(std::iter::once("pirk".into()).chain(args.into_iter().map(Into::into)))
+        self.run(argv(args))
+    }
+
+    /// Runs the command line on `args` (without the program name) for a host program: writes
+    /// and prints what the binary would, but returns the outcome instead of printing an error,
+    /// and stops with [`Interrupted`] when `cancel` is raised. Help and version requests are
+    /// bad input here.
+    pub fn execute_args<I, S>(&self, args: I, cancel: &Cancel) -> Result<(), CommandError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        let cli = Cli::try_parse_from(argv(args)).map_err(|e| CommandError {
+            message: clap_message(&e),
+            bad_input: true,
+        })?;
+        self.execute_cli(cli, cancel)
+    }
+
+    /// The registered theories, in the order `theories` lists them.
+    pub fn theories(&self) -> Vec<TheoryListing> {
+        self.registry
+            .entries()
+            .iter()
+            .map(|e| TheoryListing {
+                name: e.name,
+                summary: e.summary,
+                dimensions: e.ndim,
+                couplings: e.params,
+                kernels: e.kernels,
+            })
+            .collect()
     }
 
     /// Exit codes: 0 success, 2 bad input (or a command line clap rejects), 1 a failure while
@@ -105,17 +138,27 @@ impl App {
                 return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
             }
         };
-        match self.execute(cli) {
+        match self.execute_cli(cli, &Cancel::new()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e:#}");
-                if e.downcast_ref::<InputError>().is_some() {
-                    ExitCode::from(2)
-                } else {
-                    ExitCode::FAILURE
-                }
+                eprintln!("error: {e}");
+                ExitCode::from(e.exit_code())
             }
         }
+    }
+
+    /// Executes `cli`, turning an error into its one line and an unwinding [`Cancel`] into
+    /// [`Interrupted`].
+    fn execute_cli(&self, cli: Cli, cancel: &Cancel) -> Result<(), CommandError> {
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| self.execute(cli, cancel)))
+            .unwrap_or_else(|payload| match payload.downcast::<Interrupted>() {
+                Ok(interrupted) => Err((*interrupted).into()),
+                Err(payload) => std::panic::resume_unwind(payload),
+            });
+        outcome.map_err(|e| CommandError {
+            message: format!("{e:#}"),
+            bad_input: e.downcast_ref::<InputError>().is_some(),
+        })
     }
 
     /// The registered theories.
@@ -124,8 +167,8 @@ impl App {
         &self.registry
     }
 
-    fn execute(&self, cli: Cli) -> anyhow::Result<()> {
-        let progress = Progress::new(cli.quiet);
+    fn execute(&self, cli: Cli, cancel: &Cancel) -> anyhow::Result<()> {
+        let progress = Progress::new(cli.quiet, cancel.clone());
         let (kind, args) = match cli.command {
             Command::Theories => {
                 let listing: Vec<String> = self
@@ -152,4 +195,16 @@ impl App {
         };
         Job::new(kind, args, progress, &self.registry).execute()
     }
+}
+
+/// `args` after the program name.
+fn argv<S: Into<OsString>>(args: impl IntoIterator<Item = S>) -> impl Iterator<Item = OsString> {
+    std::iter::once("pirk".into()).chain(args.into_iter().map(Into::into))
+}
+
+/// The first line of clap's rendering of `e`, without its `error: ` prefix.
+fn clap_message(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let line = text.lines().next().unwrap_or_default();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }

@@ -2,7 +2,8 @@
 //! and Wolff comparison, parameter scans, reports and plots for the built-in theories and for
 //! any theory declared with `pirk::theory!` and registered with [`App`]. The `pirk` binary is
 //! `App::with_builtins().main()`; `pirk new NAME` writes a crate whose binary adds a theory of
-//! its own. See docs/cli.md.
+//! its own; a host program (the Python module) runs commands with `App::execute_args`. See
+//! docs/cli.md.
 
 #![warn(missing_docs)]
 
@@ -14,6 +15,7 @@ mod correct;
 mod cost;
 mod error;
 mod hmc;
+mod host;
 mod job;
 mod measure;
 mod memory;
@@ -34,4 +36,5 @@ mod theories;
 mod wolff;
 
 pub use app::App;
+pub use host::{Cancel, CommandError, Interrupted, TheoryListing};
 pub use registry::WolffEmbedding;

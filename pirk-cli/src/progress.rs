@@ -1,25 +1,29 @@
 //! Progress bars (with ETA) and log lines on stderr; silent under `--quiet`. indicatif hides
-//! bars by itself when stderr is not a terminal, so logs stay clean in CI and pipes.
+//! bars by itself when stderr is not a terminal, so logs stay clean in CI and pipes. Advancing
+//! a bar is also where a job notices a host's [`Cancel`].
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::host::Cancel;
 
 /// The Pareto `k̂` above which importance-weighted estimates are unreliable (Vehtari et al.).
 pub const PARETO_K_UNRELIABLE: f64 = 0.7;
 
 /// Where progress and logs go.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Progress {
     quiet: bool,
+    cancel: Cancel,
 }
 
 impl Progress {
-    /// Silent when `quiet`.
-    pub fn new(quiet: bool) -> Self {
-        Self { quiet }
+    /// Silent when `quiet`; the job stops when `cancel` is raised.
+    pub fn new(quiet: bool, cancel: Cancel) -> Self {
+        Self { quiet, cancel }
     }
 
     /// A bar over `len` items with rate and ETA.
-    pub fn bar(&self, len: u64, what: &str) -> ProgressBar {
+    pub fn bar(&self, len: u64, what: &str) -> Bar {
         let bar = ProgressBar::with_draw_target(Some(len), self.target());
         bar.set_style(
             ProgressStyle::with_template(
@@ -29,7 +33,10 @@ impl Progress {
             .progress_chars("=> "),
         );
         bar.set_prefix(what.to_string());
-        bar
+        Bar {
+            bar,
+            cancel: self.cancel.clone(),
+        }
     }
 
     /// One log line on stderr.
@@ -55,5 +62,40 @@ impl Progress {
         } else {
             ProgressDrawTarget::stderr()
         }
+    }
+}
+
+/// A progress bar that checks for cancellation whenever it advances.
+pub struct Bar {
+    bar: ProgressBar,
+    cancel: Cancel,
+}
+
+impl Bar {
+    /// Moves to `pos`.
+    pub fn set_position(&self, pos: u64) {
+        self.cancel.check();
+        self.bar.set_position(pos);
+    }
+
+    /// Advances by `delta`.
+    pub fn inc(&self, delta: u64) {
+        self.cancel.check();
+        self.bar.inc(delta);
+    }
+
+    /// Text after the bar.
+    pub fn set_message(&self, message: String) {
+        self.bar.set_message(message);
+    }
+
+    /// Removes the bar: done.
+    pub fn finish_and_clear(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    /// Leaves the bar where it stopped: the job ends early.
+    pub fn abandon(&self) {
+        self.bar.abandon();
     }
 }
