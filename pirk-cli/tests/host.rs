@@ -6,19 +6,18 @@ mod common;
 use common::{entries, tiny_card, with_card};
 use pirk_cli::{App, Cancel};
 
+/// `--quiet run CARD --out OUT`.
+fn quiet_run<'a>(card: &'a std::path::Path, out: &'a std::path::Path) -> [&'a str; 5] {
+    let path = |p: &'a std::path::Path| p.to_str().unwrap();
+    ["--quiet", "run", path(card), "--out", path(out)]
+}
+
 #[test]
 fn bad_input_comes_back_as_the_command_lines_message() {
     let (dir, card) = with_card(&tiny_card().replace("\"hopping\"", "\"ising\""));
     let out = dir.path().join("out");
-    let args = [
-        "--quiet",
-        "run",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
     let e = App::with_builtins()
-        .execute_args(args, &Cancel::new())
+        .execute_args(quiet_run(&card, &out), &Cancel::new())
         .unwrap_err();
     assert!(e.bad_input && e.exit_code() == 2);
     assert!(
@@ -46,15 +45,8 @@ fn a_cancelled_job_stops_with_interrupted_and_leaves_no_output() {
     let out = dir.path().join("out");
     let cancel = Cancel::new();
     cancel.cancel();
-    let args = [
-        "--quiet",
-        "run",
-        card.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
     let e = App::with_builtins()
-        .execute_args(args, &cancel)
+        .execute_args(quiet_run(&card, &out), &cancel)
         .unwrap_err();
     assert!(!e.bad_input && e.exit_code() == 1);
     assert_eq!(e.message, "interrupted");

@@ -79,7 +79,12 @@ impl Flow {
             residuals: kept(&self.residuals),
             conditions: kept(&self.conditions),
             max_speed: tau * self.max_speed,
-            ..self.clone()
+            version: self.version,
+            theory: self.theory.clone(),
+            params: self.params.clone(),
+            kernels: self.kernels.clone(),
+            lattice: self.lattice.clone(),
+            steps: self.steps,
         })
     }
 
