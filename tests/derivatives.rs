@@ -47,6 +47,38 @@ fn check_theory<T: Theory>(theory: T, theta: &[f64], seed: u64) {
                     force[x]
                 );
             }
+            // the quadratic part at φ = 0: Hφ vs central differences of the force along φ,
+            // and ½ φ·Hφ vs the second difference of the action along φ
+            let mut h_phi = vec![0.0; v];
+            theory.quadratic_force(&lat, theta, &phi, &mut h_phi);
+            let along = |e: f64| phi.iter().map(|p| e * p).collect::<Vec<_>>();
+            let (mut fp, mut fm) = (vec![0.0; v], vec![0.0; v]);
+            let eps = 1e-4;
+            theory.force(&lat, theta, &along(eps), &mut fp);
+            theory.force(&lat, theta, &along(-eps), &mut fm);
+            for x in 0..v {
+                let fd = (fp[x] - fm[x]) / (2.0 * eps);
+                assert!(
+                    rel_err(h_phi[x], fd) < 1e-6,
+                    "{} Hφ at {x} on {dims:?}: {} vs {fd}",
+                    T::NAME,
+                    h_phi[x]
+                );
+            }
+            // Richardson-extrapolated, so a quartic term leaves no O(ε²) error
+            let second = |eps: f64| {
+                (theory.action(&lat, theta, &along(eps))
+                    - 2.0 * theory.action(&lat, theta, &along(0.0))
+                    + theory.action(&lat, theta, &along(-eps)))
+                    / (eps * eps)
+            };
+            let second = (4.0 * second(5e-3) - second(1e-2)) / 3.0;
+            let quadratic: f64 = phi.iter().zip(&h_phi).map(|(p, h)| p * h).sum();
+            assert!(
+                (quadratic - second).abs() < 1e-6 * (1.0 + quadratic.abs()),
+                "{} φ·Hφ on {dims:?}: {quadratic} vs {second}",
+                T::NAME
+            );
             // param_grad vs differences in θ
             let mut grad = vec![0.0; theta.len()];
             theory.param_grad(&lat, theta, &phi, &mut grad);

@@ -55,6 +55,13 @@ fn agree<T: Theory>(theory: T, text: &str, theta: &[f64], seed: u64) {
                 "{name} force at {x}"
             );
         }
+        theory.quadratic_force(&lat, theta, &phi, &mut out);
+        for (x, f) in out.iter().enumerate() {
+            assert!(
+                close(*f, env.eval(&c.derived.quadratic_force, x)),
+                "{name} quadratic force at {x}"
+            );
+        }
         let mut grad = vec![0.0; theta.len()];
         theory.param_grad(&lat, theta, &phi, &mut grad);
         for (i, g) in grad.iter().enumerate() {

@@ -20,6 +20,7 @@ fn symbolic_forms() {
         let mut out = String::new();
         writeln!(out, "action      = {}", c.derived.action).unwrap();
         writeln!(out, "force       = {}", c.derived.force).unwrap();
+        writeln!(out, "Hφ at φ = 0 = {}", c.derived.quadratic_force).unwrap();
         for (p, g) in c.model.params.iter().zip(&c.derived.param_grads) {
             writeln!(out, "∂s/∂{p:<7} = {g}").unwrap();
         }

@@ -76,6 +76,7 @@ fn stub_methods() -> TokenStream {
     quote! {
         fn action(&self, _: &#lat, _: &[f64], _: &[f64]) -> f64 { ::core::unreachable!() }
         fn force(&self, _: &#lat, _: &[f64], _: &[f64], _: &mut [f64]) { ::core::unreachable!() }
+        fn quadratic_force(&self, _: &#lat, _: &[f64], _: &[f64], _: &mut [f64]) { ::core::unreachable!() }
         fn param_grad(&self, _: &#lat, _: &[f64], _: &[f64], _: &mut [f64]) { ::core::unreachable!() }
         fn kernel(&self, _: &#lat, _: usize, _: &[f64], _: &mut [f64]) { ::core::unreachable!() }
         fn divergence(&self, _: &#lat, _: &[f64], _: &mut [f64]) { ::core::unreachable!() }
@@ -319,18 +320,20 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         }
     };
 
-    let force = {
-        let sw = sweep(&[&d.force], Some(n_params));
+    let per_site = |name: Ident, e: &Expr| {
+        let sw = sweep(&[e], Some(n_params));
         let f = &sw.outputs[0];
         let (prelude, sites) = (&sw.prelude, sw.site_loop(&quote!(out[x] = #f;)));
         quote! {
-            fn force(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
+            fn #name(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
                 #prelude
                 ::core::assert_eq!(out.len(), volume, "one force per site");
                 #sites
             }
         }
     };
+    let force = per_site(format_ident!("force"), &d.force);
+    let quadratic_force = per_site(format_ident!("quadratic_force"), &d.quadratic_force);
 
     let param_grad = {
         let sw = sweep(&d.param_grads.iter().collect::<Vec<_>>(), Some(n_params));
@@ -470,5 +473,5 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         }
     };
 
-    quote! { #action #force #param_grad #kernel #divergence #stein #velocity #wegner_row }
+    quote! { #action #force #quadratic_force #param_grad #kernel #divergence #stein #velocity #wegner_row }
 }

@@ -22,6 +22,9 @@ pub trait Theory: Send + Sync {
     fn action(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64;
     /// `∂S/∂φ_x` for every site.
     fn force(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]);
+    /// `(Hφ)_x` with `H = ∂²S/∂φ∂φ` at `φ = 0`: the force of the action's quadratic part at
+    /// zero field, `S_2 = ½ φ·Hφ` (the Gaussian a prior can match; [`crate::QuadraticPart`]).
+    fn quadratic_force(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]);
     /// `∂S/∂θ_i` for every coupling.
     fn param_grad(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]);
     /// `K_j(φ)_x` for every site.

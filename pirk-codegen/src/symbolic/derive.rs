@@ -23,6 +23,9 @@ pub struct Derived {
     pub action: Expr,
     /// `∂S/∂φ_x`.
     pub force: Expr,
+    /// `(Hφ)_x` with `H = ∂²S/∂φ∂φ` at `φ = 0`: the force of the action's quadratic part at
+    /// zero field, from which the runtime builds a Gaussian prior matching the theory.
+    pub quadratic_force: Expr,
     /// `∂s/∂θ_i` per site, one per coupling (summed over sites by the code).
     pub param_grads: Vec<Expr>,
     /// Kernels, canonical.
@@ -36,20 +39,26 @@ pub struct Derived {
 /// Derive force, coupling gradients and divergences of a checked model.
 pub fn derive(model: &Model) -> Result<Derived, String> {
     let f = &model.action;
-    let mut force_terms = Vec::new();
+    let n_params = model.params.len();
+    let (mut force_terms, mut linear_terms) = (Vec::new(), Vec::new());
     for s in f.field_shifts() {
         let (d, pulled) = partial(f, &Atom::Field(s.clone()))?;
         let rename = |b: Binder| pulled.iter().find(|(old, _)| *old == b).map_or(b, |p| p.1);
-        let wrapped = pulled
-            .iter()
-            .fold(d, |e, &(_, fresh)| Expr::Sum(fresh, Box::new(e)));
-        force_terms.push(wrapped.shifted(&s.rename(&rename).neg()));
+        let back = s.rename(&rename).neg();
+        let place = |e: Expr| {
+            pulled
+                .iter()
+                .fold(e, |e, &(_, fresh)| Expr::Sum(fresh, Box::new(e)))
+                .shifted(&back)
+        };
+        linear_terms.push(place(linearised(&d, n_params)?));
+        force_terms.push(place(d));
     }
     if f.uses_mean() {
-        force_terms.push(Expr::Mul(vec![
-            Expr::InvVolume,
-            Expr::Total(Box::new(partial(f, &Atom::Mean)?.0)),
-        ]));
+        let d = partial(f, &Atom::Mean)?.0;
+        let global = |e: Expr| Expr::Mul(vec![Expr::InvVolume, Expr::Total(Box::new(e))]);
+        linear_terms.push(global(linearised(&d, n_params)?));
+        force_terms.push(global(d));
     }
     let param_grads = (0..model.params.len())
         .map(|i| Ok(canonical(partial(f, &Atom::Param(i))?.0)))
@@ -68,6 +77,7 @@ pub fn derive(model: &Model) -> Result<Derived, String> {
     Ok(Derived {
         action: canonical(f.clone()),
         force: canonical(Expr::Add(force_terms)),
+        quadratic_force: canonical(Expr::Add(linear_terms)),
         param_grads,
         kernels: model
             .kernels
@@ -83,6 +93,19 @@ pub fn derive(model: &Model) -> Result<Derived, String> {
             .max()
             .unwrap_or(0),
     })
+}
+
+/// `d/dε e(εφ)` at `ε = 0`: the part of `e` linear in the field (not yet simplified; its free
+/// direction binders are kept for the caller to bind). The scale `ε` is the coupling index
+/// `n_params`, which no declaration has.
+fn linearised(e: &Expr, n_params: usize) -> Result<Expr, String> {
+    let eps = Expr::Param(n_params);
+    let scaled = e.clone().map_bottom_up(&mut |e| match e {
+        Expr::Field(_) | Expr::Mean => Expr::Mul(vec![eps.clone(), e]),
+        other => other,
+    });
+    let slope = partial(&scaled, &Atom::Param(n_params))?.0;
+    Ok(slope.map_bottom_up(&mut |e| if e == eps { Expr::int(0) } else { e }))
 }
 
 /// `∂e/∂var` with the variable's marked direction sums pulled out: returns the summand and
