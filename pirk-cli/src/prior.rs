@@ -59,6 +59,10 @@ impl Prior for CardPrior {
         self.inner().action(phi)
     }
 
+    fn force(&self, phi: &[f64], out: &mut [f64]) {
+        self.inner().force(phi, out)
+    }
+
     fn log_norm(&self) -> f64 {
         self.inner().log_norm()
     }

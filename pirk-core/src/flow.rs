@@ -4,6 +4,7 @@
 
 pub mod generate;
 pub mod mh;
+pub mod offset;
 pub mod path;
 pub mod refine;
 pub(crate) mod rk4;

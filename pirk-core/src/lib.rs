@@ -26,7 +26,7 @@ pub use analysis::stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
 pub use analysis::tilt::{ZeroModeTilt, zero_mode_tilt};
 pub use analysis::weights::{RunningEss, Weights};
 pub use baselines::hmc::{
-    Hmc, HmcReport, Integrator, hamiltonian, update_momentum, update_position,
+    Hmc, HmcReport, Integrator, Potential, hamiltonian, update_momentum, update_position,
 };
 pub use baselines::metropolis::{Hopping, Metropolis};
 pub use baselines::schedule::ChainSchedule;
@@ -38,6 +38,7 @@ pub use bases::smeared::{Smeared, SmearedScratch};
 pub use error::{Error, Result};
 pub use flow::generate::{Generator, Samples, Scheme};
 pub use flow::mh::{MhChain, independence_mh};
+pub use flow::offset::{Offset, PriorOffset, Switched, offset_weight};
 pub use flow::path::Path;
 pub use flow::refine::{RefineRound, Refiner};
 pub use flow::steps::{StepChoice, StepTrial, fewest_steps};

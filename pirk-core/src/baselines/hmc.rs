@@ -50,8 +50,27 @@ pub fn update_position(phi: &mut [f64], pi: &[f64], eps: f64) {
     phi.iter_mut().zip(pi).for_each(|(x, p)| *x += eps * p);
 }
 
+/// What HMC moves under: an action and its force. Every [`Theory`] is one; so is the action
+/// of a path that switches its prior off ([`crate::flow::offset::Switched`]).
+pub trait Potential {
+    /// `S(φ; θ)`.
+    fn value(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64;
+    /// `∂S/∂φ_x` for every site.
+    fn gradient(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]);
+}
+
+impl<T: Theory> Potential for T {
+    fn value(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64 {
+        self.action(lat, theta, phi)
+    }
+
+    fn gradient(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]) {
+        self.force(lat, theta, phi, out)
+    }
+}
+
 /// Momentum update `π −= ε ∂S/∂φ`.
-pub fn update_momentum<T: Theory>(
+pub fn update_momentum<T: Potential + ?Sized>(
     theory: &T,
     lat: &Lattice,
     theta: &[f64],
@@ -60,21 +79,21 @@ pub fn update_momentum<T: Theory>(
     eps: f64,
     force: &mut [f64],
 ) {
-    theory.force(lat, theta, phi, force);
+    theory.gradient(lat, theta, phi, force);
     pi.iter_mut()
         .zip(force.iter())
         .for_each(|(p, f)| *p -= eps * f);
 }
 
 /// `H = ½ π² + S(φ)`.
-pub fn hamiltonian<T: Theory>(
+pub fn hamiltonian<T: Potential + ?Sized>(
     theory: &T,
     lat: &Lattice,
     theta: &[f64],
     phi: &[f64],
     pi: &[f64],
 ) -> f64 {
-    0.5 * pi.iter().map(|p| p * p).sum::<f64>() + theory.action(lat, theta, phi)
+    0.5 * pi.iter().map(|p| p * p).sum::<f64>() + theory.value(lat, theta, phi)
 }
 
 impl Default for Hmc {
@@ -133,7 +152,7 @@ impl Hmc {
     }
 
     /// Integrates one trajectory in place.
-    pub fn integrate<T: Theory>(
+    pub fn integrate<T: Potential + ?Sized>(
         &self,
         theory: &T,
         lat: &Lattice,
@@ -171,7 +190,7 @@ impl Hmc {
 
     /// Runs the trajectories from `phi` (updated in place), calling `observe` with the
     /// configuration after each one.
-    pub fn run<T: Theory>(
+    pub fn run<T: Potential + ?Sized>(
         &self,
         theory: &T,
         lat: &Lattice,

@@ -4,10 +4,12 @@
 //! `smear(r,a)` ([`Smeared`]). It turns one configuration into one Wegner row and
 //! evaluates the velocity, without allocating (buffers live in a per-thread [`BasisScratch`]).
 
+use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::{Lattice, Theory};
+use crate::{Lattice, Offset, Theory, offset_weight};
 use crate::{ShellScratch, Shells};
 use crate::{Smeared, SmearedScratch};
 
@@ -21,7 +23,18 @@ pub struct Basis<T: Theory> {
     projection: Option<Projection>,
     smeared: Option<Smeared>,
     names: Vec<String>,
+    offset: Option<SwitchedOff>,
     theory: PhantomData<fn() -> T>,
+}
+
+/// The prior-minus-start difference a path switches off ([`crate::flow::offset`]).
+#[derive(Clone)]
+struct SwitchedOff(Arc<dyn Offset>);
+
+impl fmt::Debug for SwitchedOff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SwitchedOff")
+    }
 }
 
 /// `P_q K_j` for every projected kernel `j` (outer) and orbit `q` (inner).
@@ -41,6 +54,7 @@ pub struct BasisScratch {
     kfull: Vec<f64>,
     div: Vec<f64>,
     g: Vec<f64>,
+    offset: Vec<f64>,
     shell: Option<ShellScratch>,
     smeared: Option<SmearedScratch>,
 }
@@ -55,6 +69,7 @@ impl<T: Theory> Basis<T> {
             projection: None,
             smeared: None,
             names: Vec::new(),
+            offset: None,
             theory: PhantomData,
         };
         b.rename();
@@ -115,6 +130,27 @@ impl<T: Theory> Basis<T> {
             .then(|| Smeared::new(&self.lat, radii, slopes));
         self.rename();
         self
+    }
+
+    /// Solves the Wegner equation of `S_t = S(θ(t)) + (1 − t) Δ` instead of `S(θ(t))`: the
+    /// prior is not the theory at the path's start, and `offset` is the difference
+    /// ([`crate::flow::offset`]).
+    pub fn with_offset(mut self, offset: Arc<dyn Offset>) -> Self {
+        self.offset = Some(SwitchedOff(offset));
+        self
+    }
+
+    /// The difference the path switches off, if any.
+    pub fn offset(&self) -> Option<&dyn Offset> {
+        self.offset.as_ref().map(|o| &*o.0)
+    }
+
+    /// `(1 − t) Δ(φ)`: what the path's action at `t` adds to the theory's (0 without offset).
+    pub fn switched(&self, t: f64, phi: &[f64]) -> f64 {
+        match self.offset() {
+            Some(o) if offset_weight(t) != 0.0 => offset_weight(t) * o.value(phi),
+            _ => 0.0,
+        }
     }
 
     /// The basis whose names are `names` (as stored in a flow file).
@@ -205,6 +241,10 @@ impl<T: Theory> Basis<T> {
             kfull: vec![0.0; T::KERNELS.len()],
             div: vec![0.0; T::KERNELS.len()],
             g: vec![0.0; self.lat.volume()],
+            offset: match self.offset {
+                Some(_) => vec![0.0; self.lat.volume()],
+                None => Vec::new(),
+            },
             shell: self
                 .shells
                 .as_ref()
@@ -214,10 +254,13 @@ impl<T: Theory> Basis<T> {
         }
     }
 
-    /// One Wegner row: the Stein values `L_j(φ)` into `row`; returns `∂_t Ŝ = Σ_i θ̇_i ∂S/∂θ_i`.
+    /// One Wegner row at time `t`: the Stein values `L_j(φ)` into `row`; returns
+    /// `∂_t Ŝ = Σ_i θ̇_i ∂S/∂θ_i` (minus `Δ(φ)` with an offset).
+    #[allow(clippy::too_many_arguments)]
     pub fn row(
         &self,
         theory: &T,
+        t: f64,
         theta: &[f64],
         theta_dot: &[f64],
         phi: &[f64],
@@ -229,15 +272,33 @@ impl<T: Theory> Basis<T> {
         for (r, &j) in row[..n].iter_mut().zip(&self.selected) {
             *r = s.full[j];
         }
+        let mut dt: f64 = theta_dot.iter().zip(&s.dtheta).map(|(a, b)| a * b).sum();
+        let weight = offset_weight(t);
+        if let Some(o) = self.offset() {
+            // L_j −= w K_j·∇Δ for the declared kernels; the others see ∇S_t through the force.
+            o.gradient(phi, &mut s.offset);
+            for (r, &j) in row[..n].iter_mut().zip(&self.selected) {
+                theory.kernel(&self.lat, j, phi, &mut s.g);
+                *r -= weight * s.g.iter().zip(&s.offset).map(|(k, d)| k * d).sum::<f64>();
+            }
+            dt -= o.value(phi);
+        }
+        if self.shells.is_some() || self.projection.is_some() || self.smeared.is_some() {
+            theory.force(&self.lat, theta, phi, &mut s.force);
+            if self.offset.is_some() {
+                s.force
+                    .iter_mut()
+                    .zip(&s.offset)
+                    .for_each(|(f, d)| *f += weight * d);
+            }
+        }
         let mut done = n;
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {
-            theory.force(&self.lat, theta, phi, &mut s.force);
             shells.stein(phi, &s.force, &mut row[n..n + shells.len()], ss);
             done += shells.len();
         }
         if let (Some(p), Some(ss)) = (&self.projection, s.shell.as_mut()) {
             if self.shells.is_none() {
-                theory.force(&self.lat, theta, phi, &mut s.force);
                 p.shells.transform_force(&s.force, ss);
             }
             theory.divergence(&self.lat, phi, &mut s.div);
@@ -248,12 +309,9 @@ impl<T: Theory> Basis<T> {
             done += p.kernels.len() * p.orbits.len();
         }
         if let (Some(m), Some(ms)) = (&self.smeared, s.smeared.as_mut()) {
-            if self.shells.is_none() && self.projection.is_none() {
-                theory.force(&self.lat, theta, phi, &mut s.force);
-            }
             m.stein(phi, &s.force, &mut row[done..], ms);
         }
-        theta_dot.iter().zip(&s.dtheta).map(|(a, b)| a * b).sum()
+        dt
     }
 
     /// The velocity `Σ_j k_j K_j(φ)` into `out`; returns its divergence.

@@ -282,8 +282,9 @@ impl Generator {
         let mut evaluations = 0;
         let h_grid = 1.0 / self.steps as f64;
         let mut record = |m: usize, phi: &[f64], log_q: f64, theta: &mut [f64]| {
-            flow.path.theta(m as f64 * h_grid, theta);
-            log_w[m] = -theory.action(lat, theta, phi) - log_q;
+            let t = m as f64 * h_grid;
+            flow.path.theta(t, theta);
+            log_w[m] = -theory.action(lat, theta, phi) - basis.switched(t, phi) - log_q;
             measure(m, phi);
         };
         record(0, phi, log_q, &mut w.theta);

@@ -29,7 +29,7 @@ use crate::Wolff;
 use crate::error::{Result, ensure};
 use crate::rng::stream_rng;
 use crate::{FLOW_VERSION, Flow};
-use crate::{SliceSolution, WegnerSolver};
+use crate::{SliceSolution, Switched, WegnerSolver, offset_weight};
 
 /// Training settings.
 #[derive(Clone, Debug)]
@@ -144,6 +144,12 @@ impl Trainer {
         path: &Path,
         mut on_step: impl FnMut(usize),
     ) -> Result<(Flow, TrainReport)> {
+        ensure(
+            !(basis.offset().is_some() && matches!(self.refresh, Some(Refresh::Wolff { .. }))),
+            "refresh",
+            "Wolff updates move under the theory alone; a prior that is not the theory at the \
+             path's start needs the HMC refresh",
+        )?;
         let lat = basis.lattice();
         let v = lat.volume();
         let mut phi = vec![0.0; self.samples * v];
@@ -239,17 +245,34 @@ impl Trainer {
             .enumerate()
             .for_each(|(i, config)| {
                 let walker: u64 = stream_rng(seed, i as u64).random();
-                match refresh {
-                    Refresh::Hmc(hmc) => {
+                match (refresh, basis.offset()) {
+                    (Refresh::Hmc(hmc), None) => {
                         hmc.clone()
                             .with_seed(walker)
                             .run(theory, lat, &theta, config, |_| {});
                     }
-                    Refresh::Wolff {
-                        wolff,
-                        kappa,
-                        lambda,
-                    } => {
+                    (Refresh::Hmc(hmc), Some(offset)) => {
+                        let path_action = Switched {
+                            theory,
+                            offset,
+                            weight: offset_weight(t),
+                        };
+                        hmc.clone().with_seed(walker).run(
+                            &path_action,
+                            lat,
+                            &theta,
+                            config,
+                            |_| {},
+                        );
+                    }
+                    (
+                        Refresh::Wolff {
+                            wolff,
+                            kappa,
+                            lambda,
+                        },
+                        _,
+                    ) => {
                         let couplings = Hopping {
                             kappa: theta[*kappa],
                             lambda: theta[*lambda],

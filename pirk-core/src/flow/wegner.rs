@@ -150,13 +150,21 @@ impl WegnerSolver {
             .for_each_init(
                 || basis.scratch(),
                 |s, ((row, config), bn)| {
-                    *bn = basis.row(theory, &theta, &theta_dot, config, row, s);
+                    *bn = basis.row(theory, t, &theta, &theta_dot, config, row, s);
                 },
             );
         if self.centring == Centring::Reference {
             let mut s = basis.scratch();
             let mut r0 = vec![0.0; n];
-            let b0 = basis.row(theory, &theta, &theta_dot, &vec![0.0; v], &mut r0, &mut s);
+            let b0 = basis.row(
+                theory,
+                t,
+                &theta,
+                &theta_dot,
+                &vec![0.0; v],
+                &mut r0,
+                &mut s,
+            );
             for (row, bn) in a.chunks_mut(n.max(1)).zip(b.iter_mut()) {
                 row.iter_mut().zip(&r0).for_each(|(x, y)| *x -= y);
                 *bn -= b0;

@@ -86,6 +86,18 @@ impl Prior for FreeFieldPrior {
             .sum()
     }
 
+    fn force(&self, phi: &[f64], out: &mut [f64]) {
+        let lat = &self.lat;
+        for (x, o) in out.iter_mut().enumerate() {
+            let laplacian: f64 = (0..lat.ndim())
+                .map(|mu| {
+                    2.0 * phi[x] - phi[lat.neighbor(x, mu, true)] - phi[lat.neighbor(x, mu, false)]
+                })
+                .sum();
+            *o = 2.0 * (self.kinetic * laplacian + self.mass * phi[x]);
+        }
+    }
+
     fn log_norm(&self) -> f64 {
         self.log_norm
     }

@@ -47,6 +47,12 @@ impl Prior for NormalPrior {
         phi.iter().map(|p| p * p).sum::<f64>() / (2.0 * self.variance)
     }
 
+    fn force(&self, phi: &[f64], out: &mut [f64]) {
+        for (o, p) in out.iter_mut().zip(phi) {
+            *o = p / self.variance;
+        }
+    }
+
     fn log_norm(&self) -> f64 {
         0.5 * self.volume as f64 * (2.0 * std::f64::consts::PI * self.variance).ln()
     }

@@ -11,6 +11,8 @@ pub trait Prior: Send + Sync {
     fn sample(&self, rng: &mut StreamRng, out: &mut [f64]);
     /// The unnormalised action `S_0(φ)`.
     fn action(&self, phi: &[f64]) -> f64;
+    /// `∂S_0/∂φ_x` for every site (what a path that switches the prior off needs).
+    fn force(&self, phi: &[f64], out: &mut [f64]);
     /// `log N_0 = log ∫ e^{−S_0}`.
     fn log_norm(&self) -> f64;
     /// `log p_0(φ) = −S_0(φ) − log N_0`.

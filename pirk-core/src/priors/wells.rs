@@ -90,6 +90,14 @@ impl Prior for TwoWellPrior {
         self.free.action(phi) - v * log_cosh(self.wells * mean)
     }
 
+    /// The free field's force minus `w tanh(wM)` at every site.
+    fn force(&self, phi: &[f64], out: &mut [f64]) {
+        self.free.force(phi, out);
+        let mean = phi.iter().sum::<f64>() / self.volume as f64;
+        let wells = self.wells * (self.wells * mean).tanh();
+        out.iter_mut().for_each(|o| *o -= wells);
+    }
+
     fn log_norm(&self) -> f64 {
         self.log_norm
     }

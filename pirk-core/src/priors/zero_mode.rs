@@ -132,6 +132,14 @@ impl Prior for ZeroModePrior {
         self.free.action(phi) + self.volume * (self.quadratic * m2 + self.quartic * m2 * m2)
     }
 
+    /// The free field's force plus the zero-mode potential's, `2μM + 4gM³` at every site.
+    fn force(&self, phi: &[f64], out: &mut [f64]) {
+        self.free.force(phi, out);
+        let m = phi.iter().sum::<f64>() / self.volume;
+        let zero_mode = 2.0 * self.quadratic * m + 4.0 * self.quartic * m.powi(3);
+        out.iter_mut().for_each(|o| *o += zero_mode);
+    }
+
     fn log_norm(&self) -> f64 {
         self.log_norm
     }
