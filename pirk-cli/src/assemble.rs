@@ -12,8 +12,8 @@ use crate::hmc::HmcRun;
 use crate::outdir::{OutDir, write_bytes};
 use crate::plots::{self, Histogram, Lines, Stack};
 use crate::report::{
-    Comparison, FileInfo, FlowInfo, HmcInfo, Report, SCHEMA_VERSION, ScanPoint, Slice, TheoryInfo,
-    WolffInfo,
+    Comparison, FileInfo, FlowInfo, HmcInfo, Report, SCHEMA_VERSION, ScanPoint, Slice, StartInfo,
+    TheoryInfo, WolffInfo,
 };
 use crate::setup::Setup;
 use crate::stages::{Chain, FlowStage, PikRun, StepsStage};
@@ -189,6 +189,15 @@ fn flow<T: Theory>(
         max_residual: flow.residuals.iter().copied().fold(0.0, f64::max),
         wegner_residual: slices,
         refinement: f.refinement.clone(),
+        start: StartInfo {
+            prior: if setup.from_action.is_some() {
+                "action"
+            } else {
+                "card"
+            },
+            quadratic_part: setup.from_action,
+            switched_off: setup.basis.offset().is_some(),
+        },
     });
     Ok(())
 }

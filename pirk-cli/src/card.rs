@@ -47,10 +47,12 @@ pub struct Card {
     pub threads: Option<usize>,
     /// The couplings to sample at.
     pub target: Couplings,
-    /// The exactly samplable start.
-    pub prior: PriorCard,
-    /// The coupling path from the prior to the target.
-    pub path: PathCard,
+    /// The exactly samplable start (absent: the Gaussian of the action's quadratic part at the
+    /// path's start, its mass lifted where unstable).
+    pub prior: Option<PriorCard>,
+    /// The coupling path from the prior to the target (absent: the target's couplings all
+    /// along, the prior switched off as t runs from 0 to 1).
+    pub path: Option<PathCard>,
     /// The kernel basis.
     #[serde(default)]
     pub kernels: KernelsCard,
@@ -108,11 +110,10 @@ impl Card {
             bad_input!("lattice: extents must be at least 2, got {e}");
         }
         self.couplings("target", &self.target, entry)?;
-        self.couplings("path.start", &self.path.start, entry)?;
-        for (i, w) in self.path.waypoints.iter().enumerate() {
-            self.couplings(&format!("path.waypoints[{i}]"), w, entry)?;
+        self.path_couplings(entry)?;
+        if let Some(prior) = &self.prior {
+            prior.check(&self.lattice)?;
         }
-        self.prior.check(&self.lattice)?;
         self.kernels.check(entry, &self.lattice)?;
         if self.flow.refresh_with == RefreshKind::Wolff {
             self.check_wolff_refresh(entry, registry)?;
@@ -122,6 +123,20 @@ impl Card {
         self.scan.check()?;
         self.check_wolff(entry, registry)?;
         Ok(entry)
+    }
+
+    /// The path's nodes in parameter order: `[path] start`, its waypoints and the target (the
+    /// target alone without `[path]`).
+    pub fn path_couplings(&self, entry: &Entry) -> Result<Vec<Vec<f64>>, InputError> {
+        let mut nodes = Vec::new();
+        if let Some(path) = &self.path {
+            nodes.push(self.couplings("path.start", &path.start, entry)?);
+            for (i, w) in path.waypoints.iter().enumerate() {
+                nodes.push(self.couplings(&format!("path.waypoints[{i}]"), w, entry)?);
+            }
+        }
+        nodes.push(self.couplings("target", &self.target, entry)?);
+        Ok(nodes)
     }
 
     /// Configurations per refinement round: `[refine] samples`, else `[flow] samples`.

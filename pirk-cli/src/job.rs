@@ -104,6 +104,13 @@ impl<'r> Job<'r> {
             Kind::Sample(file) => Some(load_flow(file, &setup)?),
             _ => None,
         };
+        if matches!(self.kind, Kind::Scan) && setup.basis.offset().is_some() {
+            return Err(InputError::new(
+                "scan: the prior is not the theory at path.start, so the path's actions between \
+                 are not the theory at their couplings; give a [prior] and [path] start that match",
+            )
+            .into());
+        }
         if let (Kind::Wolff, Err(why)) = (&self.kind, &setup.wolff) {
             let why = why.explain(&setup.entry, self.registry);
             return Err(InputError::new(format!("wolff: {why}")).into());

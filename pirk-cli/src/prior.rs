@@ -5,6 +5,7 @@ use pirk::{FreeFieldPrior, Lattice, NormalPrior, Prior, StreamRng, TwoWellPrior,
 use crate::card::{PriorCard, PriorKind};
 
 /// A normal, free-field, two-well or zero-mode prior.
+#[derive(Clone, Debug)]
 pub enum CardPrior {
     /// Ultralocal Gaussian.
     Normal(NormalPrior),

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use pirk::{LogWeightProfile, RefineRound, StepChoice, ZeroModeTilt};
+use pirk::{LogWeightProfile, QuadraticPart, RefineRound, StepChoice, ZeroModeTilt};
 use serde::Serialize;
 
 use crate::measure::Observables;
@@ -112,6 +112,21 @@ pub struct FlowInfo {
     /// Per round of `[refine]`: ESS at the target and residuals of the weighted re-solve
     /// (null without refinement).
     pub refinement: Option<Vec<RefineRound>>,
+    /// Where the flow starts.
+    pub start: StartInfo,
+}
+
+/// Where the flow starts: which prior, and whether the runtime switches it off.
+#[derive(Clone, Debug, Serialize)]
+pub struct StartInfo {
+    /// `card`, or `action`: the Gaussian of the action's quadratic part at the path's start.
+    pub prior: &'static str,
+    /// That quadratic part's kinetic coefficient and mass, when the prior was built from it
+    /// (the prior's mass is this mass lifted to at least 1/V).
+    pub quadratic_part: Option<QuadraticPart>,
+    /// The prior differs from the theory at the path's start by more than a constant, so the
+    /// flow follows `S_t = S(θ(t)) + (1 − t)(S_0 − S(θ(0)))`.
+    pub switched_off: bool,
 }
 
 /// Generation.

@@ -1,9 +1,11 @@
 //! Everything a job builds from a checked card for a concrete theory `T`: lattice, path,
 //! prior, basis and the runtime's settings objects.
 
+use std::sync::Arc;
+
 use pirk::{
-    Basis, Generator, Hmc, Integrator, Lattice, Metropolis, Path, Refiner, Refresh, Scheme, Theory,
-    Trainer, WegnerSolver, Wolff, check_prior,
+    Basis, Generator, Hmc, Integrator, Lattice, Metropolis, Path, PriorOffset, QuadraticPart,
+    Refiner, Refresh, Scheme, Theory, Trainer, WegnerSolver, Wolff, check_prior,
 };
 
 use crate::card::{Card, IntegratorKind, RefreshKind, Steps, WolffPlan};
@@ -28,6 +30,8 @@ pub struct Setup<T: Theory> {
     pub path: Path,
     /// The prior.
     pub prior: CardPrior,
+    /// The action's quadratic part the prior was built from, when the card gives none.
+    pub from_action: Option<QuadraticPart>,
     /// The kernel basis.
     pub basis: Basis<T>,
     /// The Wolff chain of `compare` and `wolff`, or why it cannot run (it needs the hopping
@@ -35,28 +39,45 @@ pub struct Setup<T: Theory> {
     pub wolff: Result<WolffPlan, WolffObstacle>,
 }
 
-impl<T: Theory + Default> Setup<T> {
+impl<T: Theory + Default + 'static> Setup<T> {
     /// Builds and cross-checks everything; a mismatch is an input error.
     pub fn new(card: Card, entry: Entry) -> Result<Self, InputError> {
         let invalid = |what: &str, e: pirk::Error| InputError::new(format!("{what}: {e}"));
         let volume = memory::volume(&card)?;
         memory::check(&card, volume, 0)?;
         let lat = Lattice::new(&card.lattice);
-        let target = card.couplings("target", &card.target, &entry)?;
-        let mut waypoints = vec![card.couplings("path.start", &card.path.start, &entry)?];
-        for (i, w) in card.path.waypoints.iter().enumerate() {
-            waypoints.push(card.couplings(&format!("path.waypoints[{i}]"), w, &entry)?);
+        let mut nodes = card.path_couplings(&entry)?;
+        let target = nodes.last().expect("the target is a node").clone();
+        if nodes.len() == 1 {
+            nodes.push(target.clone());
         }
-        waypoints.push(target.clone());
-        let path = Path::piecewise(waypoints).map_err(|e| invalid("path", e))?;
-        let prior = CardPrior::new(&card.prior, &lat).map_err(|e| invalid("prior", e))?;
+        let path = Path::piecewise(nodes).map_err(|e| invalid("path", e))?;
         let theory = T::default();
-        check_prior(&theory, &lat, path.start(), &prior, card.seed).map_err(|e| {
-            InputError::new(format!(
-                "prior: does not equal the theory at path.start: {e}"
-            ))
-        })?;
+        let (prior, from_action) = match &card.prior {
+            Some(p) => (
+                CardPrior::new(p, &lat).map_err(|e| invalid("prior", e))?,
+                None,
+            ),
+            None => {
+                let part = QuadraticPart::of(&theory, &lat, path.start())
+                    .map_err(|e| invalid("prior", e))?;
+                let floor = 1.0 / lat.volume() as f64;
+                let free = part.prior(&lat, floor).map_err(|e| invalid("prior", e))?;
+                (CardPrior::Free(free), Some(part))
+            }
+        };
+        let switched_off = check_prior(&theory, &lat, path.start(), &prior, card.seed).is_err();
         let mut basis = Basis::<T>::new(&lat);
+        if switched_off {
+            if card.flow.refresh > 0 && card.flow.refresh_with == RefreshKind::Wolff {
+                return Err(InputError::new(
+                    "flow.refresh_with: Wolff updates move under the theory alone, and the \
+                     prior is not the theory at the path's start; use the HMC refresh",
+                ));
+            }
+            let offset = PriorOffset::new(T::default(), prior.clone(), &lat, path.start());
+            basis = basis.with_offset(Arc::new(offset));
+        }
         if let Some(names) = &card.kernels.declared {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             basis = basis
@@ -93,6 +114,7 @@ impl<T: Theory + Default> Setup<T> {
             target,
             path,
             prior,
+            from_action,
             basis,
         };
         setup.validate()?;

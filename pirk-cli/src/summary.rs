@@ -29,6 +29,19 @@ pub fn render(r: &Report) -> String {
             f.kernels.len(),
             f.max_residual
         );
+        if let Some(q) = &f.start.quadratic_part {
+            let _ = writeln!(
+                s,
+                "prior: the action's quadratic part, kinetic {:.6}, mass {:.6} (lifted to ≥ 1/V)",
+                q.kinetic, q.mass
+            );
+        }
+        if f.start.switched_off {
+            let _ = writeln!(
+                s,
+                "prior: not the theory at the path's start; switched off along the path"
+            );
+        }
     }
     if let Some(ess) = r.ess {
         let _ = write!(s, "ESS {ess:.4}");

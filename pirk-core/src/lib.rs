@@ -49,6 +49,7 @@ pub use lattice::Lattice;
 pub use priors::free::FreeFieldPrior;
 pub use priors::normal::NormalPrior;
 pub use priors::prior::{Prior, check_prior};
+pub use priors::quadratic::QuadraticPart;
 pub use priors::wells::TwoWellPrior;
 pub use priors::zero_mode::ZeroModePrior;
 pub use rng::{StreamRng, stream_rng};

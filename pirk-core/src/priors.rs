@@ -5,5 +5,6 @@
 pub mod free;
 pub mod normal;
 pub mod prior;
+pub mod quadratic;
 pub mod wells;
 pub mod zero_mode;

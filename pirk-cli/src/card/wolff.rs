@@ -87,10 +87,13 @@ impl Card {
             );
         };
         let kappa = w.couplings.kappa;
-        let nodes = std::iter::once(&self.path.start)
-            .chain(&self.path.waypoints)
-            .chain(std::iter::once(&self.target));
-        if let Some(value) = nodes.map(|c| c[kappa]).find(|k| *k < 0.0) {
+        let index = entry.params.iter().position(|p| *p == kappa);
+        let nodes = self.path_couplings(entry)?;
+        if let Some(value) = nodes
+            .iter()
+            .filter_map(|c| index.map(|i| c[i]))
+            .find(|k| *k < 0.0)
+        {
             bad_input!(
                 "flow.refresh_with: the Wolff cluster needs {kappa} >= 0 along the path, got {value}"
             );
