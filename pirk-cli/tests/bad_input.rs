@@ -276,22 +276,52 @@ fn malformed_toml() {
     );
 }
 
+/// A prior that is not the theory at the path's start is switched off along the path, so
+/// the couplings between are not the theory's: a scan of them would mislabel its points.
 #[test]
-fn prior_that_is_not_the_path_start() {
-    rejects(
+fn scan_with_a_prior_that_is_not_the_path_start() {
+    command_rejects(
+        "scan",
         |c| c.replace("mass = 0.16", "mass = 0.5"),
-        "prior: does not equal the theory at path.start",
+        "scan: the prior is not the theory at path.start",
     );
 }
 
-/// A prior with wells must match a theory with the same auxiliary term at the path start: the
-/// hopping theory has none.
+/// The Wolff refresh moves under the theory alone, not under the path's action with the
+/// prior's difference in it.
 #[test]
-fn two_well_prior_on_a_theory_without_wells() {
+fn wolff_refresh_with_a_prior_that_is_not_the_path_start() {
     rejects(
-        |c| c.replace("mass = 0.16", "mass = 0.16\nwells = 2.0"),
-        "prior: does not equal the theory at path.start",
+        |c| {
+            c.replace("mass = 0.16", "mass = 0.16\nwells = 2.0")
+                .replace(
+                    "samples = 400",
+                    "samples = 400\nrefresh = 2\nrefresh_with = \"wolff\"",
+                )
+        },
+        "flow.refresh_with: Wolff updates move under the theory alone",
     );
+}
+
+/// A minimal card whose quadratic part has no stable Gaussian (a negative kinetic term: κ < 0
+/// in the hopping form) and no zero-mode fix for it.
+#[test]
+fn minimal_card_without_a_stable_gaussian() {
+    let (dir, card) = with_card(
+        "theory = \"hopping\"\nlattice = [4, 4]\n\n[target]\nkappa = -0.1\nlambda = 0.022\n",
+    );
+    let out = dir.path().join("out");
+    let r = job("run", &card, &out, &[]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains(
+            "prior: invalid setting `quadratic part`: its kinetic coefficient -0.100000 is negative"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(entries(dir.path()), vec!["card.toml"], "nothing written");
 }
 
 #[test]
@@ -299,21 +329,6 @@ fn two_well_prior_not_finite() {
     rejects(
         |c| c.replace("mass = 0.16", "mass = 0.16\nwells = nan"),
         "prior.wells: must be a finite number",
-    );
-}
-
-/// The zero-mode prior's `e^{−V (μ M² + g M⁴)}` needs a theory with those terms at the path
-/// start; the hopping theory has none.
-#[test]
-fn zero_mode_prior_on_a_theory_without_zero_mode_terms() {
-    rejects(
-        |c| {
-            c.replace(
-                "mass = 0.16",
-                "mass = 0.16\nzm_mass = -0.2\nzm_quartic = 0.1",
-            )
-        },
-        "prior: does not equal the theory at path.start",
     );
 }
 

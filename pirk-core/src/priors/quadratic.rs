@@ -73,7 +73,7 @@ impl QuadraticPart {
             self.kinetic >= 0.0,
             "quadratic part",
             format!(
-                "its kinetic coefficient {} is negative: no stable Gaussian; give the prior in the card",
+                "its kinetic coefficient {:.6} is negative: no stable Gaussian; give the prior in the card",
                 self.kinetic
             ),
         )?;
