@@ -87,16 +87,19 @@ fn one_round_raises_the_ess() {
 
 /// With room for 3 rounds the ESS peaks at round 1 and round 2 ends the loop (measured
 /// 0.9199, 0.9929, 0.9924); the flow returned is the best round's, which a refinement limited
-/// to that many rounds with the same seed also returns.
+/// to that many rounds with the same seed also returns. The observer hears of every round.
 #[test]
 fn stops_without_gain_and_keeps_the_best_flow() {
     let (prior, basis, flow) = poor_flow();
+    let mut observed = Vec::new();
     let (best, rounds) = refiner(3, 0)
-        .refine(&Phi4Hopping, &prior, &basis, &flow)
+        .refine_observed(&Phi4Hopping, &prior, &basis, &flow, |r| observed.push(r))
         .unwrap();
     eprintln!("rounds {rounds:#?}");
     let ess: Vec<f64> = rounds.iter().map(|r| r.ess).collect();
     let n = ess.len();
+    // Every round is reported as it ends, the one that stops the loop included.
+    assert_eq!(observed, (0..n).collect::<Vec<_>>());
     assert!(n < 4, "the early stop is not exercised: {ess:?}");
     assert!(ess[..n - 1].windows(2).all(|w| w[1] > w[0]), "{ess:?}");
     assert!(ess[n - 1] <= ess[n - 2], "stopped while improving: {ess:?}");

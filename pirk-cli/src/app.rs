@@ -98,8 +98,9 @@ impl App {
 
     /// Runs the command line on `args` (without the program name) for a host program: writes
     /// and prints what the binary would, but returns the outcome instead of printing an error,
-    /// and stops with [`Interrupted`] when `cancel` is raised. Help and version requests are
-    /// bad input here.
+    /// and stops with [`Interrupted`] when `cancel` is raised. `--quiet` silences a job's
+    /// stdout here too (its summary table: a host reads `report.json`). Help and version
+    /// requests are bad input here.
     pub fn execute_args<I, S>(&self, args: I, cancel: &Cancel) -> Result<(), CommandError>
     where
         I: IntoIterator<Item = S>,
@@ -109,7 +110,8 @@ impl App {
             message: clap_message(&e),
             bad_input: true,
         })?;
-        self.execute_cli(cli, cancel)
+        let stdout = !cli.quiet;
+        self.execute_cli(cli, cancel, stdout)
     }
 
     /// The registered theories, in the order `theories` lists them.
@@ -138,7 +140,7 @@ impl App {
                 return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
             }
         };
-        match self.execute_cli(cli, &Cancel::new()) {
+        match self.execute_cli(cli, &Cancel::new(), true) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -147,14 +149,15 @@ impl App {
         }
     }
 
-    /// Executes `cli`, turning an error into its one line and an unwinding [`Cancel`] into
-    /// [`Interrupted`].
-    fn execute_cli(&self, cli: Cli, cancel: &Cancel) -> Result<(), CommandError> {
-        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| self.execute(cli, cancel)))
-            .unwrap_or_else(|payload| match payload.downcast::<Interrupted>() {
-                Ok(interrupted) => Err((*interrupted).into()),
-                Err(payload) => std::panic::resume_unwind(payload),
-            });
+    /// Executes `cli` (printing a job's result on stdout if `stdout`), turning an error into
+    /// its one line and an unwinding [`Cancel`] into [`Interrupted`].
+    fn execute_cli(&self, cli: Cli, cancel: &Cancel, stdout: bool) -> Result<(), CommandError> {
+        let outcome =
+            std::panic::catch_unwind(AssertUnwindSafe(|| self.execute(cli, cancel, stdout)))
+                .unwrap_or_else(|payload| match payload.downcast::<Interrupted>() {
+                    Ok(interrupted) => Err((*interrupted).into()),
+                    Err(payload) => std::panic::resume_unwind(payload),
+                });
         outcome.map_err(|e| CommandError {
             message: format!("{e:#}"),
             bad_input: e.downcast_ref::<InputError>().is_some(),
@@ -167,8 +170,8 @@ impl App {
         &self.registry
     }
 
-    fn execute(&self, cli: Cli, cancel: &Cancel) -> anyhow::Result<()> {
-        let progress = Progress::new(cli.quiet, cancel.clone());
+    fn execute(&self, cli: Cli, cancel: &Cancel, stdout: bool) -> anyhow::Result<()> {
+        let progress = Progress::new(cli.quiet, stdout, cancel.clone());
         let (kind, args) = match cli.command {
             Command::Theories => {
                 let listing: Vec<String> = self

@@ -36,7 +36,8 @@ pub struct Outcome {
     pub scan: Option<Vec<ScanPoint>>,
 }
 
-/// Builds the report of `command` from `outcome`, draws its figures and writes `report.json`.
+/// Builds the report of `command` from `outcome`, draws its figures and writes `report.json`
+/// and the card (`card.toml`).
 pub fn finish<T: Theory>(
     setup: &Setup<T>,
     command: &'static str,
@@ -94,6 +95,12 @@ pub fn finish<T: Theory>(
             },
         )?);
     }
+    write_bytes(&out.path("card.toml"), setup.card.text.as_bytes())?;
+    r.files.push(FileInfo {
+        name: "card".into(),
+        files: vec!["card.toml".into()],
+        description: "The run card as read: with flow.json, all that sampling the flow again needs (Python's `pirk.Flow.load`).".into(),
+    });
     r.timings.insert("total_seconds".into(), total_seconds);
     let json = serde_json::to_string_pretty(&r)? + "\n";
     write_bytes(&out.path("report.json"), json.as_bytes())?;

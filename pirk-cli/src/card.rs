@@ -73,6 +73,10 @@ pub struct Card {
     /// Parameter-conditional scan.
     #[serde(default)]
     pub scan: ScanCard,
+    /// The TOML as read: the output directory keeps it (`card.toml`), so that a flow there can
+    /// be sampled again from the directory alone.
+    #[serde(skip)]
+    pub text: String,
 }
 
 impl Card {
@@ -80,14 +84,15 @@ impl Card {
     pub fn load(file: &Path) -> Result<Self, InputError> {
         let text = std::fs::read_to_string(file)
             .map_err(|e| InputError::new(format!("cannot read card {}: {e}", file.display())))?;
-        toml::from_str(&text).map_err(|e| {
+        let card: Self = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start].matches('\n').count() + 1)
                 .map_or(String::new(), |l| format!(" line {l}:"));
             let message = e.message().replace('\n', " ");
             InputError::new(format!("{}:{line} {}", file.display(), message.trim()))
-        })
+        })?;
+        Ok(Self { text, ..card })
     }
 
     /// The registered theory this card names, after checking the whole card against it.

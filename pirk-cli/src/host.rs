@@ -25,7 +25,8 @@ impl CommandError {
 
 /// A flag a host raises to stop a running job: the job checks it wherever it advances a
 /// progress bar (training steps, sampling chunks, HMC and Wolff updates, scan points) and
-/// fails with "interrupted", leaving its staging directory for `--resume` as a kill would.
+/// between refinement rounds, and fails with "interrupted", leaving its staging directory for
+/// `--resume` as a kill would.
 #[derive(Clone, Debug, Default)]
 pub struct Cancel(Arc<AtomicBool>);
 

@@ -132,7 +132,7 @@ impl<'r> Job<'r> {
         let report = assemble::finish(&setup, self.kind.name(), &outcome, &out, total)?;
         let dir = out.finish()?;
         self.progress.log(format!("wrote {}", dir.display()));
-        print!("{}", summary::render(&report));
+        self.progress.print(summary::render(&report));
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! Progress bars (with ETA) and log lines on stderr; silent under `--quiet`. indicatif hides
 //! bars by itself when stderr is not a terminal, so logs stay clean in CI and pipes. Advancing
-//! a bar is also where a job notices a host's [`Cancel`].
+//! a bar is also where a job notices a host's [`Cancel`]. A job's result lines on stdout go
+//! through here too, so that a host's quiet run prints nothing at all.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -13,13 +14,26 @@ pub const PARETO_K_UNRELIABLE: f64 = 0.7;
 #[derive(Clone, Debug)]
 pub struct Progress {
     quiet: bool,
+    stdout: bool,
     cancel: Cancel,
 }
 
 impl Progress {
-    /// Silent when `quiet`; the job stops when `cancel` is raised.
-    pub fn new(quiet: bool, cancel: Cancel) -> Self {
-        Self { quiet, cancel }
+    /// Silent on stderr when `quiet`, on stdout unless `stdout`; the job stops when `cancel`
+    /// is raised.
+    pub fn new(quiet: bool, stdout: bool, cancel: Cancel) -> Self {
+        Self {
+            quiet,
+            stdout,
+            cancel,
+        }
+    }
+
+    /// The job's result (the summary table, `new`'s next command) on stdout.
+    pub fn print(&self, text: impl std::fmt::Display) {
+        if self.stdout {
+            print!("{text}");
+        }
     }
 
     /// A bar over `len` items with rate and ETA.
@@ -37,6 +51,12 @@ impl Progress {
             bar,
             cancel: self.cancel.clone(),
         }
+    }
+
+    /// Stops the job here if a host cancelled it, for a stage without a bar (between
+    /// refinement rounds).
+    pub fn check_cancel(&self) {
+        self.cancel.check();
     }
 
     /// One log line on stderr.

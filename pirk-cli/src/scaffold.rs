@@ -64,10 +64,10 @@ pub fn write(dir: &Path, progress: &Progress) -> anyhow::Result<()> {
             .with_context(|| format!("new: cannot copy {}", lock.display()))?;
     }
     progress.log(format!("wrote {}", dir.display()));
-    println!(
-        "cd {} && cargo run --release -- run card.toml --out out",
+    progress.print(format_args!(
+        "cd {} && cargo run --release -- run card.toml --out out\n",
         dir.display()
-    );
+    ));
     Ok(())
 }
 

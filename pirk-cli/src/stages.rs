@@ -113,10 +113,13 @@ pub fn train<T: Theory>(
             setup.card.refine_samples()
         ));
         let begin = Instant::now();
-        let (flow, rounds) =
-            setup
-                .refiner()?
-                .refine(&setup.theory, &setup.prior, &setup.basis, &flow)?;
+        let (flow, rounds) = setup.refiner()?.refine_observed(
+            &setup.theory,
+            &setup.prior,
+            &setup.basis,
+            &flow,
+            |_| progress.check_cancel(),
+        )?;
         let seconds = begin.elapsed().as_secs_f64();
         // Before flow.json: a resume that finds the flow must also find its record.
         write_bytes(&rounds_file, &serde_json::to_vec(&rounds)?)?;

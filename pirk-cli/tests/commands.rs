@@ -42,6 +42,7 @@ fn run_writes_report_ensemble_flow_and_plots() {
         "{stdout}"
     );
     let mut expected = vec![
+        "card.toml",
         "ensemble.npy",
         "flow.json",
         "log_weights.npy",
@@ -60,7 +61,17 @@ fn run_writes_report_ensemble_flow_and_plots() {
         vec!["card.toml", "out"],
         "no staging left behind"
     );
+    // The card is kept as read, and listed among the files.
+    assert_eq!(
+        std::fs::read(out.join("card.toml")).unwrap(),
+        std::fs::read(&card).unwrap()
+    );
     let r = report(&out);
+    let files = r["files"].as_array().unwrap();
+    assert!(
+        files.iter().any(|f| f["files"][0] == "card.toml"),
+        "{files:?}"
+    );
     assert_eq!(r["command"], "run");
     assert_eq!(r["sampler"], "pik-mh");
     assert!(r["ess"].as_f64().unwrap() > 0.5, "{}", r["ess"]);
@@ -122,10 +133,11 @@ fn train_then_sample_with_the_saved_flow() {
             .len()
             > 2
     );
+    // The trained directory alone suffices: its flow with the card it kept.
     let flow = trained.join("flow.json");
     ok(&job(
         "sample",
-        &card,
+        &trained.join("card.toml"),
         &sampled,
         &["--flow", flow.to_str().unwrap()],
     ));

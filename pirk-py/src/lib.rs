@@ -2,6 +2,9 @@
 //! outputs and error messages are the command line's own. The Python package `pirk`
 //! (`python/pirk/`) builds the arguments and reads the output directory.
 
+use std::fs::File;
+use std::io::BufReader;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -31,6 +34,9 @@ fn py_error(e: CommandError) -> PyErr {
 /// pirk's command line, run in-process (see the package `pirk`).
 #[pymodule]
 mod _pirk {
+    use ndarray_npy::ReadNpyExt;
+    use numpy::ndarray::ArrayD;
+    use numpy::{IntoPyArray, PyArrayDyn};
     use pyo3::types::PyDict;
 
     use super::*;
@@ -84,5 +90,15 @@ mod _pirk {
         let card: serde_json::Value =
             serde_json::from_str(json).map_err(|e| PyValueError::new_err(e.to_string()))?;
         toml::to_string(&card).map_err(|e| PyValueError::new_err(format!("card: {e}")))
+    }
+
+    /// An f64 `.npy` file read into memory as a numpy array that owns the buffer it was read
+    /// into (no copy): how a temporary output directory's arrays outlive it.
+    #[pyfunction]
+    fn load_npy(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyArrayDyn<f64>>> {
+        let file = BufReader::new(File::open(&path)?);
+        let array = ArrayD::<f64>::read_npy(file)
+            .map_err(|e| PyValueError::new_err(format!("{}: {e}", path.display())))?;
+        Ok(array.into_pyarray(py))
     }
 }

@@ -14,6 +14,9 @@ from conftest import TINY
 
 # tiny.toml with 10⁶ configurations: minutes of sampling, stopped after a second.
 LONG = TINY.read_text().replace("count = 400", "count = 1000000")
+# tiny.toml refined in two rounds of 6000 configurations: seconds per round on one thread,
+# after well under a second of training.
+REFINED = TINY.read_text() + "\n[refine]\nrounds = 1\nsamples = 6000\n"
 
 
 def interrupt_after(seconds):
@@ -45,3 +48,17 @@ def test_ctrl_c_without_out_removes_the_temporary_directory(tmp_path, monkeypatc
         pirk.run(card)
     timer.join()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_stops_refinement_between_rounds(tmp_path, capfd):
+    card = tmp_path / "card.toml"
+    card.write_text(REFINED)
+    out = tmp_path / "out"
+    timer = interrupt_after(2.0)
+    with pytest.raises(KeyboardInterrupt):
+        pirk.train(card, out=out, threads=1, quiet=False)
+    timer.join()
+    assert "refining: " in capfd.readouterr().err  # training was over: stopped while refining
+    # Uninterrupted, train would have finished the second round and written out.
+    assert not out.exists()
+    assert not (tmp_path / ".out.pirk-partial" / "flow.json").exists()

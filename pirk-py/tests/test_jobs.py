@@ -1,6 +1,7 @@
 """run with a path card and an output directory, compare, scan, and sampling a saved flow."""
 
 import re
+import shutil
 
 import numpy as np
 import pytest
@@ -43,15 +44,20 @@ def test_scan_reports_every_point():
     assert points[-1]["observables"]["M2"] == result.report["observables"]["M2"]
 
 
-def test_saved_flow_samples_with_its_card(tiny_run, tmp_path):
-    flow = pirk.Flow.load(tiny_run.out / "flow.json", TINY)
+def test_saved_flow_samples_from_its_directory_alone(tiny_run, tmp_path):
+    assert (tiny_run.out / "card.toml").read_text() == TINY.read_text()
+    flow = pirk.Flow.load(tiny_run.out / "flow.json")
     first = flow.sample(100, seed=5)
     assert first.report["command"] == "sample" and first.report["seed"] == 5
     assert first.ensemble.shape == (100, 8, 8) and first.log_weights.shape == (100,)
-    again = flow.sample(100, seed=5, out=tmp_path / "again")
+    given = pirk.Flow.load(tiny_run.out / "flow.json", TINY)
+    again = given.sample(100, seed=5, out=tmp_path / "again")
     assert np.array_equal(first.ensemble, again.ensemble)
     other = flow.sample(100, seed=6)
     assert not np.array_equal(first.ensemble, other.ensemble)
+    # A sampled directory keeps its card too, so its flow samples again the same way.
+    resampled = pirk.Flow.load(tmp_path / "again" / "flow.json").sample(100, seed=5)
+    assert np.array_equal(first.log_weights, resampled.log_weights)
 
 
 def test_saved_flow_refuses_another_card(tiny_run):
@@ -69,6 +75,10 @@ def test_saved_flow_refuses_another_card(tiny_run):
 def test_missing_flow_file_and_unreadable_card(tiny_run, tmp_path):
     with pytest.raises(FileNotFoundError):
         pirk.Flow.load(tmp_path / "flow.json", TINY)
+    alone = tmp_path / "flow.json"
+    shutil.copy(tiny_run.out / "flow.json", alone)
+    with pytest.raises(FileNotFoundError, match="no card.toml beside the flow"):
+        pirk.Flow.load(alone)
     card = tmp_path / "card.toml"
     card.write_text("theory = ")
     with pytest.raises(ValueError, match=rf"^{re.escape(str(card))}: line 1: "):

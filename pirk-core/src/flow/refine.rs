@@ -112,6 +112,19 @@ impl Refiner {
         basis: &Basis<T>,
         flow: &Flow,
     ) -> Result<(Flow, Vec<RefineRound>)> {
+        self.refine_observed(theory, prior, basis, flow, |_| {})
+    }
+
+    /// [`Refiner::refine`], calling `on_round(round)` after each round (for progress reporting
+    /// and for a host to stop between rounds).
+    pub fn refine_observed<T: Theory, P: Prior>(
+        &self,
+        theory: &T,
+        prior: &P,
+        basis: &Basis<T>,
+        flow: &Flow,
+        mut on_round: impl FnMut(usize),
+    ) -> Result<(Flow, Vec<RefineRound>)> {
         let mut rounds = Vec::with_capacity(self.rounds + 1);
         let mut best: Option<(Flow, f64)> = None;
         let mut current = flow.clone();
@@ -124,6 +137,7 @@ impl Refiner {
                 mean_residual: residuals.iter().sum::<f64>() / residuals.len() as f64,
                 ess,
             });
+            on_round(round);
             if best.as_ref().is_some_and(|(_, top)| ess <= *top) {
                 break;
             }

@@ -37,8 +37,9 @@ class Result:
 
     ``ensemble`` has shape ``(n, *lattice)`` and ``log_weights`` shape ``(n,)`` (None where the
     command writes none); ``hmc_ensemble`` is ``compare``'s HMC chain. With ``out`` given the
-    arrays are memory-mapped read-only from its ``.npy`` files (no copy); without it they were
-    read into memory before the temporary directory was removed, and ``out`` is None.
+    arrays are memory-mapped read-only from its ``.npy`` files (no copy); without it each file
+    was read once into a buffer that numpy then owns (rust-numpy, no further copy) before the
+    temporary directory was removed, and ``out`` is None.
     """
 
     def __init__(self, directory: Path, keep: bool):
@@ -58,7 +59,7 @@ class Result:
             file = directory / name
             if not file.exists():
                 return None
-            return np.load(file, mmap_mode="r" if keep else None)
+            return np.load(file, mmap_mode="r") if keep else _pirk.load_npy(str(file))
 
         self.ensemble = array("ensemble.npy")
         self.log_weights = array("log_weights.npy")
@@ -96,20 +97,28 @@ def scan(card: Card, out=None, threads=None, quiet=True, *, force=False, resume=
 
 
 class Flow:
-    """A trained flow (``flow.json`` of ``run`` or ``train``) with the card it was trained on:
-    the file holds the flow's coefficients, the card its theory, prior, basis and path."""
+    """A trained flow (``flow.json`` of ``run``, ``train``, ``compare``, ``scan`` or ``sample``)
+    with the card it was trained on: the file holds the flow's coefficients, the card its
+    theory, prior, basis and path."""
 
     def __init__(self, path: Path, card: Card):
         self.path = path
         self.card = card
 
     @classmethod
-    def load(cls, path, card: Card) -> "Flow":
-        """The flow in ``path``, for ``card`` (a path or a dict; checked against it when
-        sampling, as ``pirk sample --flow`` does)."""
+    def load(cls, path, card: Card | None = None) -> "Flow":
+        """The flow in ``path``, for ``card`` (a path or a dict; by default ``card.toml`` beside
+        it, the card the job that wrote it ran). It is checked against the card when sampling,
+        as ``pirk sample --flow`` does."""
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(errno.ENOENT, "no trained flow", str(path))
+        if card is None:
+            card = path.parent / "card.toml"
+            if not card.is_file():
+                raise FileNotFoundError(
+                    errno.ENOENT, "no card.toml beside the flow: pass its card", str(card)
+                )
         return cls(path, card)
 
     def sample(self, n: int, seed: int, out=None, threads=None, quiet=True) -> Result:
