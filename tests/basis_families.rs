@@ -96,7 +96,15 @@ fn check_divergence_and_rows(b: &Basis<Phi4Hopping>, lat: &Lattice) {
     assert!((div - fd).abs() < 1e-6 * (1.0 + fd.abs()), "{div} vs {fd}");
 
     let mut row = vec![0.0; b.len()];
-    b.row(&Phi4Hopping, &THETA, &[0.0, 0.0], &phi, &mut row, &mut s);
+    b.row(
+        &Phi4Hopping,
+        1.0,
+        &THETA,
+        &[0.0, 0.0],
+        &phi,
+        &mut row,
+        &mut s,
+    );
     let mut force = vec![0.0; v];
     Phi4Hopping.force(lat, &THETA, &phi, &mut force);
     for (i, r) in row.iter().enumerate() {
