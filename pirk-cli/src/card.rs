@@ -22,7 +22,7 @@ mod wolff;
 
 pub use flow::{FlowCard, RefineCard, RefreshKind};
 pub use hmc::{HmcCard, IntegratorKind};
-pub use kernels::KernelsCard;
+pub use kernels::{KernelsCard, SmearedCard};
 pub use path::PathCard;
 pub use prior::{PriorCard, PriorKind};
 pub use sample::{Correction, SampleCard, Steps, WeightsKind};
@@ -53,9 +53,8 @@ pub struct Card {
     /// The coupling path from the prior to the target (absent: the target's couplings all
     /// along, the prior switched off as t runs from 0 to 1).
     pub path: Option<PathCard>,
-    /// The kernel basis.
-    #[serde(default)]
-    pub kernels: KernelsCard,
+    /// The kernel basis (absent: [`Card::kernels`]'s default).
+    pub kernels: Option<KernelsCard>,
     /// Training.
     #[serde(default)]
     pub flow: FlowCard,
@@ -119,7 +118,7 @@ impl Card {
         if let Some(prior) = &self.prior {
             prior.check(&self.lattice)?;
         }
-        self.kernels.check(entry, &self.lattice)?;
+        self.kernels().check(entry, &self.lattice)?;
         if self.flow.refresh_with == RefreshKind::Wolff {
             self.check_wolff_refresh(entry, registry)?;
         }
@@ -142,6 +141,32 @@ impl Card {
         }
         nodes.push(self.couplings("target", &self.target, entry)?);
         Ok(nodes)
+    }
+
+    /// `[kernels]`, or without it every declared kernel, the momentum shells and the smeared
+    /// kernels of radii 1, 2, 4, … up to a quarter of the shortest extent with slopes ½, 1, 2
+    /// (declared kernels alone on zero dimensions): near κ_c the long-wavelength kernels carry
+    /// the collective mode that declared, local kernels miss while the ESS stays high
+    /// (docs/physics.md, "Minimal cards").
+    pub fn kernels(&self) -> KernelsCard {
+        if let Some(k) = &self.kernels {
+            return k.clone();
+        }
+        let Some(&shortest) = self.lattice.iter().min() else {
+            return KernelsCard::default();
+        };
+        let radii: Vec<f64> = std::iter::successors(Some(1usize), |r| Some(2 * r))
+            .take_while(|&r| r == 1 || 4 * r <= shortest)
+            .map(|r| r as f64)
+            .collect();
+        KernelsCard {
+            shells: true,
+            smeared: Some(SmearedCard {
+                radii,
+                slopes: vec![0.5, 1.0, 2.0],
+            }),
+            ..KernelsCard::default()
+        }
     }
 
     /// Configurations per refinement round: `[refine] samples`, else `[flow] samples`.
@@ -186,4 +211,32 @@ fn positive(key: &str, v: usize) -> Result<(), InputError> {
         bad_input!("{key}: must be at least 1");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal(lattice: &str) -> Card {
+        toml::from_str(&format!(
+            "theory = \"hopping\"\nlattice = {lattice}\n[target]\nkappa = 0.2\nlambda = 0.0\n"
+        ))
+        .unwrap()
+    }
+
+    /// Without `[kernels]`: shells and smeared radii up to a quarter of the shortest extent;
+    /// declared kernels alone on zero dimensions; a given `[kernels]` as written.
+    #[test]
+    fn default_basis_follows_the_lattice() {
+        let radii = |lattice| minimal(lattice).kernels().smeared.map(|m| m.radii);
+        assert_eq!(radii("[16, 16]"), Some(vec![1.0, 2.0, 4.0]));
+        assert_eq!(radii("[32, 8]"), Some(vec![1.0, 2.0]));
+        assert_eq!(radii("[3]"), Some(vec![1.0]));
+        assert_eq!(radii("[]"), None);
+        assert!(minimal("[8, 8]").kernels().shells);
+        assert!(!minimal("[]").kernels().shells);
+        let mut given = minimal("[16, 16]");
+        given.kernels = Some(KernelsCard::default());
+        assert!(!given.kernels().shells && given.kernels().smeared.is_none());
+    }
 }

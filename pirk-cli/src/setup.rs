@@ -67,6 +67,7 @@ impl<T: Theory + Default + 'static> Setup<T> {
             }
         };
         let switched_off = check_prior(&theory, &lat, path.start(), &prior, card.seed).is_err();
+        let kernels = card.kernels();
         let mut basis = Basis::<T>::new(&lat);
         if switched_off {
             if card.flow.refresh > 0 && card.flow.refresh_with == RefreshKind::Wolff {
@@ -78,18 +79,18 @@ impl<T: Theory + Default + 'static> Setup<T> {
             let offset = PriorOffset::new(T::default(), prior.clone(), &lat, path.start());
             basis = basis.with_offset(Arc::new(offset));
         }
-        if let Some(names) = &card.kernels.declared {
+        if let Some(names) = &kernels.declared {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             basis = basis
                 .with_kernels(&names)
                 .map_err(|e| invalid("kernels.declared", e))?;
         }
-        let projected: Vec<&str> = card.kernels.projected.iter().map(String::as_str).collect();
+        let projected: Vec<&str> = kernels.projected.iter().map(String::as_str).collect();
         let basis = basis
-            .with_shells(card.kernels.shells)
-            .with_projected(&theory, &projected, card.kernels.projected_shells)
+            .with_shells(kernels.shells)
+            .with_projected(&theory, &projected, kernels.projected_shells)
             .map_err(|e| invalid("kernels.projected", e))?;
-        let basis = match &card.kernels.smeared {
+        let basis = match &kernels.smeared {
             Some(m) => basis.with_smeared(&m.radii, &m.slopes),
             None => basis,
         };
