@@ -254,6 +254,11 @@ fn runaway_samples_are_rejected_with_zero_weight() {
             assert_eq!(rejected, peak > 2.0, "configuration {i}: φ_0 = {}", phi0[0]);
         }
         runaway += usize::from(rejected);
+        // Before it was stopped a rejected configuration was a valid sample: it keeps the
+        // weights of the grid times it reached, and loses the rest.
+        let reached = samples.log_w_t.iter().filter(|l| l[i].is_finite()).count();
+        assert!(reached >= 1 && (reached == samples.times.len()) != rejected);
+        assert!(samples.log_w_t[..reached].iter().all(|l| l[i].is_finite()));
         assert_eq!(w.relative()[i] == 0.0, rejected);
         assert_eq!(samples.log_weights()[i] == f64::NEG_INFINITY, rejected);
     }

@@ -194,7 +194,7 @@ impl App {
             Command::Hmc(a) => (Kind::Hmc, a),
             Command::Wolff(a) => (Kind::Wolff, a),
             Command::Compare(a) => (Kind::Compare, a),
-            Command::Scan(a) => (Kind::Scan, a),
+            Command::Scan { flow, job } => (Kind::Scan(flow), job),
         };
         Job::new(kind, args, progress, &self.registry).execute()
     }

@@ -133,6 +133,8 @@ fn new_report<T: Theory>(setup: &Setup<T>, command: &'static str) -> Report {
         acceptance: None,
         log_z: None,
         rejected_non_finite: None,
+        rejected_weight: None,
+        errors: None,
         flow: None,
         sampling: None,
         hmc: None,
@@ -227,6 +229,8 @@ fn pik<T: Theory>(
     r.acceptance = c.acceptance();
     r.log_z = Some(c.log_z().into());
     r.rejected_non_finite = Some(p.rejected);
+    r.rejected_weight = Some(p.rejected_weight);
+    r.errors = Some(c.errors.clone());
     r.observables = c.observables.clone();
     r.sampling = Some(p.sampling.clone());
     r.files.push(ensemble_file(setup, "ensemble.npy"));

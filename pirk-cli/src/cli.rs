@@ -54,7 +54,14 @@ pub enum Command {
     /// PIK+MH and HMC on the same card: observables, ESS/acceptance, τ_int and cost.
     Compare(JobArgs),
     /// Observables along the coupling path θ(t) from one trained flow.
-    Scan(JobArgs),
+    Scan {
+        /// A flow trained earlier for this card (flow.json of `pirk train`); absent: train one.
+        #[arg(long)]
+        flow: Option<PathBuf>,
+        /// Card, output and run options.
+        #[command(flatten)]
+        job: JobArgs,
+    },
 }
 
 /// What every job takes.

@@ -1,9 +1,11 @@
 //! Exact correction of generated configurations at couplings `θ`: importance weights (ESS,
-//! log Z) and either independence MH or reweighting, then the observables.
+//! log Z) and either independence MH or reweighting, then the observables, checked against
+//! the other correction's on the same configurations.
 
 use pirk::{Estimate, MhChain, Theory, Weights, independence_mh, pareto_k, pareto_smoothed};
 
 use crate::card::{Correction, WeightsKind};
+use crate::crosscheck::ErrorCheck;
 use crate::measure::{Estimator, Observables, Primaries, observables};
 use crate::seeds;
 use crate::setup::Setup;
@@ -20,6 +22,8 @@ pub struct Corrected {
     pub primaries: Primaries,
     /// Observables with errors.
     pub observables: Observables,
+    /// The error bars of the other correction against these.
+    pub errors: ErrorCheck,
 }
 
 impl Corrected {
@@ -32,29 +36,33 @@ impl Corrected {
         correction: Correction,
     ) -> Self {
         let weights = Weights::from_log(log_w);
-        let (chain, observables) = match correction {
-            Correction::Mh => {
-                let chain = independence_mh(log_w, seeds::mh(setup.card.seed));
-                let along = primaries.along(&chain.indices);
-                let obs = observables(&along, &setup.lat, Estimator::Chain);
-                (Some(chain), obs)
+        let pareto_k = pareto_k(log_w);
+        let chain = independence_mh(log_w, seeds::mh(setup.card.seed));
+        let along = primaries.along(&chain.indices);
+        let by_chain = observables(&along, &setup.lat, Estimator::Chain);
+        // Smoothing needs a tail to fit; without one the raw weights are all there is.
+        let smoothed = match (correction, setup.card.sample.weights) {
+            (Correction::Reweight, WeightsKind::Psis) => {
+                pareto_smoothed(log_w).map(|(l, _)| Weights::from_log(&l))
             }
-            Correction::Reweight => {
-                // Smoothing needs a tail to fit; without one the raw weights are all there is.
-                let smoothed = match setup.card.sample.weights {
-                    WeightsKind::Raw => None,
-                    WeightsKind::Psis => pareto_smoothed(log_w).map(|(l, _)| Weights::from_log(&l)),
-                };
-                let estimator = Estimator::Weighted(smoothed.as_ref().unwrap_or(&weights));
-                (None, observables(&primaries, &setup.lat, estimator))
-            }
+            _ => None,
+        };
+        let estimator = Estimator::Weighted(smoothed.as_ref().unwrap_or(&weights));
+        let by_weights = observables(&primaries, &setup.lat, estimator);
+        let chain_used = correction == Correction::Mh;
+        let errors = ErrorCheck::new(chain_used, &by_chain, &by_weights, weights.ess(), pareto_k);
+        let (chain, observables) = if chain_used {
+            (Some(chain), by_chain)
+        } else {
+            (None, by_weights)
         };
         Self {
             weights,
-            pareto_k: pareto_k(log_w),
+            pareto_k,
             chain,
             primaries,
             observables,
+            errors,
         }
     }
 

@@ -32,8 +32,8 @@ pub enum Kind {
     Wolff,
     /// PIK, HMC and (hopping theory) Wolff.
     Compare,
-    /// PIK along the path.
-    Scan,
+    /// PIK along the path, with the given flow or a trained one.
+    Scan(Option<PathBuf>),
 }
 
 impl Kind {
@@ -45,7 +45,7 @@ impl Kind {
             Kind::Hmc => "hmc",
             Kind::Wolff => "wolff",
             Kind::Compare => "compare",
-            Kind::Scan => "scan",
+            Kind::Scan(_) => "scan",
         }
     }
 }
@@ -101,7 +101,7 @@ impl<'r> Job<'r> {
 
     fn run<T: Theory + Default>(self, setup: Setup<T>) -> anyhow::Result<()> {
         let given = match &self.kind {
-            Kind::Sample(file) => Some(load_flow(file, &setup)?),
+            Kind::Sample(file) | Kind::Scan(Some(file)) => Some(load_flow(file, &setup)?),
             _ => None,
         };
         if matches!(self.kind, Kind::Scan) && setup.basis.offset().is_some() {
@@ -168,8 +168,12 @@ impl<'r> Job<'r> {
                     o.wolff = Some((stages::wolff(setup, &plan, p)?, plan));
                 }
             }
-            Kind::Scan => {
-                self.sample_with(setup, stages::train(setup, out, p)?, out, &mut o)?;
+            Kind::Scan(_) => {
+                let flow = match given {
+                    Some(flow) => stages::adopt(flow, out)?,
+                    None => stages::train(setup, out, p)?,
+                };
+                self.sample_with(setup, flow, out, &mut o)?;
                 if let (Some(f), Some(steps), Some(pik)) = (&o.flow, &o.steps, &o.pik) {
                     o.scan = Some(stages::scan(setup, &f.flow, steps.steps, pik, p)?);
                 }

@@ -13,6 +13,7 @@ mod card;
 mod cli;
 mod correct;
 mod cost;
+mod crosscheck;
 mod error;
 mod hmc;
 mod host;

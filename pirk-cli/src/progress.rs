@@ -5,10 +5,15 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::crosscheck::ErrorCheck;
 use crate::host::Cancel;
 
 /// The Pareto `k̂` above which importance-weighted estimates are unreliable (Vehtari et al.).
 pub const PARETO_K_UNRELIABLE: f64 = 0.7;
+
+/// The share of generated configurations above which rejections (non-finite or runaway
+/// trajectories, weight zero) are warned about: each one is target mass the estimates miss.
+pub const REJECTED_WARN: f64 = 1e-3;
 
 /// Where progress and logs go.
 #[derive(Clone, Debug)]
@@ -73,6 +78,27 @@ impl Progress {
             eprintln!(
                 "warning: at {at} the importance weights' Pareto k̂ is {k:.2} (> {PARETO_K_UNRELIABLE}): their tail is too heavy for the estimates and error bars to be trusted, whatever the ESS"
             );
+        }
+    }
+
+    /// A warning on stderr, also under `--quiet`, when more than [`REJECTED_WARN`] of the `n`
+    /// configurations generated at `at` were rejected; `weight` is the share of the weight they
+    /// carried before they were stopped.
+    pub fn warn_rejected(&self, at: &str, rejected: usize, n: usize, weight: f64) {
+        if rejected as f64 > REJECTED_WARN * n as f64 {
+            eprintln!(
+                "warning: at {at} {rejected} of {n} generated configurations ({:.2} %) were rejected as non-finite or runaway; before they were stopped they carried {:.2} % of the weight, the share of the target's mass the estimates miss (docs/physics.md, \"Rejected configurations\")",
+                100.0 * rejected as f64 / n as f64,
+                100.0 * weight
+            );
+        }
+    }
+
+    /// A warning on stderr, also under `--quiet`, when the MH chain's and reweighting's error
+    /// bars at `at` disagree.
+    pub fn warn_errors(&self, at: &str, check: &ErrorCheck) {
+        if !check.agree {
+            eprintln!("warning: at {at} the error bars used are {}", check.reason);
         }
     }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use pirk::{LogWeightProfile, QuadraticPart, RefineRound, StepChoice, ZeroModeTilt};
 use serde::Serialize;
 
+use crate::crosscheck::ErrorCheck;
 use crate::measure::Observables;
 
 /// Bumped whenever a field changes meaning or disappears.
@@ -43,6 +44,12 @@ pub struct Report {
     pub log_z: Option<ValueError>,
     /// Generated configurations rejected as non-finite or runaway (weight zero).
     pub rejected_non_finite: Option<usize>,
+    /// The share of the importance weight the rejected configurations carried at the last grid
+    /// time before they were stopped: the target mass their rejection removes.
+    pub rejected_weight: Option<f64>,
+    /// PIK: the MH chain's and reweighting's error bars compared, and which one `observables`
+    /// uses and why.
+    pub errors: Option<ErrorCheck>,
     /// The flow, when one was trained or loaded.
     pub flow: Option<FlowInfo>,
     /// Generation details.
@@ -238,6 +245,10 @@ pub struct ScanPoint {
     pub log_z: ValueError,
     /// Rejected configurations.
     pub rejected_non_finite: usize,
+    /// The weight share they carried before they were stopped.
+    pub rejected_weight: f64,
+    /// The two corrections' error bars compared at `θ(t)`.
+    pub errors: ErrorCheck,
     /// Observables at `θ(t)`.
     pub observables: Observables,
 }

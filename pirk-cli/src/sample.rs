@@ -28,6 +28,9 @@ pub struct Ensemble {
     pub primaries: Primaries,
     /// The chunk files holding the configurations, in order (empty when not kept).
     pub phi_files: Vec<PathBuf>,
+    /// Per rejected configuration: the last grid time it was a valid sample at, and its
+    /// `log w` there.
+    last_valid: Vec<(usize, f64)>,
 }
 
 impl Ensemble {
@@ -38,6 +41,7 @@ impl Ensemble {
             log_w: Vec::new(),
             primaries: Primaries::default(),
             phi_files: Vec::new(),
+            last_valid: Vec::new(),
         }
     }
 
@@ -49,6 +53,19 @@ impl Ensemble {
     /// Configurations with a non-finite final log-weight (runaway or non-finite).
     pub fn rejected(&self) -> usize {
         self.log_w.iter().filter(|x| !x.is_finite()).count()
+    }
+
+    /// The share of the importance weight the rejected configurations carried at the last grid
+    /// time before they were stopped, `Σ_rejected w_i(t_i) / (n mean w(t_i))`: the share of
+    /// the target's mass their rejection removes. It equals the rejected fraction when they are
+    /// typical, and is far smaller when they left for where the target has no mass.
+    pub fn rejected_weight(&self) -> f64 {
+        let log_mean: Vec<f64> = self.ess_t.iter().map(RunningEss::log_mean).collect();
+        let n = self.len().max(1) as f64;
+        self.last_valid
+            .iter()
+            .fold(0.0, |sum, &(m, log_w)| sum + (log_w - log_mean[m]).exp())
+            / n
     }
 
     /// `(t, ESS)` at every grid time.
@@ -65,7 +82,15 @@ impl Ensemble {
         for (acc, lw) in self.ess_t.iter_mut().zip(log_w_t.chunks(n)) {
             lw.iter().for_each(|&l| acc.push(l));
         }
-        self.log_w.extend(&log_w_t[log_w_t.len() - n..]);
+        let times: Vec<&[f64]> = log_w_t.chunks(n).collect();
+        for i in 0..n {
+            if let Some(m) = (0..times.len()).rev().find(|&m| times[m][i].is_finite())
+                && m + 1 < times.len()
+            {
+                self.last_valid.push((m, times[m][i]));
+            }
+        }
+        self.log_w.extend(times[times.len() - 1]);
         self.primaries
             .extend(Primaries::of(&setup.theory, &setup.lat, theta, phi));
     }

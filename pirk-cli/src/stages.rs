@@ -52,6 +52,8 @@ pub struct PikRun {
     pub sampling: SamplingInfo,
     /// Configurations rejected as non-finite or runaway.
     pub rejected: usize,
+    /// The share of the weight they carried before they were stopped.
+    pub rejected_weight: f64,
     /// Seconds of generation, correction and measurement.
     pub seconds: f64,
 }
@@ -207,6 +209,13 @@ pub fn pik<T: Theory>(
         correction,
     );
     progress.warn_tail("the target", corrected.pareto_k);
+    progress.warn_rejected(
+        "the target",
+        ens.rejected(),
+        ens.len(),
+        ens.rejected_weight(),
+    );
+    progress.warn_errors("the target", &corrected.errors);
     let sampling = SamplingInfo {
         count: ens.len(),
         correction: match correction {
@@ -237,6 +246,7 @@ pub fn pik<T: Theory>(
         corrected,
         sampling,
         rejected: ens.rejected(),
+        rejected_weight: ens.rejected_weight(),
         seconds,
     })
 }
@@ -286,8 +296,8 @@ pub fn scan<T: Theory>(
         let tau = p as f64 / points as f64;
         let mut theta = vec![0.0; setup.path.len()];
         setup.path.theta(tau, &mut theta);
-        let (c, rejected) = if p == points {
-            (None, target.rejected)
+        let (c, rejected, rejected_weight) = if p == points {
+            (None, target.rejected, target.rejected_weight)
         } else {
             let cut = flow.truncated(tau)?;
             let steps = ((steps as f64 * tau).ceil() as usize).max(1);
@@ -299,9 +309,12 @@ pub fn scan<T: Theory>(
                 &ens.log_w,
                 correction,
             );
-            progress.warn_tail(&format!("scan point t = {tau}"), c.pareto_k);
+            let at = format!("scan point t = {tau}");
+            progress.warn_tail(&at, c.pareto_k);
+            progress.warn_rejected(&at, ens.rejected(), ens.len(), ens.rejected_weight());
+            progress.warn_errors(&at, &c.errors);
             bar.inc(1);
-            (Some(c), ens.rejected())
+            (Some(c), ens.rejected(), ens.rejected_weight())
         };
         let c = c.as_ref().unwrap_or(&target.corrected);
         results.push(ScanPoint {
@@ -318,6 +331,8 @@ pub fn scan<T: Theory>(
             acceptance: c.acceptance(),
             log_z: c.log_z().into(),
             rejected_non_finite: rejected,
+            rejected_weight,
+            errors: c.errors.clone(),
             observables: c.observables.clone(),
         });
     }

@@ -54,7 +54,13 @@ pub fn render(r: &Report) -> String {
         if let Some(z) = &r.log_z {
             let _ = write!(s, ", log Z = {:.5} ± {:.5}", z.value, z.error);
         }
-        let _ = writeln!(s, ", rejected {}", r.rejected_non_finite.unwrap_or(0));
+        let n = r.sampling.as_ref().map_or(0, |x| x.count);
+        let count = r.rejected_non_finite.unwrap_or(0);
+        let weight = r.rejected_weight.unwrap_or(0.0);
+        let _ = writeln!(s, ", rejected {}", rejected(count, n, weight));
+    }
+    if let Some(e) = &r.errors {
+        let _ = writeln!(s, "error bars: {}", e.reason);
     }
     if let Some(h) = &r.hmc {
         let _ = writeln!(
@@ -85,11 +91,17 @@ pub fn render(r: &Report) -> String {
         reasons(&mut s, &[("", &r.observables)]);
     }
     if let Some(points) = &r.scan {
-        let _ = writeln!(s, "\n{:>6} {:>8} {:>8} {:>26}", "t", "ESS", "acc", "⟨|M|⟩");
+        let n = r.sampling.as_ref().map_or(0, |x| x.count);
+        let _ = writeln!(
+            s,
+            "\n{:>6} {:>8} {:>8} {:>26} {:>30}",
+            "t", "ESS", "acc", "⟨|M|⟩", "rejected"
+        );
         for p in points {
             let acc = p.acceptance.map_or("-".into(), |a| format!("{a:.3}"));
             let m = p.observables.get("abs_M").map_or("-".into(), cell);
-            let _ = writeln!(s, "{:>6.3} {:>8.4} {acc:>8} {m:>26}", p.t, p.ess);
+            let rej = rejected(p.rejected_non_finite, n, p.rejected_weight);
+            let _ = writeln!(s, "{:>6.3} {:>8.4} {acc:>8} {m:>26} {rej:>30}", p.t, p.ess);
         }
     }
     s
@@ -202,6 +214,16 @@ fn cost_table(s: &mut String, columns: &[Column], timings: &BTreeMap<String, f64
                 .map_or("-".into(), |t| format!("{t:.3e}"))
         );
     }
+}
+
+/// `count (percent %, weight %)`: rejected configurations of `n`, and the share of the weight
+/// they carried before they were stopped.
+fn rejected(count: usize, n: usize, weight: f64) -> String {
+    if count == 0 || n == 0 {
+        return count.to_string();
+    }
+    let share = 100.0 * count as f64 / n as f64;
+    format!("{count} ({share:.2} %, weight {:.2} %)", 100.0 * weight)
 }
 
 /// `mean ± err`, with "undetermined" for a part that is not a number (the reason follows the

@@ -125,6 +125,12 @@ impl RunningEss {
         self.sum_sq += w * w;
     }
 
+    /// `log mean(w)` over every pushed log-weight, rejected ones counting as zero (`−∞` with
+    /// no finite weight), as [`Weights::log_z`]'s value.
+    pub fn log_mean(&self) -> f64 {
+        self.log_max + (self.sum / self.n as f64).ln()
+    }
+
     /// `ESS = (Σw)² / (n Σw²)`, as [`Weights::ess`].
     pub fn ess(&self) -> f64 {
         if self.sum_sq > 0.0 {
@@ -158,6 +164,8 @@ mod tests {
             "the test weights should not be uniform: {stored}"
         );
         assert!((running.ess() - stored).abs() < 1e-12 * stored);
+        let log_z = Weights::from_log(&log_w).log_z().value;
+        assert!((running.log_mean() - log_z).abs() < 1e-12 * log_z.abs());
         assert_eq!(RunningEss::default().ess(), 0.0);
     }
 

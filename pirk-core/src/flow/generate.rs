@@ -7,7 +7,9 @@
 //! sampling, together with any observables the caller measures there
 //! ([`Generator::generate_observed`]): one run serves every coupling `θ(t_m)` on the path. A
 //! configuration whose state turns non-finite or whose speed `max_x |φ̇_x|` exceeds
-//! `runaway × Flow::max_speed` is stopped and gets weight zero.
+//! `runaway × Flow::max_speed` is stopped and gets weight zero from the grid interval it was
+//! stopped in; at the earlier grid times it was a valid sample and keeps its weights, which
+//! tell how much of the target's mass it carried before it was lost.
 
 use rayon::prelude::*;
 
@@ -53,12 +55,13 @@ pub struct Samples {
     pub log_q: Vec<f64>,
     /// Step-grid times where `log_w_t` is recorded.
     pub times: Vec<f64>,
-    /// `log w_t` per time (outer) and configuration (inner); `−∞` for rejected ones.
+    /// `log w_t` per time (outer) and configuration (inner); `−∞` for a rejected configuration
+    /// from the grid interval it was stopped in.
     pub log_w_t: Vec<Vec<f64>>,
     /// Observables per configuration at each recorded time.
     pub observables: usize,
-    /// Observer values per time (outer), flat `n × observables` (inner); `NaN` for rejected
-    /// configurations.
+    /// Observer values per time (outer), flat `n × observables` (inner); `NaN` where `log_w_t`
+    /// is `−∞`.
     pub obs_t: Vec<Vec<f64>>,
     /// Configurations that turned non-finite or ran away.
     pub rejected: usize,
@@ -115,6 +118,8 @@ struct Trajectory {
     log_q: f64,
     log_w: Vec<f64>,
     ok: bool,
+    /// Grid times recorded before the configuration was stopped (all of them when `ok`).
+    recorded: usize,
     evaluations: usize,
 }
 
@@ -230,9 +235,9 @@ impl Generator {
                         observe(m, phi, &mut obs[m * observables..(m + 1) * observables]);
                     };
                     let tr = self.integrate(theory, prior, basis, flow, config, w, &mut measure);
-                    if !tr.ok {
-                        obs.iter_mut().for_each(|x| *x = f64::NAN);
-                    }
+                    obs[tr.recorded * observables..]
+                        .iter_mut()
+                        .for_each(|x| *x = f64::NAN);
                     (tr, obs)
                 },
             )
@@ -303,6 +308,7 @@ impl Generator {
             (div.is_finite() && speed.is_finite() && speed <= limit).then_some(-div)
         };
         let mut ok = true;
+        let mut recorded = 1;
         let mut h = h_grid;
         'grid: for m in 0..self.steps {
             let t_end = (m + 1) as f64 * h_grid;
@@ -339,16 +345,21 @@ impl Generator {
                 }
             }
             record(m + 1, phi, log_q, theta);
+            recorded = m + 2;
         }
-        ok &= log_q.is_finite() && phi.iter().all(|x| x.is_finite());
-        if !ok {
-            log_w.iter_mut().for_each(|x| *x = f64::NEG_INFINITY);
+        if !(ok && log_q.is_finite() && phi.iter().all(|x| x.is_finite())) {
+            ok = false;
+            recorded = recorded.min(self.steps);
+            log_w[recorded..]
+                .iter_mut()
+                .for_each(|x| *x = f64::NEG_INFINITY);
             log_q = f64::NAN;
         }
         Trajectory {
             log_q,
             log_w,
             ok,
+            recorded,
             evaluations,
         }
     }
