@@ -104,7 +104,7 @@ impl<'r> Job<'r> {
             Kind::Sample(file) | Kind::Scan(Some(file)) => Some(load_flow(file, &setup)?),
             _ => None,
         };
-        if matches!(self.kind, Kind::Scan) && setup.basis.offset().is_some() {
+        if matches!(self.kind, Kind::Scan(_)) && setup.basis.offset().is_some() {
             return Err(InputError::new(
                 "scan: the prior is not the theory at path.start, so the path's actions between \
                  are not the theory at their couplings; give a [prior] and [path] start that match",
