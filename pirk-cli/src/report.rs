@@ -112,6 +112,23 @@ pub struct FlowInfo {
     /// Per round of `[refine]`: ESS at the target and residuals of the weighted re-solve
     /// (null without refinement).
     pub refinement: Option<Vec<RefineRound>>,
+    /// What `[flow] prune` kept and dropped (null without pruning).
+    pub pruning: Option<PruningInfo>,
+}
+
+/// The pruned basis.
+#[derive(Debug, Serialize)]
+pub struct PruningInfo {
+    /// The tolerance.
+    pub tolerance: f64,
+    /// Kernels kept, in basis order.
+    pub kept: Vec<String>,
+    /// Kernels dropped, in basis order.
+    pub dropped: Vec<String>,
+    /// The residual the dropped kernels add over the path, relative to `‖b‖`.
+    pub added_residual: f64,
+    /// The largest increase of a grid slice's relative residual.
+    pub residual_increase: f64,
 }
 
 /// Generation.

@@ -39,6 +39,7 @@ pub use error::{Error, Result};
 pub use flow::generate::{Generator, Samples, Scheme};
 pub use flow::mh::{MhChain, independence_mh};
 pub use flow::path::Path;
+pub use flow::prune::Pruning;
 pub use flow::refine::{RefineRound, Refiner};
 pub use flow::steps::{StepChoice, StepTrial, fewest_steps};
 pub use flow::train::{Refresh, TrainReport, Trainer};
