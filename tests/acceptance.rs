@@ -228,6 +228,7 @@ fn linear_flow(c: f64, max_speed: f64) -> (Basis<ZeroDimPhi4>, Flow) {
         residuals: vec![0.0; 2],
         conditions: vec![1.0; 2],
         max_speed,
+        pruning: None,
     };
     (basis, flow)
 }

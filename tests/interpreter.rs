@@ -93,6 +93,56 @@ fn agree<T: Theory>(theory: T, text: &str, theta: &[f64], seed: u64) {
                     "{name} divergence {j}"
                 );
             }
+            velocity_skips_zero_coefficients(&theory, &c, &env, &lat, &mut rng);
+        }
+    }
+}
+
+/// The velocity with every coefficient, with each kernel alone and with every other kernel
+/// off equals `Σ_j k_j K_j` and `Σ_j k_j ∇·K_j` of the interpreter: the coefficients a
+/// pruned flow sets to zero remove their kernels exactly.
+fn velocity_skips_zero_coefficients<T: Theory>(
+    theory: &T,
+    c: &pirk_codegen::Compiled,
+    env: &Env,
+    lat: &Lattice,
+    rng: &mut StdRng,
+) {
+    let nk = T::KERNELS.len();
+    let full: Vec<f64> = (0..nk).map(|_| rng.random_range(-1.5..1.5)).collect();
+    let masks = std::iter::once(vec![true; nk])
+        .chain((0..nk).map(|j| (0..nk).map(|i| i == j).collect()))
+        .chain([(0..nk).map(|i| i % 2 == 0).collect()]);
+    let mut out = vec![0.0; lat.volume()];
+    for mask in masks {
+        let k: Vec<f64> = full
+            .iter()
+            .zip(&mask)
+            .map(|(&k, &on)| if on { k } else { 0.0 })
+            .collect();
+        // Sums of up to nk terms: the tolerance scales with the terms' magnitudes.
+        let sum_close = |value: f64, terms: Vec<f64>| {
+            let scale: f64 = terms.iter().map(|t| t.abs()).sum();
+            (value - terms.iter().sum::<f64>()).abs() <= 1e-13 * (1.0 + scale)
+        };
+        let div = theory.velocity(lat, &k, env.phi, &mut out);
+        let terms = (0..nk)
+            .map(|j| k[j] * env.total(&c.derived.divergences[j]))
+            .collect();
+        assert!(
+            sum_close(div, terms),
+            "{} velocity divergence, {mask:?}",
+            T::NAME
+        );
+        for (x, v) in out.iter().enumerate() {
+            let terms = (0..nk)
+                .map(|j| k[j] * env.eval(&c.derived.kernels[j], x))
+                .collect();
+            assert!(
+                sum_close(*v, terms),
+                "{} velocity at {x}, {mask:?}",
+                T::NAME
+            );
         }
     }
 }

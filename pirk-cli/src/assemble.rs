@@ -12,8 +12,8 @@ use crate::hmc::HmcRun;
 use crate::outdir::{OutDir, write_bytes};
 use crate::plots::{self, Histogram, Lines, Stack};
 use crate::report::{
-    Comparison, FileInfo, FlowInfo, HmcInfo, Report, SCHEMA_VERSION, ScanPoint, Slice, StartInfo,
-    TheoryInfo, WolffInfo,
+    Comparison, FileInfo, FlowInfo, HmcInfo, PruningInfo, Report, SCHEMA_VERSION, ScanPoint, Slice,
+    StartInfo, TheoryInfo, WolffInfo,
 };
 use crate::setup::Setup;
 use crate::stages::{Chain, FlowStage, PikRun, StepsStage};
@@ -207,6 +207,17 @@ fn flow<T: Theory>(
             quadratic_part: setup.from_action,
             switched_off: setup.basis.offset().is_some(),
         },
+        pruning: flow.pruning.as_ref().map(|p| PruningInfo {
+            tolerance: p.tolerance,
+            kept: p
+                .kept(&flow.kernels)
+                .into_iter()
+                .map(|j| flow.kernels[j].clone())
+                .collect(),
+            dropped: p.dropped.clone(),
+            added_residual: p.added_residual,
+            residual_increase: p.residual_increase,
+        }),
     });
     Ok(())
 }

@@ -121,6 +121,8 @@ pub struct FlowInfo {
     pub refinement: Option<Vec<RefineRound>>,
     /// Where the flow starts.
     pub start: StartInfo,
+    /// What `[flow] prune` kept and dropped (null without pruning).
+    pub pruning: Option<PruningInfo>,
 }
 
 /// Where the flow starts: which prior, and whether the runtime switches it off.
@@ -134,6 +136,21 @@ pub struct StartInfo {
     /// The prior differs from the theory at the path's start by more than a constant, so the
     /// flow follows `S_t = S(θ(t)) + (1 − t)(S_0 − S(θ(0)))`.
     pub switched_off: bool,
+}
+
+/// The pruned basis.
+#[derive(Debug, Serialize)]
+pub struct PruningInfo {
+    /// The tolerance.
+    pub tolerance: f64,
+    /// Kernels kept, in basis order.
+    pub kept: Vec<String>,
+    /// Kernels dropped, in basis order.
+    pub dropped: Vec<String>,
+    /// The residual the dropped kernels add over the path, relative to `‖b‖`.
+    pub added_residual: f64,
+    /// The largest increase of a grid slice's relative residual.
+    pub residual_increase: f64,
 }
 
 /// Generation.

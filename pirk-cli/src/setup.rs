@@ -170,6 +170,11 @@ impl<T: Theory> Setup<T> {
             .with_steps(f.steps)?
             .with_seed(self.card.seed)
             .with_solver(self.solver()?);
+        let trainer = if f.prune > 0.0 {
+            trainer.with_pruning(f.prune)?
+        } else {
+            trainer
+        };
         Ok(match (f.refresh, f.refresh_with) {
             (0, _) => trainer,
             (n, RefreshKind::Hmc) => trainer.with_refresh(Refresh::Hmc(self.hmc(n, 0)?)),

@@ -42,6 +42,17 @@ pub fn render(r: &Report) -> String {
                 "prior: not the theory at the path's start; switched off along the path"
             );
         }
+        if let Some(p) = &f.pruning {
+            let _ = writeln!(
+                s,
+                "pruned (tolerance {:e}): kept {} kernels, dropped {} (residual up by at most {:.1e}); kept: {}",
+                p.tolerance,
+                p.kept.len(),
+                p.dropped.len(),
+                p.residual_increase,
+                p.kept.join(" ")
+            );
+        }
     }
     if let Some(ess) = r.ess {
         let _ = write!(s, "ESS {ess:.4}");

@@ -40,6 +40,7 @@ pub use flow::generate::{Generator, Samples, Scheme};
 pub use flow::mh::{MhChain, independence_mh};
 pub use flow::offset::{Offset, PriorOffset, Switched, offset_weight};
 pub use flow::path::Path;
+pub use flow::prune::Pruning;
 pub use flow::refine::{RefineRound, Refiner};
 pub use flow::steps::{StepChoice, StepTrial, fewest_steps};
 pub use flow::train::{Refresh, TrainReport, Trainer};

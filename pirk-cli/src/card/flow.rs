@@ -34,6 +34,9 @@ pub struct FlowCard {
     pub refresh: usize,
     /// What the refresh runs: HMC trajectories or Wolff updates.
     pub refresh_with: RefreshKind,
+    /// Pruning tolerance: drop the kernels the fit does not need while the residual they add
+    /// over the path stays within it (relative to `‖b‖`), and re-solve without them; 0 = off.
+    pub prune: f64,
 }
 
 impl Default for FlowCard {
@@ -46,6 +49,7 @@ impl Default for FlowCard {
             rcond: 1e-6,
             refresh: 0,
             refresh_with: RefreshKind::Hmc,
+            prune: 0.0,
         }
     }
 }

@@ -314,7 +314,10 @@ impl<T: Theory> Basis<T> {
         dt
     }
 
-    /// The velocity `Σ_j k_j K_j(φ)` into `out`; returns its divergence.
+    /// The velocity `Σ_j k_j K_j(φ)` into `out`; returns its divergence. Shells, projected and
+    /// smeared kernels whose coefficients are zero are not evaluated, so a pruned flow
+    /// ([`crate::Pruning`]) does not pay for those it dropped (the generated sweep over the
+    /// declared kernels still computes all of them).
     pub fn velocity(
         &self,
         theory: &T,
@@ -331,12 +334,21 @@ impl<T: Theory> Basis<T> {
         let mut div = theory.velocity(&self.lat, &s.kfull, phi, out);
         let mut done = n;
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {
-            div += shells.add_velocity(&k[n..n + shells.len()], phi, out, ss);
+            let ks = &k[n..n + shells.len()];
+            if live(ks) {
+                div += shells.add_velocity(ks, phi, out, ss);
+            }
             done += shells.len();
         }
         if let (Some(p), Some(ss)) = (&self.projection, s.shell.as_mut()) {
-            theory.divergence(&self.lat, phi, &mut s.div);
-            for (&j, kj) in p.kernels.iter().zip(k[done..].chunks(p.orbits.len())) {
+            let ks = &k[done..done + p.kernels.len() * p.orbits.len()];
+            if live(ks) {
+                theory.divergence(&self.lat, phi, &mut s.div);
+            }
+            for (&j, kj) in p.kernels.iter().zip(ks.chunks(p.orbits.len())) {
+                if !live(kj) {
+                    continue;
+                }
                 theory.kernel(&self.lat, j, phi, &mut s.g);
                 div += p
                     .shells
@@ -349,6 +361,11 @@ impl<T: Theory> Basis<T> {
         }
         div
     }
+}
+
+/// Whether any of the coefficients `k` is nonzero, so that their kernels must be evaluated.
+pub(crate) fn live(k: &[f64]) -> bool {
+    k.iter().any(|&x| x != 0.0)
 }
 
 /// Whether kernel `j` at a site reads only the field at that site: a change of `φ` at one site

@@ -14,6 +14,7 @@
 
 use rustfft::num_complex::Complex64;
 
+use super::basis::live;
 use crate::{Lattice, vmath};
 use crate::{LatticeFft, lattice_momentum_squared};
 
@@ -127,7 +128,9 @@ impl Smeared {
         }
     }
 
-    /// Adds `Σ k_{r,a} K_{r,a}(φ)` to `out`; returns its divergence.
+    /// Adds `Σ k_{r,a} K_{r,a}(φ)` to `out`; returns its divergence. Kernels with a zero
+    /// coefficient are skipped: a slope's `tanh`, a radius's two FFTs when all its slopes are
+    /// zero, everything when all are.
     pub fn add_velocity(
         &self,
         k: &[f64],
@@ -135,6 +138,9 @@ impl Smeared {
         out: &mut [f64],
         s: &mut SmearedScratch,
     ) -> f64 {
+        if !live(k) {
+            return 0.0;
+        }
         for (a, &f) in s.phi.iter_mut().zip(phi) {
             *a = Complex64::new(f, 0.0);
         }
@@ -144,6 +150,9 @@ impl Smeared {
         let n = self.slopes.len();
         let mut div = 0.0;
         for ((g, &norm), kr) in self.filters.iter().zip(&self.norms).zip(k.chunks(n)) {
+            if !live(kr) {
+                continue;
+            }
             for ((a, &gp), &f) in s.a.iter_mut().zip(g).zip(&s.phi) {
                 *a = f * gp;
             }
@@ -151,6 +160,9 @@ impl Smeared {
             let mut sech2 = 0.0;
             s.u.iter_mut().for_each(|u| *u = 0.0);
             for (&kj, &slope) in kr.iter().zip(&self.slopes) {
+                if kj == 0.0 {
+                    continue;
+                }
                 for (t, z) in s.t.iter_mut().zip(&s.a) {
                     *t = slope * z.re * inv_v;
                 }

@@ -17,6 +17,7 @@
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
+use super::prune;
 use crate::Basis;
 use crate::Flow;
 use crate::Generator;
@@ -178,16 +179,25 @@ impl Refiner {
                     out[n] = b[0];
                 },
             );
+        // A pruned flow stays pruned: its dropped kernels are not re-solved.
+        let keep = flow
+            .pruning
+            .as_ref()
+            .map_or_else(|| (0..n).collect(), |p| p.kept(&flow.kernels));
         let slices = samples
             .times
             .iter()
             .zip(&samples.obs_t)
             .enumerate()
             .map(|(m, (&t, rows))| {
-                let a = rows.chunks(n + 1).flat_map(|r| &r[..n]).copied().collect();
+                let a: Vec<f64> = rows.chunks(n + 1).flat_map(|r| &r[..n]).copied().collect();
                 let b = rows.chunks(n + 1).map(|r| r[n]).collect();
                 let w = samples.weights_t(m);
-                self.solver.solve_weighted(t, n, a, b, w.relative())
+                let a = prune::columns(&a, n, &keep);
+                Ok(self
+                    .solver
+                    .solve_weighted(t, keep.len(), a, b, w.relative())?
+                    .scattered(n, &keep))
             })
             .collect::<Result<Vec<SliceSolution>>>()?;
         let next = Flow {

@@ -18,12 +18,14 @@
 use rand::RngExt;
 use rayon::prelude::*;
 
+use super::prune;
 use super::rk4::Stages;
 use crate::Basis;
 use crate::Hmc;
 use crate::Hopping;
 use crate::Path;
 use crate::Prior;
+use crate::Pruning;
 use crate::Theory;
 use crate::Wolff;
 use crate::error::{Result, ensure};
@@ -39,6 +41,7 @@ pub struct Trainer {
     seed: u64,
     solver: WegnerSolver,
     refresh: Option<Refresh>,
+    prune: Option<f64>,
 }
 
 /// The update that pulls the collocation ensemble toward `p_{t+h}` after every step.
@@ -87,6 +90,7 @@ impl Trainer {
             seed: 0,
             solver: WegnerSolver::new(),
             refresh: None,
+            prune: None,
         }
     }
 
@@ -121,6 +125,20 @@ impl Trainer {
     pub fn with_refresh(mut self, refresh: Refresh) -> Self {
         self.refresh = Some(refresh);
         self
+    }
+
+    /// After training, drop the kernels the fit does not need, one at a time while the
+    /// residual they add over the path stays within `tolerance` of `‖b‖`, and re-solve the
+    /// grid slices without them (see
+    /// [`crate::Pruning`]); `tolerance ≥ 0`.
+    pub fn with_pruning(mut self, tolerance: f64) -> Result<Self> {
+        ensure(
+            tolerance >= 0.0 && tolerance.is_finite(),
+            "prune",
+            format!("must be finite and at least 0, got {tolerance}"),
+        )?;
+        self.prune = Some(tolerance);
+        Ok(self)
     }
 
     /// Trains a flow for `theory` along `path` from `prior` in `basis`.
@@ -174,6 +192,19 @@ impl Trainer {
             slices.push(s);
             k
         };
+        // With pruning, each grid slice is also kept reduced, for the re-solve.
+        let mut reduced = Vec::new();
+        let mut solve = |t: f64, y: &[f64], on_grid: bool| -> Result<SliceSolution> {
+            if self.prune.is_none() || !on_grid {
+                return self.solver.solve_slice(theory, basis, path, t, y);
+            }
+            let (a, b) = self.solver.assemble(theory, basis, path, t, y);
+            let slice = self.solver.reduce(t, basis.len(), a, b)?;
+            let all: Vec<usize> = (0..basis.len()).collect();
+            let solution = self.solver.solve_reduced(&slice, &all);
+            reduced.push(slice);
+            solution
+        };
         let mut stages = Stages::new(phi.len());
         for n in 0..self.steps {
             let t = n as f64 * h;
@@ -182,7 +213,7 @@ impl Trainer {
             let (mut k, mut failure) = (Vec::new(), None);
             stages.rk4(t, h, &mut phi, |stage, t, y, out| {
                 if stage != 2 {
-                    match self.solver.solve_slice(theory, basis, path, t, y) {
+                    match solve(t, y, stage < 2) {
                         Ok(slice) => k = record(slice, stage < 2),
                         Err(e) => {
                             failure = Some(e);
@@ -201,10 +232,30 @@ impl Trainer {
             }
             on_step(n + 1);
         }
-        record(
-            self.solver.solve_slice(theory, basis, path, 1.0, &phi)?,
-            true,
-        );
+        record(solve(1.0, &phi, true)?, true);
+        let pruning = match self.prune {
+            Some(tolerance) => {
+                let (kept, added_residual) = prune::eliminate(&reduced, tolerance);
+                let keep: Vec<usize> = (0..basis.len()).filter(|&j| kept[j]).collect();
+                let mut increase: f64 = 0.0;
+                for (i, s) in reduced.iter().enumerate() {
+                    let lean = self.solver.solve_reduced(s, &keep)?;
+                    increase = increase.max(lean.residual - residuals[i]);
+                    (coeffs[i], residuals[i], conditions[i]) =
+                        (lean.coeffs, lean.residual, lean.condition);
+                }
+                Some(Pruning {
+                    tolerance,
+                    added_residual,
+                    dropped: (0..basis.len())
+                        .filter(|&j| !kept[j])
+                        .map(|j| basis.names()[j].clone())
+                        .collect(),
+                    residual_increase: increase,
+                })
+            }
+            None => None,
+        };
         let flow = Flow {
             version: FLOW_VERSION,
             theory: T::NAME.to_string(),
@@ -218,6 +269,7 @@ impl Trainer {
             residuals,
             conditions,
             max_speed,
+            pruning,
         };
         Ok((flow, TrainReport { slices }))
     }

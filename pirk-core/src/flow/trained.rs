@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Basis;
 use crate::Path;
+use crate::Pruning;
 use crate::Theory;
 use crate::error::{Error, Result};
 
@@ -40,6 +41,9 @@ pub struct Flow {
     pub conditions: Vec<f64>,
     /// Largest `max_x |φ̇_x|` seen in training: the scale for runaway detection.
     pub max_speed: f64,
+    /// The kernels training dropped, when it pruned the basis (absent in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pruning: Option<Pruning>,
 }
 
 impl Flow {
@@ -79,6 +83,7 @@ impl Flow {
             residuals: kept(&self.residuals),
             conditions: kept(&self.conditions),
             max_speed: tau * self.max_speed,
+            pruning: self.pruning.clone(),
             version: self.version,
             theory: self.theory.clone(),
             params: self.params.clone(),
@@ -166,6 +171,7 @@ mod tests {
             conditions: vec![1.0; 5],
             grid,
             max_speed: 3.0,
+            pruning: None,
         };
         for tau in [0.6, 0.5] {
             let cut = flow.truncated(tau).unwrap();

@@ -211,6 +211,20 @@ impl WegnerSolver {
         b: Vec<f64>,
         weights: Option<&[f64]>,
     ) -> Result<SliceSolution> {
+        let centred = self.centre(t, n, a, b, weights)?;
+        self.solve_centred(t, centred)
+    }
+
+    /// The rows that take part (finite, with positive finite weight), centred and scaled by
+    /// the square roots of their relative weights.
+    pub(super) fn centre(
+        &self,
+        t: f64,
+        n: usize,
+        a: Vec<f64>,
+        b: Vec<f64>,
+        weights: Option<&[f64]>,
+    ) -> Result<Centred> {
         let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
         let mut keep = Vec::with_capacity(b.len());
         for (i, bn) in b.iter().enumerate() {
@@ -247,8 +261,22 @@ impl WegnerSolver {
         }
         // Unit weights give root 1 exactly, so the unweighted solve is unchanged bit for bit.
         let root: Vec<f64> = w.iter().map(|wi| (wi * m as f64 / total).sqrt()).collect();
-        let mut mat = Mat::from_fn(m, n, |r, c| (a[keep[r] * n + c] - mean_a[c]) * root[r]);
-        let rhs = Mat::from_fn(m, 1, |r, _| (b[keep[r]] - mean_b) * root[r]);
+        Ok(Centred {
+            mat: Mat::from_fn(m, n, |r, c| (a[keep[r] * n + c] - mean_a[c]) * root[r]),
+            rhs: Mat::from_fn(m, 1, |r, _| (b[keep[r]] - mean_b) * root[r]),
+            dropped,
+        })
+    }
+
+    /// Least squares on a centred system: columns scaled to unit norm, the method chosen by
+    /// the condition estimate, coefficients scaled back.
+    pub(super) fn solve_centred(&self, t: f64, centred: Centred) -> Result<SliceSolution> {
+        let Centred {
+            mut mat,
+            rhs,
+            dropped,
+        } = centred;
+        let n = mat.ncols();
         let b_norm = rhs.norm_l2();
         if b_norm == 0.0 {
             return Ok(SliceSolution {
@@ -336,6 +364,13 @@ impl WegnerSolver {
             dropped,
         })
     }
+}
+
+/// A slice's system after centring: the matrix, the right-hand side and the rows left out.
+pub(super) struct Centred {
+    pub(super) mat: Mat<f64>,
+    pub(super) rhs: Mat<f64>,
+    pub(super) dropped: usize,
 }
 
 /// Condition estimates from the Gram matrix above this are not trusted (see `solve_system`).
