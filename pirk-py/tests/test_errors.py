@@ -58,8 +58,8 @@ def test_dict_card_errors_name_the_problem():
     card = tomllib.loads(GOOD)
     with pytest.raises(ValueError, match=r"^unknown theory `nope` \(theories: phi4, "):
         pirk.run(dict(card, theory="nope"))
-    del card["path"]
-    with pytest.raises(ValueError, match=r"^dict card: line \d+: missing field `path`$"):
+    del card["target"]
+    with pytest.raises(ValueError, match=r"^dict card: line \d+: missing field `target`$"):
         pirk.run(card)
     with pytest.raises(ValueError, match=r"^card: "):
         pirk.run({"theory": None})
