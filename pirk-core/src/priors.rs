@@ -3,6 +3,8 @@
 //! or a quartic potential of the magnetisation).
 
 pub mod free;
+#[cfg(test)]
+pub(crate) mod free_theory;
 pub mod normal;
 pub mod prior;
 pub mod quadratic;

@@ -88,39 +88,8 @@ impl<T: Theory> Potential for Switched<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{FreeFieldPrior, ZeroModePrior};
-
-    /// A free field written as a theory: `S = Σ_x [a Σ_μ (φ_{x+μ} − φ_x)² + m φ_x²]`, θ = (a, m).
-    #[derive(Default)]
-    struct Free;
-
-    impl Theory for Free {
-        const NAME: &'static str = "Free";
-        const PARAMS: &'static [&'static str] = &["a", "m"];
-        const KERNELS: &'static [&'static str] = &[];
-        const SOURCE: &'static str = "";
-        fn action(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64 {
-            FreeFieldPrior::new(lat, theta[0], theta[1])
-                .unwrap()
-                .action(phi)
-        }
-        fn force(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]) {
-            FreeFieldPrior::new(lat, theta[0], theta[1])
-                .unwrap()
-                .force(phi, out)
-        }
-        fn quadratic_force(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]) {
-            self.force(lat, theta, phi, out)
-        }
-        fn param_grad(&self, _: &Lattice, _: &[f64], _: &[f64], _: &mut [f64]) {}
-        fn kernel(&self, _: &Lattice, _: usize, _: &[f64], _: &mut [f64]) {}
-        fn divergence(&self, _: &Lattice, _: &[f64], _: &mut [f64]) {}
-        fn stein(&self, _: &Lattice, _: &[f64], _: &[f64], _: &mut [f64]) {}
-        fn velocity(&self, _: &Lattice, _: &[f64], _: &[f64], _: &mut [f64]) -> f64 {
-            0.0
-        }
-        fn wegner_row(&self, _: &Lattice, _: &[f64], _: &[f64], _: &mut [f64], _: &mut [f64]) {}
-    }
+    use crate::ZeroModePrior;
+    use crate::priors::free_theory::FreeTheory;
 
     /// The difference is the zero-mode potential when the prior's free part is the theory at
     /// the start, and its gradient agrees with central differences of its value.
@@ -128,7 +97,7 @@ mod tests {
     fn zero_mode_prior_against_its_free_part() {
         let lat = Lattice::new(&[3, 4]);
         let prior = ZeroModePrior::new(&lat, 0.3, 0.2, -0.5, 0.7).unwrap();
-        let offset = PriorOffset::new(Free, prior, &lat, &[0.3, 0.2]);
+        let offset = PriorOffset::new(FreeTheory, prior, &lat, &[0.3, 0.2]);
         let phi: Vec<f64> = (0..12).map(|x| ((x * 5 % 7) as f64 - 3.0) * 0.4).collect();
         let m = phi.iter().sum::<f64>() / 12.0;
         let expected = 12.0 * (-0.5 * m * m + 0.7 * m.powi(4));

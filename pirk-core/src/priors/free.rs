@@ -72,34 +72,42 @@ impl Prior for FreeFieldPrior {
     }
 
     fn action(&self, phi: &[f64]) -> f64 {
-        let lat = &self.lat;
-        (0..lat.volume())
-            .map(|x| {
-                let kin: f64 = (0..lat.ndim())
-                    .map(|mu| {
-                        let d = phi[lat.neighbor(x, mu, true)] - phi[x];
-                        d * d
-                    })
-                    .sum();
-                self.kinetic * kin + self.mass * phi[x] * phi[x]
-            })
-            .sum()
+        free_action(&self.lat, self.kinetic, self.mass, phi)
     }
 
     fn force(&self, phi: &[f64], out: &mut [f64]) {
-        let lat = &self.lat;
-        for (x, o) in out.iter_mut().enumerate() {
-            let laplacian: f64 = (0..lat.ndim())
-                .map(|mu| {
-                    2.0 * phi[x] - phi[lat.neighbor(x, mu, true)] - phi[lat.neighbor(x, mu, false)]
-                })
-                .sum();
-            *o = 2.0 * (self.kinetic * laplacian + self.mass * phi[x]);
-        }
+        free_force(&self.lat, self.kinetic, self.mass, phi, out)
     }
 
     fn log_norm(&self) -> f64 {
         self.log_norm
+    }
+}
+
+/// `Σ_x [a Σ_μ (φ_{x+μ} − φ_x)² + m φ_x²]` for any `a`, `m` (stable or not).
+pub(crate) fn free_action(lat: &Lattice, kinetic: f64, mass: f64, phi: &[f64]) -> f64 {
+    (0..lat.volume())
+        .map(|x| {
+            let kin: f64 = (0..lat.ndim())
+                .map(|mu| {
+                    let d = phi[lat.neighbor(x, mu, true)] - phi[x];
+                    d * d
+                })
+                .sum();
+            kinetic * kin + mass * phi[x] * phi[x]
+        })
+        .sum()
+}
+
+/// The gradient of [`free_action`]: `2 (a Δφ + m φ)` with `Δ` the (positive) lattice Laplacian.
+pub(crate) fn free_force(lat: &Lattice, kinetic: f64, mass: f64, phi: &[f64], out: &mut [f64]) {
+    for (x, o) in out.iter_mut().enumerate() {
+        let laplacian: f64 = (0..lat.ndim())
+            .map(|mu| {
+                2.0 * phi[x] - phi[lat.neighbor(x, mu, true)] - phi[lat.neighbor(x, mu, false)]
+            })
+            .sum();
+        *o = 2.0 * (kinetic * laplacian + mass * phi[x]);
     }
 }
 

@@ -84,47 +84,13 @@ impl QuadraticPart {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A free field: its quadratic part is itself.
-    #[derive(Default)]
-    struct Free;
-
-    impl Theory for Free {
-        const NAME: &'static str = "Free";
-        const PARAMS: &'static [&'static str] = &["a", "m"];
-        const KERNELS: &'static [&'static str] = &[];
-        const SOURCE: &'static str = "";
-        fn action(&self, _: &Lattice, _: &[f64], _: &[f64]) -> f64 {
-            0.0
-        }
-        fn force(&self, _: &Lattice, _: &[f64], _: &[f64], _: &mut [f64]) {}
-        fn quadratic_force(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]) {
-            for (x, o) in out.iter_mut().enumerate() {
-                let laplacian: f64 = (0..lat.ndim())
-                    .map(|mu| {
-                        2.0 * phi[x]
-                            - phi[lat.neighbor(x, mu, true)]
-                            - phi[lat.neighbor(x, mu, false)]
-                    })
-                    .sum();
-                *o = 2.0 * (theta[0] * laplacian + theta[1] * phi[x]);
-            }
-        }
-        fn param_grad(&self, _: &Lattice, _: &[f64], _: &[f64], _: &mut [f64]) {}
-        fn kernel(&self, _: &Lattice, _: usize, _: &[f64], _: &mut [f64]) {}
-        fn divergence(&self, _: &Lattice, _: &[f64], _: &mut [f64]) {}
-        fn stein(&self, _: &Lattice, _: &[f64], _: &[f64], _: &mut [f64]) {}
-        fn velocity(&self, _: &Lattice, _: &[f64], _: &[f64], _: &mut [f64]) -> f64 {
-            0.0
-        }
-        fn wegner_row(&self, _: &Lattice, _: &[f64], _: &[f64], _: &mut [f64], _: &mut [f64]) {}
-    }
+    use crate::priors::free_theory::FreeTheory;
 
     #[test]
     fn recovers_kinetic_and_mass_on_every_shape() {
         for dims in [&[5, 4][..], &[2, 3], &[7], &[], &[3, 2, 4]] {
             let lat = Lattice::new(dims);
-            let part = QuadraticPart::of(&Free, &lat, &[0.27, -0.13]).unwrap();
+            let part = QuadraticPart::of(&FreeTheory, &lat, &[0.27, -0.13]).unwrap();
             let kinetic = if dims.is_empty() { 0.0 } else { 0.27 };
             assert!((part.kinetic - kinetic).abs() < 1e-14, "{dims:?} {part:?}");
             assert!((part.mass + 0.13).abs() < 1e-14, "{dims:?} {part:?}");
@@ -132,7 +98,7 @@ mod tests {
             assert!(part.prior(&lat, 0.01).is_ok());
         }
         let lat = Lattice::new(&[4, 4]);
-        let part = QuadraticPart::of(&Free, &lat, &[-0.1, 1.0]).unwrap();
+        let part = QuadraticPart::of(&FreeTheory, &lat, &[-0.1, 1.0]).unwrap();
         assert!(part.prior(&lat, 0.01).is_err());
     }
 }
