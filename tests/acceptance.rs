@@ -229,6 +229,7 @@ fn linear_flow(c: f64, max_speed: f64) -> (Basis<ZeroDimPhi4>, Flow) {
         conditions: vec![1.0; 2],
         max_speed,
         pruning: None,
+        prior: None,
     };
     (basis, flow)
 }

@@ -17,11 +17,14 @@ use crate::report::{
 };
 use crate::setup::Setup;
 use crate::stages::{Chain, FlowStage, PikRun, StepsStage};
+use crate::tune::Tuning;
 use crate::wolff::WolffRun;
 
 /// Everything a job's stages produced.
 #[derive(Default)]
 pub struct Outcome {
+    /// The tuning rounds, when they ran, and each round's wall seconds.
+    pub tuning: Option<(Tuning, Vec<f64>)>,
     /// The flow, trained, reloaded or given.
     pub flow: Option<FlowStage>,
     /// Generation's steps.
@@ -47,6 +50,14 @@ pub fn finish<T: Theory>(
 ) -> anyhow::Result<Report> {
     let mut r = new_report(setup, command);
     let mut histogram = Vec::new();
+    if let Some((t, seconds)) = &outcome.tuning {
+        r.timings
+            .insert("tune_seconds".into(), seconds.iter().sum::<f64>());
+        for (i, s) in seconds.iter().enumerate() {
+            r.timings.insert(format!("tune_round_{i}_seconds"), *s);
+        }
+        r.tuning = Some(t.clone());
+    }
     if let Some(f) = &outcome.flow {
         flow(setup, f, out, &mut r)?;
     }
@@ -135,6 +146,7 @@ fn new_report<T: Theory>(setup: &Setup<T>, command: &'static str) -> Report {
         rejected_non_finite: None,
         rejected_weight: None,
         errors: None,
+        tuning: None,
         flow: None,
         sampling: None,
         hmc: None,
@@ -205,6 +217,7 @@ fn flow<T: Theory>(
                 "card"
             },
             quadratic_part: setup.from_action,
+            settings: setup.prior_card.clone(),
             switched_off: setup.basis.offset().is_some(),
         },
         pruning: flow.pruning.as_ref().map(|p| PruningInfo {
@@ -283,8 +296,8 @@ fn pik<T: Theory>(
     Ok(())
 }
 
-/// PIK's cost: the MH chain (empty under reweighting) over training, the step study and
-/// generation.
+/// PIK's cost: the MH chain (empty under reweighting) over tuning, training, the step study
+/// and generation.
 fn pik_cost(p: &PikRun, outcome: &Outcome) -> Cost {
     let n = p.corrected.chain.as_ref().map_or(0, |c| c.indices.len());
     let seconds = p.seconds
@@ -297,7 +310,11 @@ fn pik_cost(p: &PikRun, outcome: &Outcome) -> Cost {
             .steps
             .as_ref()
             .and_then(|s| s.seconds)
-            .unwrap_or(0.0);
+            .unwrap_or(0.0)
+        + outcome
+            .tuning
+            .as_ref()
+            .map_or(0.0, |(_, s)| s.iter().sum::<f64>());
     Cost::of(n, &p.corrected.observables, seconds)
 }
 

@@ -18,6 +18,7 @@ mod path;
 mod prior;
 mod sample;
 mod scan;
+mod tune;
 mod wolff;
 
 pub use flow::{FlowCard, RefineCard, RefreshKind};
@@ -27,6 +28,7 @@ pub use path::PathCard;
 pub use prior::{PriorCard, PriorKind};
 pub use sample::{Correction, SampleCard, Steps, WeightsKind};
 pub use scan::ScanCard;
+pub use tune::TuneCard;
 pub use wolff::{WolffCard, WolffPlan};
 
 /// Couplings by name, as written in `[target]`, `[path] start` and waypoints.
@@ -72,6 +74,9 @@ pub struct Card {
     /// Parameter-conditional scan.
     #[serde(default)]
     pub scan: ScanCard,
+    /// Pilot rounds that fit the prior's zero-mode couplings.
+    #[serde(default)]
+    pub tune: TuneCard,
     /// The TOML as read: the output directory keeps it (`card.toml`), so that a flow there can
     /// be sampled again from the directory alone.
     #[serde(skip)]
@@ -125,6 +130,16 @@ impl Card {
         self.sample.check()?;
         self.hmc.check()?;
         self.scan.check()?;
+        self.tune.check()?;
+        if self.tune_rounds() > 0
+            && let Some(p) = &self.prior
+            && (p.kind != PriorKind::Free || p.wells.is_some())
+        {
+            bad_input!(
+                "tune.rounds: tuning fits a free-field prior's zero-mode couplings; \
+                 give a free or zero-mode prior, or set tune.rounds = 0"
+            );
+        }
         self.check_wolff(entry, registry)?;
         Ok(entry)
     }
@@ -167,6 +182,14 @@ impl Card {
             }),
             ..KernelsCard::default()
         }
+    }
+
+    /// Tuning rounds: `[tune] rounds`, else 3 for a card without `[prior]` (its prior comes
+    /// from the action) and 0 for one with.
+    pub fn tune_rounds(&self) -> usize {
+        self.tune
+            .rounds
+            .unwrap_or(if self.prior.is_none() { 3 } else { 0 })
     }
 
     /// Configurations per refinement round: `[refine] samples`, else `[flow] samples`.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use pirk::{Flow, Theory};
 
 use crate::assemble::{self, Outcome};
-use crate::card::Card;
+use crate::card::{Card, PriorCard};
 use crate::cli::JobArgs;
 use crate::error::InputError;
 use crate::outdir::{OutDir, Policy};
@@ -16,6 +16,7 @@ use crate::registry::{Entry, Registry};
 use crate::setup::Setup;
 use crate::stages::{self, FlowStage};
 use crate::summary;
+use crate::tune;
 
 /// What a job does.
 #[derive(Clone, Debug)]
@@ -65,7 +66,7 @@ pub trait Prepared {
     fn run(self: Box<Self>, job: Job<'_>) -> anyhow::Result<()>;
 }
 
-impl<T: Theory + Default> Prepared for Setup<T> {
+impl<T: Theory + Default + 'static> Prepared for Setup<T> {
     fn run(self: Box<Self>, job: Job<'_>) -> anyhow::Result<()> {
         job.run(*self)
     }
@@ -99,11 +100,21 @@ impl<'r> Job<'r> {
         (entry.prepare)(card, entry)?.run(self)
     }
 
-    fn run<T: Theory + Default>(self, setup: Setup<T>) -> anyhow::Result<()> {
-        let given = match &self.kind {
-            Kind::Sample(file) | Kind::Scan(Some(file)) => Some(load_flow(file, &setup)?),
-            _ => None,
+    fn run<T: Theory + Default + 'static>(self, setup: Setup<T>) -> anyhow::Result<()> {
+        let (setup, given) = match &self.kind {
+            Kind::Sample(file) | Kind::Scan(Some(file)) => {
+                let flow = load_flow(file, &setup)?;
+                (with_flow_prior(setup, &flow, file)?, Some(flow))
+            }
+            _ => (setup, None),
         };
+        if matches!(self.kind, Kind::Scan(_)) && setup.card.tune.rounds.is_some_and(|r| r > 0) {
+            return Err(InputError::new(
+                "tune.rounds: pirk scan does not tune: a tuned prior is switched off along the \
+                 path, so the scan points would not be the theory at their couplings",
+            )
+            .into());
+        }
         if matches!(self.kind, Kind::Scan(_)) && setup.basis.offset().is_some() {
             return Err(InputError::new(
                 "scan: the prior is not the theory at path.start, so the path's actions between \
@@ -127,7 +138,7 @@ impl<'r> Job<'r> {
             },
         )?;
         let start = std::time::Instant::now();
-        let outcome = pool.install(|| self.stages(&setup, given, &out))?;
+        let (setup, outcome) = pool.install(|| self.stages(setup, given, &out))?;
         let total = start.elapsed().as_secs_f64();
         let report = assemble::finish(&setup, self.kind.name(), &outcome, &out, total)?;
         let dir = out.finish()?;
@@ -136,50 +147,60 @@ impl<'r> Job<'r> {
         Ok(())
     }
 
-    /// Runs the command's stages in order and collects their results.
-    fn stages<T: Theory>(
+    /// Runs the command's stages in order and collects their results; the setup comes back
+    /// with the prior tuning chose, when it ran.
+    fn stages<T: Theory + Default + 'static>(
         &self,
-        setup: &Setup<T>,
+        setup: Setup<T>,
         given: Option<Flow>,
         out: &OutDir,
-    ) -> anyhow::Result<Outcome> {
+    ) -> anyhow::Result<(Setup<T>, Outcome)> {
         let p = &self.progress;
         let mut o = Outcome::default();
+        let trains = matches!(self.kind, Kind::Run | Kind::Train | Kind::Compare);
+        let (setup, tuned) = if trains && setup.card.tune_rounds() > 0 {
+            let tuned = tune::tune(setup, out, p)?;
+            o.tuning = Some((tuned.tuning, tuned.seconds));
+            (tuned.setup, tuned.flow)
+        } else {
+            (setup, None)
+        };
+        let s = &setup;
         match &self.kind {
-            Kind::Train => o.flow = Some(stages::train(setup, out, p)?),
-            Kind::Run => self.sample_with(setup, stages::train(setup, out, p)?, out, &mut o)?,
+            Kind::Train => o.flow = Some(stages::train(s, out, p, tuned)?),
+            Kind::Run => self.sample_with(s, stages::train(s, out, p, tuned)?, out, &mut o)?,
             Kind::Sample(_) => {
                 let flow = given.expect("sample jobs load their flow first");
-                self.sample_with(setup, stages::adopt(flow, out)?, out, &mut o)?;
+                self.sample_with(s, stages::adopt(flow, out)?, out, &mut o)?;
             }
             Kind::Hmc => {
                 let file = "ensemble.npy";
-                o.hmc = Some((stages::hmc(setup, out, p, file)?, file));
+                o.hmc = Some((stages::hmc(s, out, p, file)?, file));
             }
             Kind::Wolff => {
-                let plan = *setup.wolff.as_ref().expect("checked in Job::run");
-                o.wolff = Some((stages::wolff(setup, &plan, p)?, plan));
+                let plan = *s.wolff.as_ref().expect("checked in Job::run");
+                o.wolff = Some((stages::wolff(s, &plan, p)?, plan));
             }
             Kind::Compare => {
-                self.sample_with(setup, stages::train(setup, out, p)?, out, &mut o)?;
+                self.sample_with(s, stages::train(s, out, p, tuned)?, out, &mut o)?;
                 let file = "hmc_ensemble.npy";
-                o.hmc = Some((stages::hmc(setup, out, p, file)?, file));
-                if let Ok(plan) = setup.wolff {
-                    o.wolff = Some((stages::wolff(setup, &plan, p)?, plan));
+                o.hmc = Some((stages::hmc(s, out, p, file)?, file));
+                if let Ok(plan) = s.wolff {
+                    o.wolff = Some((stages::wolff(s, &plan, p)?, plan));
                 }
             }
             Kind::Scan(_) => {
                 let flow = match given {
                     Some(flow) => stages::adopt(flow, out)?,
-                    None => stages::train(setup, out, p)?,
+                    None => stages::train(s, out, p, None)?,
                 };
-                self.sample_with(setup, flow, out, &mut o)?;
+                self.sample_with(s, flow, out, &mut o)?;
                 if let (Some(f), Some(steps), Some(pik)) = (&o.flow, &o.steps, &o.pik) {
-                    o.scan = Some(stages::scan(setup, &f.flow, steps.steps, pik, p)?);
+                    o.scan = Some(stages::scan(s, &f.flow, steps.steps, pik, p)?);
                 }
             }
         }
-        Ok(o)
+        Ok((setup, o))
     }
 
     /// Chooses the steps and samples, corrects and measures with `flow` at the target.
@@ -204,6 +225,36 @@ impl<'r> Job<'r> {
         o.flow = Some(flow);
         Ok(())
     }
+}
+
+/// The setup with the prior `flow` was trained from, as its file records it: a flow samples
+/// its theory only from that prior (a tuned one, say, while the card has none). A card whose
+/// own `[prior]` differs is refused; a flow file without the record keeps the card's.
+fn with_flow_prior<T: Theory + Default + 'static>(
+    setup: Setup<T>,
+    flow: &Flow,
+    file: &Path,
+) -> Result<Setup<T>, InputError> {
+    let Some(record) = &flow.prior else {
+        return Ok(setup);
+    };
+    let prior: PriorCard = serde_json::from_value(record.clone()).map_err(|e| {
+        InputError::new(format!(
+            "--flow {}: its prior record is not a [prior] table: {e}",
+            file.display()
+        ))
+    })?;
+    if prior == setup.prior_card {
+        return Ok(setup);
+    }
+    if setup.card.prior.is_some() {
+        return Err(InputError::new(format!(
+            "--flow {}: trained from another prior than the card's [prior] ({})",
+            file.display(),
+            serde_json::to_string(&prior).unwrap_or_default()
+        )));
+    }
+    setup.with_prior(prior)
 }
 
 /// Loads `file` as a flow for this card's theory, basis, lattice and path.

@@ -34,6 +34,7 @@ mod setup;
 mod stages;
 mod summary;
 mod theories;
+mod tune;
 mod wolff;
 
 pub use app::App;

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use pirk::{LogWeightProfile, QuadraticPart, RefineRound, StepChoice, ZeroModeTilt};
 use serde::Serialize;
 
+use crate::card::PriorCard;
 use crate::crosscheck::ErrorCheck;
 use crate::measure::Observables;
+use crate::tune::Tuning;
 
 /// Bumped whenever a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -50,6 +52,8 @@ pub struct Report {
     /// PIK: the MH chain's and reweighting's error bars compared, and which one `observables`
     /// uses and why.
     pub errors: Option<ErrorCheck>,
+    /// The tuning rounds (`[tune]`), when they ran.
+    pub tuning: Option<Tuning>,
     /// The flow, when one was trained or loaded.
     pub flow: Option<FlowInfo>,
     /// Generation details.
@@ -128,8 +132,12 @@ pub struct FlowInfo {
 /// Where the flow starts: which prior, and whether the runtime switches it off.
 #[derive(Clone, Debug, Serialize)]
 pub struct StartInfo {
-    /// `card`, or `action`: the Gaussian of the action's quadratic part at the path's start.
+    /// `card`, or `action`: the Gaussian of the action's quadratic part at the path's start
+    /// (with tuning's zero-mode couplings, when it ran).
     pub prior: &'static str,
+    /// The prior's settings as a `[prior]` table: copied into a card, it starts the same flow
+    /// without tuning.
+    pub settings: PriorCard,
     /// That quadratic part's kinetic coefficient and mass, when the prior was built from it
     /// (the prior's mass is this mass lifted to at least 1/V).
     pub quadratic_part: Option<QuadraticPart>,

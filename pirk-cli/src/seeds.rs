@@ -17,6 +17,11 @@ pub fn step_pilot(seed: u64) -> u64 {
     derive(seed, 6)
 }
 
+/// The pilot ensemble of tuning round `r` (`[tune]`).
+pub fn tune_pilot(seed: u64, r: usize) -> u64 {
+    derive(seed, 0x3_0000 + r as u64)
+}
+
 /// The independence-MH accept/reject stream.
 pub fn mh(seed: u64) -> u64 {
     derive(seed, 1)

@@ -8,7 +8,7 @@ use pirk::{
     Refiner, Refresh, Scheme, Theory, Trainer, WegnerSolver, Wolff, check_prior,
 };
 
-use crate::card::{Card, IntegratorKind, RefreshKind, Steps, WolffPlan};
+use crate::card::{Card, IntegratorKind, PriorCard, RefreshKind, Steps, WolffPlan};
 use crate::error::InputError;
 use crate::memory;
 use crate::prior::CardPrior;
@@ -30,6 +30,9 @@ pub struct Setup<T: Theory> {
     pub path: Path,
     /// The prior.
     pub prior: CardPrior,
+    /// Its settings as a `[prior]` table: the card's, the action's quadratic part's, or
+    /// tuning's (`crate::tune`). A saved flow records them.
+    pub prior_card: PriorCard,
     /// The action's quadratic part the prior was built from, when the card gives none.
     pub from_action: Option<QuadraticPart>,
     /// The kernel basis.
@@ -42,6 +45,17 @@ pub struct Setup<T: Theory> {
 impl<T: Theory + Default + 'static> Setup<T> {
     /// Builds and cross-checks everything; a mismatch is an input error.
     pub fn new(card: Card, entry: Entry) -> Result<Self, InputError> {
+        Self::build(card, entry, None)
+    }
+
+    /// The same job starting from `prior` instead (a tuned prior, or the one a given flow was
+    /// trained from).
+    pub fn with_prior(&self, prior: PriorCard) -> Result<Self, InputError> {
+        Self::build(self.card.clone(), self.entry, Some(prior))
+    }
+
+    /// [`Setup::new`] with the prior's settings given, else from the card or the action.
+    fn build(card: Card, entry: Entry, prior: Option<PriorCard>) -> Result<Self, InputError> {
         let invalid = |what: &str, e: pirk::Error| InputError::new(format!("{what}: {e}"));
         let volume = memory::volume(&card)?;
         memory::check(&card, volume, 0)?;
@@ -53,19 +67,20 @@ impl<T: Theory + Default + 'static> Setup<T> {
         }
         let path = Path::piecewise(nodes).map_err(|e| invalid("path", e))?;
         let theory = T::default();
-        let (prior, from_action) = match &card.prior {
-            Some(p) => (
-                CardPrior::new(p, &lat).map_err(|e| invalid("prior", e))?,
-                None,
-            ),
+        let (from_action, card_prior) = match &card.prior {
+            Some(p) => (None, p.clone()),
             None => {
                 let part = QuadraticPart::of(&theory, &lat, path.start())
                     .map_err(|e| invalid("prior", e))?;
                 let floor = 1.0 / lat.volume() as f64;
-                let free = part.prior(&lat, floor).map_err(|e| invalid("prior", e))?;
-                (CardPrior::Free(free), Some(part))
+                let (kinetic, mass) = part
+                    .prior_couplings(floor)
+                    .map_err(|e| invalid("prior", e))?;
+                (Some(part), PriorCard::free(kinetic, mass))
             }
         };
+        let prior_card = prior.unwrap_or(card_prior);
+        let prior = CardPrior::new(&prior_card, &lat).map_err(|e| invalid("prior", e))?;
         let switched_off = check_prior(&theory, &lat, path.start(), &prior, card.seed).is_err();
         let kernels = card.kernels();
         let mut basis = Basis::<T>::new(&lat);
@@ -115,6 +130,7 @@ impl<T: Theory + Default + 'static> Setup<T> {
             target,
             path,
             prior,
+            prior_card,
             from_action,
             basis,
         };

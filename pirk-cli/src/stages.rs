@@ -66,12 +66,14 @@ pub struct Chain<R> {
     pub seconds: f64,
 }
 
-/// Trains the flow and refines it when `[refine] rounds > 0`, or reloads both (the flow and
-/// the refinement rounds' record) from the checkpoints when resuming.
+/// Trains the flow (or takes the one tuning trained, whose training tuning timed) and refines it
+/// when `[refine] rounds > 0`, or reloads both (the flow and the refinement rounds' record)
+/// from the checkpoints when resuming. The saved flow records its prior.
 pub fn train<T: Theory>(
     setup: &Setup<T>,
     out: &OutDir,
     progress: &Progress,
+    pretrained: Option<Flow>,
 ) -> anyhow::Result<FlowStage> {
     let file = out.path("flow.json");
     let rounds_file = out.checkpoint("refinement.json");
@@ -93,28 +95,19 @@ pub fn train<T: Theory>(
             refine_seconds: None,
         });
     }
-    let bar = progress.bar(setup.card.flow.steps as u64, "training");
-    bar.set_message(format!(
-        "{} kernels, {} collocation samples",
-        setup.basis.len(),
-        setup.card.flow.samples
-    ));
-    let (flow, _) = setup.trainer()?.train_observed(
-        &setup.theory,
-        &setup.prior,
-        &setup.basis,
-        &setup.path,
-        |n| bar.set_position(n as u64),
-    )?;
-    bar.finish_and_clear();
+    let flow = match pretrained {
+        Some(flow) => flow,
+        None => fit(setup, progress)?,
+    };
+    let train_seconds = start.elapsed().as_secs_f64();
     let refine = &setup.card.refine;
-    let (flow, refinement, refine_seconds) = if refine.rounds > 0 {
+    let begin = Instant::now();
+    let (mut flow, refinement, refine_seconds) = if refine.rounds > 0 {
         progress.log(format!(
             "refining: up to {} rounds of {} samples",
             refine.rounds,
             setup.card.refine_samples()
         ));
-        let begin = Instant::now();
         let (flow, rounds) = setup.refiner()?.refine_observed(
             &setup.theory,
             &setup.prior,
@@ -129,13 +122,33 @@ pub fn train<T: Theory>(
     } else {
         (flow, None, None)
     };
+    flow.prior = Some(serde_json::to_value(&setup.prior_card)?);
     write_atomic(&file, |tmp| flow.save(tmp))?;
     Ok(FlowStage {
         flow,
         refinement,
-        train_seconds: Some(start.elapsed().as_secs_f64()),
+        train_seconds: Some(train_seconds + begin.elapsed().as_secs_f64()),
         refine_seconds,
     })
+}
+
+/// Trains a flow with the card's `[flow]` settings, showing a progress bar.
+pub fn fit<T: Theory>(setup: &Setup<T>, progress: &Progress) -> anyhow::Result<Flow> {
+    let bar = progress.bar(setup.card.flow.steps as u64, "training");
+    bar.set_message(format!(
+        "{} kernels, {} collocation samples",
+        setup.basis.len(),
+        setup.card.flow.samples
+    ));
+    let (flow, _) = setup.trainer()?.train_observed(
+        &setup.theory,
+        &setup.prior,
+        &setup.basis,
+        &setup.path,
+        |n| bar.set_position(n as u64),
+    )?;
+    bar.finish_and_clear();
+    Ok(flow)
 }
 
 /// Uses a flow trained elsewhere (`pirk sample --flow`), keeping a copy in the output.

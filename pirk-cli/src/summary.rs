@@ -22,6 +22,20 @@ pub fn render(r: &Report) -> String {
         couplings.join(", "),
         r.seed
     );
+    if let Some(t) = &r.tuning {
+        for (i, round) in t.rounds.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "tuning round {i}: zm_mass {:+.4e}, zm_quartic {:.4e}: pilot ESS {:.4}, MH acceptance {:.3}{}",
+                round.prior.zm_mass.unwrap_or(0.0),
+                round.prior.zm_quartic.unwrap_or(0.0),
+                round.ess,
+                round.acceptance,
+                if i == t.chosen { " (chosen)" } else { "" }
+            );
+        }
+        let _ = writeln!(s, "tuning stopped: {}", t.stop.explain());
+    }
     if let Some(f) = &r.flow {
         let _ = writeln!(
             s,

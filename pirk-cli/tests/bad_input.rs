@@ -287,6 +287,38 @@ fn scan_with_a_prior_that_is_not_the_path_start() {
     );
 }
 
+/// Tuning fits a free-field prior's zero-mode couplings: a normal or two-well prior has none.
+#[test]
+fn tuning_a_prior_without_zero_mode_couplings() {
+    rejects(
+        |c| c.replace("mass = 0.16", "mass = 0.16\nwells = 2.0") + "\n[tune]\nrounds = 2\n",
+        "tune.rounds: tuning fits a free-field prior's zero-mode couplings",
+    );
+}
+
+/// A scan's points must be the theory at their couplings, which a tuned prior switched off
+/// along the path breaks.
+#[test]
+fn scan_that_asks_for_tuning() {
+    command_rejects(
+        "scan",
+        |c| c + "\n[tune]\nrounds = 1\n",
+        "tune.rounds: pirk scan does not tune",
+    );
+}
+
+#[test]
+fn tuning_with_too_few_pilot_samples() {
+    rejects(
+        |c| c + "\n[tune]\nsamples = 3\n",
+        "tune.samples: need at least 4 to fit a tilt, got 3",
+    );
+    rejects(
+        |c| c + "\n[tune]\ness = 1.5\n",
+        "tune.ess: must be in (0, 1], got 1.5",
+    );
+}
+
 /// The Wolff refresh moves under the theory alone, not under the path's action with the
 /// prior's difference in it.
 #[test]

@@ -6,25 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{entries, job, ok, report, tiny_card, with_card};
-
-fn schema() -> serde_json::Value {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/report.schema.json");
-    serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
-}
-
-fn assert_valid(dir: &Path) {
-    let validator = jsonschema::validator_for(&schema()).expect("the schema compiles");
-    let instance = report(dir);
-    let errors: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "report.json violates its schema: {errors:#?}"
-    );
-}
+use common::{assert_valid, entries, job, ok, report, tiny_card, with_card};
 
 /// Reads the `.npy` header's shape.
 fn npy_shape(file: &Path) -> Vec<usize> {

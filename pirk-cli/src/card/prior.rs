@@ -1,12 +1,12 @@
 //! `[prior]`: the exactly samplable start.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::finite;
 use crate::error::{InputError, bad_input};
 
 /// Which Gaussian prior.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum PriorKind {
     /// `S_0 = Σ φ²/(2σ²)`.
@@ -15,24 +15,30 @@ pub enum PriorKind {
     Free,
 }
 
-/// `[prior]`.
-#[derive(Clone, Debug, Deserialize)]
+/// `[prior]`; also how a flow file and the report record the prior a flow starts from.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PriorCard {
     /// `normal` or `free`.
     pub kind: PriorKind,
     /// σ² of the normal prior.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variance: Option<f64>,
     /// `a` of the free-field prior.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kinetic: Option<f64>,
     /// `m_0` of the free-field prior.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mass: Option<f64>,
     /// `w` of the two-well prior: the free field times `cosh(w M)^V` (optional, free only).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wells: Option<f64>,
     /// `μ` of the zero-mode prior: the free field times `e^{−V (μ M² + g M⁴)}` (free only,
     /// with `zm_quartic`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zm_mass: Option<f64>,
     /// `g > 0` of the zero-mode prior.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zm_quartic: Option<f64>,
 }
 
@@ -40,6 +46,19 @@ pub struct PriorCard {
 type Setting<'a> = (&'a str, Option<f64>);
 
 impl PriorCard {
+    /// The free-field prior with kinetic term `kinetic` and mass `mass`.
+    pub fn free(kinetic: f64, mass: f64) -> Self {
+        Self {
+            kind: PriorKind::Free,
+            variance: None,
+            kinetic: Some(kinetic),
+            mass: Some(mass),
+            wells: None,
+            zm_mass: None,
+            zm_quartic: None,
+        }
+    }
+
     /// The settings its kind needs, none it does not use, and at most one zero-mode factor.
     pub(super) fn check(&self, lattice: &[usize]) -> Result<(), InputError> {
         let p = self;

@@ -82,3 +82,20 @@ pub fn magnetisations(dir: &Path, volume: usize) -> Vec<f64> {
         .map(pirk::magnetisation)
         .collect()
 }
+
+/// Asserts that `dir`'s report.json satisfies docs/report.schema.json.
+pub fn assert_valid(dir: &Path) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/report.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let instance = report(dir);
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report.json violates its schema: {errors:#?}"
+    );
+}

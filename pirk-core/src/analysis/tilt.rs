@@ -7,10 +7,10 @@
 
 use faer::Mat;
 use faer::linalg::solvers::SolveLstsq;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The change of a zero-mode prior's couplings that removes the log-weights' trend in M.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ZeroModeTilt {
     /// Add to `zm_mass` (μ): `−α/V`.
     pub zm_mass: f64,

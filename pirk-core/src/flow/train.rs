@@ -270,6 +270,7 @@ impl Trainer {
             conditions,
             max_speed,
             pruning,
+            prior: None,
         };
         Ok((flow, TrainReport { slices }))
     }

@@ -44,6 +44,12 @@ pub struct Flow {
     /// The kernels training dropped, when it pruned the basis (absent in older files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pruning: Option<Pruning>,
+    /// The prior the flow starts from, as the host that trained it described it (pirk's
+    /// command line: its `[prior]` table). A flow only samples its theory from this prior, so a
+    /// host that reuses the flow reads it back (absent in older files and for library users
+    /// who keep track themselves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior: Option<serde_json::Value>,
 }
 
 impl Flow {
@@ -84,6 +90,7 @@ impl Flow {
             conditions: kept(&self.conditions),
             max_speed: tau * self.max_speed,
             pruning: self.pruning.clone(),
+            prior: self.prior.clone(),
             version: self.version,
             theory: self.theory.clone(),
             params: self.params.clone(),
@@ -172,6 +179,7 @@ mod tests {
             grid,
             max_speed: 3.0,
             pruning: None,
+            prior: None,
         };
         for tau in [0.6, 0.5] {
             let cut = flow.truncated(tau).unwrap();

@@ -69,6 +69,12 @@ impl QuadraticPart {
     /// Gaussian where it is stable, else the nearly massless one near which the flow has to
     /// build the collective mode. A negative kinetic term has no stable Gaussian at all.
     pub fn prior(&self, lat: &Lattice, floor: f64) -> Result<FreeFieldPrior> {
+        let (kinetic, mass) = self.prior_couplings(floor)?;
+        FreeFieldPrior::new(lat, kinetic, mass)
+    }
+
+    /// The kinetic term and mass of [`QuadraticPart::prior`], for a host that records them.
+    pub fn prior_couplings(&self, floor: f64) -> Result<(f64, f64)> {
         ensure(
             self.kinetic >= 0.0,
             "quadratic part",
@@ -77,7 +83,7 @@ impl QuadraticPart {
                 self.kinetic
             ),
         )?;
-        FreeFieldPrior::new(lat, self.kinetic, self.mass.max(floor))
+        Ok((self.kinetic, self.mass.max(floor)))
     }
 }
 

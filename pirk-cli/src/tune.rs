@@ -1,0 +1,277 @@
+//! Self-tuning (`[tune]`): pilot rounds that fit the prior's zero-mode couplings from the
+//! flow's own log-weights, as adaptive importance sampling. Round `r` trains a flow from the
+//! prior `q_r`, generates a pilot ensemble and fits the tilt `log w ≈ c + α M² + β M⁴`
+//! (`pirk::zero_mode_tilt`): the target's magnetisation density is the flow's times
+//! `e^{α M² + β M⁴}`, so the next prior's zero-mode potential `V (μ M² + g M⁴)` takes
+//! `μ − α/V`, `g − β/V`. A quartic with `μ + m₀ < 0` has two wells, so one family covers the
+//! symmetric, critical and broken phases. Tuning stops when a round's ESS reaches the card's
+//! goal, when a round does worse than the best so far, when the tilt cannot be fitted or gives
+//! no normalisable prior, or after the card's rounds; the best round's prior and flow are the
+//! job's. Nothing from HMC or Wolff enters; the prior is switched off along the path by the
+//! runtime (`Setup`), so any theory can be tuned.
+
+use std::time::Instant;
+
+use pirk::{Flow, Theory, Weights, ZeroModeTilt, independence_mh, magnetisation, zero_mode_tilt};
+use serde::{Deserialize, Serialize};
+
+use crate::card::PriorCard;
+use crate::outdir::{OutDir, write_bytes};
+use crate::progress::Progress;
+use crate::seeds;
+use crate::setup::Setup;
+use crate::stages;
+
+/// One pilot round.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TuneRound {
+    /// The prior the round's flow started from, as a `[prior]` table.
+    pub prior: PriorCard,
+    /// ESS of the pilot ensemble at the target.
+    pub ess: f64,
+    /// Independence-MH acceptance on the pilot ensemble.
+    pub acceptance: f64,
+    /// Pilot configurations rejected as non-finite or runaway.
+    pub rejected: usize,
+    /// The fitted tilt (null when it could not be fitted).
+    pub tilt: Option<ZeroModeTilt>,
+}
+
+/// Why tuning stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TuneStop {
+    /// A round reached the ESS goal.
+    Goal,
+    /// A round did worse than the best before it.
+    NoImprovement,
+    /// The card's rounds were used up.
+    Budget,
+    /// The pilot's log-weights admitted no tilt fit (too few finite, distinct configurations).
+    NoTilt,
+    /// The tilt asked for a zero-mode potential with no positive quartic.
+    NotNormalisable,
+}
+
+impl TuneStop {
+    /// One line for the summary.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Self::Goal => "a round reached the ESS goal",
+            Self::NoImprovement => "the last round did worse than the best before it",
+            Self::Budget => "the card's rounds were used up",
+            Self::NoTilt => "the pilot's log-weights admit no tilt fit",
+            Self::NotNormalisable => {
+                "the tilt asks for a zero-mode potential with no positive quartic"
+            }
+        }
+    }
+}
+
+/// What tuning did: every round, the one chosen and why it stopped.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Tuning {
+    /// The rounds in order.
+    pub rounds: Vec<TuneRound>,
+    /// The round whose prior and flow the job uses (the best ESS).
+    pub chosen: usize,
+    /// Why it stopped.
+    pub stop: TuneStop,
+    /// The ESS goal.
+    pub goal: f64,
+    /// Pilot configurations per round.
+    pub samples: usize,
+}
+
+/// The tuned job: its setup (with the chosen prior), the record, and the chosen round's flow
+/// (absent on resume, where the train stage reloads or retrains it identically).
+pub struct Tuned<T: Theory> {
+    /// The setup with the chosen prior.
+    pub setup: Setup<T>,
+    /// The record.
+    pub tuning: Tuning,
+    /// The chosen round's flow.
+    pub flow: Option<Flow>,
+    /// Wall seconds of each round's training and pilot (empty on resume).
+    pub seconds: Vec<f64>,
+}
+
+/// Runs the tuning rounds of `setup`'s card, or on `--resume` reloads their record.
+pub fn tune<T: Theory + Default + 'static>(
+    setup: Setup<T>,
+    out: &OutDir,
+    progress: &Progress,
+) -> anyhow::Result<Tuned<T>> {
+    let file = out.checkpoint("tuning.json");
+    if file.exists() {
+        progress.log(format!(
+            "resuming: reusing the tuning in {}",
+            file.display()
+        ));
+        let tuning: Tuning = serde_json::from_slice(&std::fs::read(&file)?)?;
+        let setup = setup.with_prior(tuning.rounds[tuning.chosen].prior.clone())?;
+        return Ok(Tuned {
+            setup,
+            tuning,
+            flow: None,
+            seconds: Vec::new(),
+        });
+    }
+    let card = setup.card.tune.clone();
+    let rounds = setup.card.tune_rounds();
+    let mut records: Vec<TuneRound> = Vec::new();
+    let mut best: Option<(Setup<T>, Flow)> = None;
+    let mut prior = setup.prior_card.clone();
+    let mut current = Some(setup);
+    let mut stop = TuneStop::Budget;
+    let mut chosen = 0;
+    let mut seconds = Vec::new();
+    for r in 0..rounds {
+        let begin = Instant::now();
+        let round = match current.take() {
+            Some(s) => s,
+            None => best
+                .as_ref()
+                .expect("round 0 sets the best")
+                .0
+                .with_prior(prior.clone())?,
+        };
+        let flow = stages::fit(&round, progress)?;
+        let pilot = pilot(&round, &flow, r, card.samples)?;
+        let record = TuneRound {
+            prior: prior.clone(),
+            ess: pilot.ess,
+            acceptance: pilot.acceptance,
+            rejected: pilot.rejected,
+            tilt: pilot.tilt,
+        };
+        seconds.push(begin.elapsed().as_secs_f64());
+        progress.log(format!(
+            "tuning round {r}: ESS {:.4}, MH acceptance {:.3}{}",
+            record.ess,
+            record.acceptance,
+            record.tilt.map_or(String::new(), |t| format!(
+                ", tilt zm_mass {:+.3e}, zm_quartic {:+.3e}",
+                t.zm_mass, t.zm_quartic
+            ))
+        ));
+        progress.check_cancel();
+        let improved = records.iter().all(|earlier| record.ess > earlier.ess);
+        let (tilt, ess) = (record.tilt, record.ess);
+        records.push(record);
+        if !improved {
+            stop = TuneStop::NoImprovement;
+            break;
+        }
+        chosen = r;
+        best = Some((round, flow));
+        if ess >= card.ess {
+            stop = TuneStop::Goal;
+            break;
+        }
+        let Some(tilt) = tilt else {
+            stop = TuneStop::NoTilt;
+            break;
+        };
+        match tilted(&prior, &tilt) {
+            Some(next) => prior = next,
+            None => {
+                stop = TuneStop::NotNormalisable;
+                break;
+            }
+        }
+    }
+    let tuning = Tuning {
+        rounds: records,
+        chosen,
+        stop,
+        goal: card.ess,
+        samples: card.samples,
+    };
+    // Before flow.json: a resume that finds the flow must also find the prior it starts from.
+    write_bytes(&file, &serde_json::to_vec(&tuning)?)?;
+    let (setup, flow) = best.expect("round 0 is always the best so far");
+    Ok(Tuned {
+        setup,
+        tuning,
+        flow: Some(flow),
+        seconds,
+    })
+}
+
+/// A round's pilot: ESS, MH acceptance, rejections and the tilt at the target.
+struct Pilot {
+    ess: f64,
+    acceptance: f64,
+    rejected: usize,
+    tilt: Option<ZeroModeTilt>,
+}
+
+/// Generates `n` configurations of round `r` from their own seed domain at the generation steps
+/// (the flow's own for `steps = "auto"`).
+fn pilot<T: Theory>(setup: &Setup<T>, flow: &Flow, r: usize, n: usize) -> anyhow::Result<Pilot> {
+    let seed = seeds::tune_pilot(setup.card.seed, r);
+    let steps = setup.generation_steps().unwrap_or(flow.steps);
+    let samples =
+        setup
+            .generator(seed, steps)?
+            .generate(&setup.theory, &setup.prior, &setup.basis, flow, n);
+    let log_w = samples.log_weights();
+    let m: Vec<f64> = (0..samples.len())
+        .map(|i| magnetisation(samples.config(i)))
+        .collect();
+    Ok(Pilot {
+        ess: Weights::from_log(log_w).ess(),
+        acceptance: independence_mh(log_w, seeds::mh(seed)).acceptance,
+        rejected: samples.rejected,
+        tilt: zero_mode_tilt(&m, log_w, setup.lat.volume()),
+    })
+}
+
+/// `prior` with its zero-mode couplings moved by `tilt`. A quartic the tilt would make
+/// non-positive is halved instead (the quadratic still moves); `None` when there is no
+/// positive quartic to halve, or the prior is not a free field.
+fn tilted(prior: &PriorCard, tilt: &ZeroModeTilt) -> Option<PriorCard> {
+    prior.mass?;
+    let quartic = prior.zm_quartic.unwrap_or(0.0);
+    let moved = quartic + tilt.zm_quartic;
+    let quartic = if moved > 0.0 { moved } else { quartic / 2.0 };
+    (quartic > 0.0).then(|| PriorCard {
+        zm_mass: Some(prior.zm_mass.unwrap_or(0.0) + tilt.zm_mass),
+        zm_quartic: Some(quartic),
+        ..prior.clone()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A planted tilt lands on the zero-mode couplings that remove it, from a free prior and
+    /// from a zero-mode one; a quartic the tilt would make negative is halved; without a
+    /// quartic to halve there is no prior.
+    #[test]
+    fn the_tilt_moves_the_zero_mode_couplings() {
+        let free = PriorCard::free(0.27, 0.004);
+        let planted = ZeroModeTilt {
+            zm_mass: -0.012,
+            zm_quartic: 0.0051,
+        };
+        let once = tilted(&free, &planted).unwrap();
+        assert_eq!(
+            (once.kinetic, once.mass, once.zm_mass, once.zm_quartic),
+            (Some(0.27), Some(0.004), Some(-0.012), Some(0.0051))
+        );
+        let twice = tilted(&once, &planted).unwrap();
+        assert_eq!(twice.zm_mass, Some(-0.024));
+        assert_eq!(twice.zm_quartic, Some(0.0102));
+        let negative = ZeroModeTilt {
+            zm_mass: 0.002,
+            zm_quartic: -0.0060,
+        };
+        let halved = tilted(&once, &negative).unwrap();
+        assert_eq!(halved.zm_quartic, Some(0.00255));
+        assert!((halved.zm_mass.unwrap() + 0.010).abs() < 1e-15);
+        assert!(tilted(&free, &negative).is_none());
+    }
+}

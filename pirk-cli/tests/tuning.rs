@@ -1,0 +1,113 @@
+//! Self-tuning (`[tune]`): each round's prior is the last one moved by its tilt, the job keeps
+//! the best round's prior and flow, the flow file carries that prior so `pirk sample` uses it
+//! from a card that has none, and `--resume` reuses the rounds to identical bytes.
+
+mod common;
+
+use std::path::Path;
+
+use common::{assert_valid, entries, job, ok, report, with_card};
+
+/// A minimal 6² card in the broken phase (κ = 0.29) with two rounds and a goal no pilot
+/// reaches, so tuning runs until its rounds or the ESS stop it.
+const CARD: &str = "theory = \"hopping\"\nlattice = [6, 6]\nseed = 5\n\n[target]\nkappa = 0.29\n\
+                    lambda = 0.022\n\n[flow]\nsteps = 8\nsamples = 300\n\n[tune]\nrounds = 2\n\
+                    samples = 200\ness = 1.0\n\n[sample]\ncount = 400\nchunk = 100\n";
+
+fn number(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or(0.0)
+}
+
+#[test]
+fn rounds_follow_the_tilt_and_the_flow_carries_the_chosen_prior() {
+    let (dir, card) = with_card(CARD);
+    let out = dir.path().join("out");
+    ok(&job("run", &card, &out, &[]));
+    assert_valid(&out);
+    let r = report(&out);
+    let t = &r["tuning"];
+    let rounds = t["rounds"].as_array().unwrap();
+    assert!(!rounds.is_empty() && rounds.len() <= 2, "{t}");
+    // round 0 starts from the action's quadratic part: kinetic κ, the unstable mass lifted to 1/V
+    let first = &rounds[0]["prior"];
+    assert_eq!(first["kind"], "free");
+    assert!((number(&first["kinetic"]) - 0.29).abs() < 1e-12, "{first}");
+    assert!(
+        (number(&first["mass"]) - 1.0 / 36.0).abs() < 1e-12,
+        "{first}"
+    );
+    assert!(first.get("zm_mass").is_none(), "{first}");
+    if rounds.len() == 2 {
+        // round 1 starts from round 0's prior moved by round 0's tilt
+        let (p0, p1, tilt) = (&rounds[0]["prior"], &rounds[1]["prior"], &rounds[0]["tilt"]);
+        let mass = number(&p0["zm_mass"]) + number(&tilt["zm_mass"]);
+        assert!((number(&p1["zm_mass"]) - mass).abs() <= 1e-15 * mass.abs().max(1.0));
+        let moved = number(&p0["zm_quartic"]) + number(&tilt["zm_quartic"]);
+        let quartic = if moved > 0.0 {
+            moved
+        } else {
+            number(&p0["zm_quartic"]) / 2.0
+        };
+        assert!((number(&p1["zm_quartic"]) - quartic).abs() <= 1e-15 * quartic.abs());
+        assert_eq!(p1["kinetic"], p0["kinetic"]);
+        assert_eq!(p1["mass"], p0["mass"]);
+    } else {
+        assert_ne!(t["stop"], "budget", "{t}");
+    }
+    // the job uses the best round, and its flow file records that round's prior
+    let chosen = t["chosen"].as_u64().unwrap() as usize;
+    let best = rounds.iter().map(|x| number(&x["ess"])).fold(0.0, f64::max);
+    assert_eq!(number(&rounds[chosen]["ess"]), best);
+    assert_eq!(r["flow"]["start"]["settings"], rounds[chosen]["prior"]);
+    let flow: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("flow.json")).unwrap()).unwrap();
+    assert_eq!(flow["prior"], rounds[chosen]["prior"]);
+    assert!(r["timings"]["tune_seconds"].as_f64().unwrap() > 0.0);
+
+    // the kept card has no [prior]: `pirk sample` takes the tuned one from the flow file and
+    // regenerates the run's ensemble bit for bit
+    let sampled = dir.path().join("sampled");
+    let flow_file = out.join("flow.json");
+    ok(&job(
+        "sample",
+        &out.join("card.toml"),
+        &sampled,
+        &["--flow", flow_file.to_str().unwrap()],
+    ));
+    for file in ["ensemble.npy", "log_weights.npy"] {
+        assert!(
+            same(&out, &sampled, file),
+            "{file} differs between run and sample"
+        );
+    }
+    assert_eq!(
+        report(&sampled)["flow"]["start"]["settings"],
+        rounds[chosen]["prior"]
+    );
+}
+
+#[test]
+fn resumed_tuning_is_identical_to_an_uninterrupted_one() {
+    let (dir, card) = with_card(CARD);
+    let whole = dir.path().join("whole");
+    ok(&job("run", &card, &whole, &[]));
+    let resumed = dir.path().join("resumed");
+    let killed = job("run", &card, &resumed, &["--stop-after-chunks", "2"]);
+    assert_eq!(killed.status.code(), Some(1));
+    ok(&job("run", &card, &resumed, &["--resume"]));
+    for file in entries(&whole) {
+        if file != "report.json" {
+            assert!(same(&whole, &resumed, &file), "{file} differs");
+        }
+    }
+    let strip = |d: &Path| {
+        let mut r = report(d);
+        r.as_object_mut().unwrap().remove("timings");
+        r
+    };
+    assert_eq!(strip(&whole), strip(&resumed));
+}
+
+fn same(a: &Path, b: &Path, file: &str) -> bool {
+    std::fs::read(a.join(file)).unwrap() == std::fs::read(b.join(file)).unwrap()
+}
