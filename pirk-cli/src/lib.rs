@@ -32,6 +32,7 @@ mod scaffold;
 mod seeds;
 mod setup;
 mod stages;
+mod stepcheck;
 mod summary;
 mod theories;
 mod tune;

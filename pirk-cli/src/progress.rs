@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::crosscheck::ErrorCheck;
 use crate::host::Cancel;
+use crate::stepcheck::StepCheck;
 
 /// The Pareto `k̂` above which importance-weighted estimates are unreliable (Vehtari et al.).
 pub const PARETO_K_UNRELIABLE: f64 = 0.7;
@@ -90,6 +91,17 @@ impl Progress {
                 "warning: at {at} {rejected} of {n} generated configurations ({:.2} %) were rejected as non-finite or runaway; before they were stopped they carried {:.2} % of the weight, the share of the target's mass the estimates miss (docs/physics.md, \"Rejected configurations\")",
                 100.0 * rejected as f64 / n as f64,
                 100.0 * weight
+            );
+        }
+    }
+
+    /// A warning on stderr, also under `--quiet`, when the log-weights at `at` change by more
+    /// than the check's tolerance at twice the generation steps.
+    pub fn warn_steps(&self, at: &str, check: &StepCheck) {
+        if !check.converged {
+            eprintln!(
+                "warning: at {at} the log-weights change by {:.2e} (RMS) at twice the {} generation steps, more than {:.2e} = 1/√(ESS·n): the integrator's error can bias the estimates by their error bars; raise [sample] steps",
+                check.rms_log_w_change, check.steps, check.tolerance
             );
         }
     }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::card::PriorCard;
 use crate::crosscheck::ErrorCheck;
 use crate::measure::Observables;
+use crate::stepcheck::StepCheck;
 use crate::tune::Tuning;
 
 /// Bumped whenever a field changes meaning or disappears.
@@ -184,6 +185,8 @@ pub struct SamplingInfo {
     /// The change of a zero-mode prior's `zm_mass`, `zm_quartic` that removes the log-weights'
     /// trend in M² and M⁴ (null when it cannot be fitted).
     pub zero_mode_tilt: Option<ZeroModeTilt>,
+    /// The log-weights against twice the generation steps.
+    pub step_check: StepCheck,
 }
 
 /// ESS at one grid time.
@@ -274,6 +277,8 @@ pub struct ScanPoint {
     pub rejected_weight: f64,
     /// The two corrections' error bars compared at `θ(t)`.
     pub errors: ErrorCheck,
+    /// The log-weights against twice the generation steps at `θ(t)`.
+    pub step_check: StepCheck,
     /// Observables at `θ(t)`.
     pub observables: Observables,
 }

@@ -19,6 +19,7 @@ use crate::report::{SamplingInfo, ScanPoint, TimeEss};
 use crate::sample;
 use crate::seeds;
 use crate::setup::Setup;
+use crate::stepcheck;
 use crate::wolff::{self, WolffRun};
 
 /// The flow a job samples with.
@@ -229,6 +230,15 @@ pub fn pik<T: Theory>(
         ens.rejected_weight(),
     );
     progress.warn_errors("the target", &corrected.errors);
+    let step_check = stepcheck::check(
+        setup,
+        flow,
+        steps.steps,
+        seeds::chunk(setup.card.seed, 0),
+        &ens.log_w,
+        corrected.ess(),
+    )?;
+    progress.warn_steps("the target", &step_check);
     let sampling = SamplingInfo {
         count: ens.len(),
         correction: match correction {
@@ -248,6 +258,7 @@ pub fn pik<T: Theory>(
             .collect(),
         log_weight_by_abs_m: log_weight_profile(&abs_m, &ens.log_w, PROFILE_BINS),
         zero_mode_tilt: tilt,
+        step_check,
     };
     npy::concat(
         &out.path("ensemble.npy"),
@@ -309,8 +320,9 @@ pub fn scan<T: Theory>(
         let tau = p as f64 / points as f64;
         let mut theta = vec![0.0; setup.path.len()];
         setup.path.theta(tau, &mut theta);
-        let (c, rejected, rejected_weight) = if p == points {
-            (None, target.rejected, target.rejected_weight)
+        let (c, rejected, rejected_weight, step_check) = if p == points {
+            let check = target.sampling.step_check.clone();
+            (None, target.rejected, target.rejected_weight, check)
         } else {
             let cut = flow.truncated(tau)?;
             let steps = ((steps as f64 * tau).ceil() as usize).max(1);
@@ -326,8 +338,17 @@ pub fn scan<T: Theory>(
             progress.warn_tail(&at, c.pareto_k);
             progress.warn_rejected(&at, ens.rejected(), ens.len(), ens.rejected_weight());
             progress.warn_errors(&at, &c.errors);
+            let check = stepcheck::check(
+                setup,
+                &cut,
+                steps,
+                seeds::chunk(seed, 0),
+                &ens.log_w,
+                c.ess(),
+            )?;
+            progress.warn_steps(&at, &check);
             bar.inc(1);
-            (Some(c), ens.rejected(), ens.rejected_weight())
+            (Some(c), ens.rejected(), ens.rejected_weight(), check)
         };
         let c = c.as_ref().unwrap_or(&target.corrected);
         results.push(ScanPoint {
@@ -346,6 +367,7 @@ pub fn scan<T: Theory>(
             rejected_non_finite: rejected,
             rejected_weight,
             errors: c.errors.clone(),
+            step_check,
             observables: c.observables.clone(),
         });
     }

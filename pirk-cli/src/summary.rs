@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use crate::measure::{Measured, Observables};
 use crate::report::{Comparison, Report};
+use crate::stepcheck::StepCheck;
 
 /// The summary of `r` as text.
 pub fn render(r: &Report) -> String {
@@ -87,6 +88,9 @@ pub fn render(r: &Report) -> String {
     if let Some(e) = &r.errors {
         let _ = writeln!(s, "error bars: {}", e.reason);
     }
+    if let Some(c) = r.sampling.as_ref().map(|x| &x.step_check) {
+        let _ = writeln!(s, "steps: {}", steps(c));
+    }
     if let Some(h) = &r.hmc {
         let _ = writeln!(
             s,
@@ -119,14 +123,21 @@ pub fn render(r: &Report) -> String {
         let n = r.sampling.as_ref().map_or(0, |x| x.count);
         let _ = writeln!(
             s,
-            "\n{:>6} {:>8} {:>8} {:>26} {:>30}",
-            "t", "ESS", "acc", "⟨|M|⟩", "rejected"
+            "\n{:>6} {:>8} {:>8} {:>26} {:>30} {:>10}",
+            "t", "ESS", "acc", "⟨|M|⟩", "rejected", "Δlog w"
         );
         for p in points {
             let acc = p.acceptance.map_or("-".into(), |a| format!("{a:.3}"));
             let m = p.observables.get("abs_M").map_or("-".into(), cell);
             let rej = rejected(p.rejected_non_finite, n, p.rejected_weight);
-            let _ = writeln!(s, "{:>6.3} {:>8.4} {acc:>8} {m:>26} {rej:>30}", p.t, p.ess);
+            let c = &p.step_check;
+            let flag = if c.converged { "" } else { " (!)" };
+            let dw = format!("{:.1e}{flag}", c.rms_log_w_change);
+            let _ = writeln!(
+                s,
+                "{:>6.3} {:>8.4} {acc:>8} {m:>26} {rej:>30} {dw:>10}",
+                p.t, p.ess
+            );
         }
     }
     s
@@ -239,6 +250,23 @@ fn cost_table(s: &mut String, columns: &[Column], timings: &BTreeMap<String, f64
                 .map_or("-".into(), |t| format!("{t:.3e}"))
         );
     }
+}
+
+/// The step check in words.
+fn steps(c: &StepCheck) -> String {
+    format!(
+        "{} RK4 steps; at twice as many the log-weights change by {:.1e} (RMS, {} configurations), {} the tolerance 1/√(ESS·n) = {:.1e}{}",
+        c.steps,
+        c.rms_log_w_change,
+        c.pilot,
+        if c.converged { "within" } else { "above" },
+        c.tolerance,
+        if c.converged {
+            ""
+        } else {
+            ": raise [sample] steps"
+        }
+    )
 }
 
 /// `count (percent %, weight %)`: rejected configurations of `n`, and the share of the weight
