@@ -184,12 +184,12 @@ impl Card {
         }
     }
 
-    /// Tuning rounds: `[tune] rounds`, else 3 for a card without `[prior]` (its prior comes
+    /// Tuning rounds: `[tune] rounds`, else 4 for a card without `[prior]` (its prior comes
     /// from the action) and 0 for one with.
     pub fn tune_rounds(&self) -> usize {
         self.tune
             .rounds
-            .unwrap_or(if self.prior.is_none() { 3 } else { 0 })
+            .unwrap_or(if self.prior.is_none() { 4 } else { 0 })
     }
 
     /// Configurations per refinement round: `[refine] samples`, else `[flow] samples`.

@@ -4,10 +4,11 @@
 //! (`pirk::zero_mode_tilt`): the target's magnetisation density is the flow's times
 //! `e^{α M² + β M⁴}`, so the next prior's zero-mode potential `V (μ M² + g M⁴)` takes
 //! `μ − α/V`, `g − β/V`. A quartic with `μ + m₀ < 0` has two wells, so one family covers the
-//! symmetric, critical and broken phases. Tuning stops when a round's ESS reaches the card's
-//! goal, when a round does worse than the best so far, when the tilt cannot be fitted or gives
-//! no normalisable prior, or after the card's rounds; the best round's prior and flow are the
-//! job's. Nothing from HMC or Wolff enters; the prior is switched off along the path by the
+//! symmetric, critical and broken phases. A round that does worse than the best so far (the tilt
+//! of a poor flow overshoots) is followed by one with half the step from the best prior. Tuning
+//! stops when a round's ESS reaches the card's goal, after two such failures in a row, when the
+//! tilt cannot be fitted or gives no normalisable prior, or after the card's rounds; the best
+//! round's prior and flow are the job's. Nothing from HMC or Wolff enters; the prior is switched off along the path by the
 //! runtime (`Setup`), so any theory can be tuned.
 
 use std::time::Instant;
@@ -21,6 +22,10 @@ use crate::progress::Progress;
 use crate::seeds;
 use crate::setup::Setup;
 use crate::stages;
+
+/// Rounds in a row that may do worse than the best (each with half the step before) before
+/// tuning stops.
+const MAX_FAILURES: usize = 2;
 
 /// One pilot round.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -43,7 +48,8 @@ pub struct TuneRound {
 pub enum TuneStop {
     /// A round reached the ESS goal.
     Goal,
-    /// A round did worse than the best before it.
+    /// Two rounds in a row did worse than the best before them (the second with half the
+    /// step of the first).
     NoImprovement,
     /// The card's rounds were used up.
     Budget,
@@ -58,7 +64,9 @@ impl TuneStop {
     pub fn explain(self) -> &'static str {
         match self {
             Self::Goal => "a round reached the ESS goal",
-            Self::NoImprovement => "the last round did worse than the best before it",
+            Self::NoImprovement => {
+                "two rounds in a row did worse than the best, the second with half the step"
+            }
             Self::Budget => "the card's rounds were used up",
             Self::NoTilt => "the pilot's log-weights admit no tilt fit",
             Self::NotNormalisable => {
@@ -126,6 +134,12 @@ pub fn tune<T: Theory + Default + 'static>(
     let mut stop = TuneStop::Budget;
     let mut chosen = 0;
     let mut seconds = Vec::new();
+    // The tilt last applied to the best prior, and the rounds since the best.
+    let mut step = ZeroModeTilt {
+        zm_mass: 0.0,
+        zm_quartic: 0.0,
+    };
+    let mut failures = 0;
     for r in 0..rounds {
         let begin = Instant::now();
         let round = match current.take() {
@@ -159,21 +173,32 @@ pub fn tune<T: Theory + Default + 'static>(
         let improved = records.iter().all(|earlier| record.ess > earlier.ess);
         let (tilt, ess) = (record.tilt, record.ess);
         records.push(record);
-        if !improved {
-            stop = TuneStop::NoImprovement;
-            break;
+        if improved {
+            chosen = r;
+            best = Some((round, flow));
+            failures = 0;
+            if ess >= card.ess {
+                stop = TuneStop::Goal;
+                break;
+            }
+            let Some(tilt) = tilt else {
+                stop = TuneStop::NoTilt;
+                break;
+            };
+            step = tilt;
+        } else {
+            // Back off toward the best prior: the tilt of a poor flow overshoots.
+            failures += 1;
+            if failures == MAX_FAILURES {
+                stop = TuneStop::NoImprovement;
+                break;
+            }
+            step = ZeroModeTilt {
+                zm_mass: step.zm_mass / 2.0,
+                zm_quartic: step.zm_quartic / 2.0,
+            };
         }
-        chosen = r;
-        best = Some((round, flow));
-        if ess >= card.ess {
-            stop = TuneStop::Goal;
-            break;
-        }
-        let Some(tilt) = tilt else {
-            stop = TuneStop::NoTilt;
-            break;
-        };
-        match tilted(&prior, &tilt) {
+        match tilted(&records[chosen].prior, &step) {
             Some(next) => prior = next,
             None => {
                 stop = TuneStop::NotNormalisable;
