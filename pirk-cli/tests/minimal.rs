@@ -44,18 +44,34 @@ fn zero_dimensional_double_well_matches_quadrature() {
 #[test]
 #[ignore = "slow in a debug build; cargo test --release -p pirk-cli --test minimal -- --ignored"]
 fn near_critical_eight_squared_matches_wolff() {
+    near_critical_eight_squared("[sample]\ncount = 2000\n", 100_000);
+}
+
+/// The same card with smaller training, pilots and ensemble, tuning included: the default
+/// suite's statistical smoke test.
+#[test]
+fn near_critical_eight_squared_smoke() {
+    near_critical_eight_squared(
+        "[flow]\nsteps = 20\nsamples = 400\n\n[tune]\nsamples = 200\n\n[sample]\ncount = 800\n",
+        40_000,
+    );
+}
+
+/// A minimal 8², κ = 0.2709 card with `settings` appended: ESS above 0.3, ⟨|M|⟩ and ⟨M²⟩
+/// within 3σ of a Wolff chain of `updates` updates, and the tuning recorded.
+fn near_critical_eight_squared(settings: &str, updates: usize) {
     let (kappa, lambda) = (0.2709, 0.022);
     let (dir, card) = with_card(&format!(
         "theory = \"hopping\"\nlattice = [8, 8]\nseed = 1\n\n[target]\nkappa = {kappa}\n\
-         lambda = {lambda}\n\n[sample]\ncount = 2000\n"
+         lambda = {lambda}\n\n{settings}"
     ));
     let out = dir.path().join("out");
     ok(&job("run", &card, &out, &[]));
     let r = report(&out);
     assert!(r["ess"].as_f64().unwrap() > 0.3, "ESS {}", r["ess"]);
+    assert!(!r["tuning"]["rounds"].as_array().unwrap().is_empty());
     let lat = Lattice::new(&[8, 8]);
     let (mut abs_m, mut m2) = (Vec::new(), Vec::new());
-    let updates = 100_000;
     let mut phi = vec![0.0; lat.volume()];
     Wolff::new()
         .with_updates(updates)
