@@ -130,6 +130,7 @@ pub fn tune<T: Theory + Default + 'static>(
     let mut records: Vec<TuneRound> = Vec::new();
     let mut best: Option<(Setup<T>, Flow)> = None;
     let mut prior = setup.prior_card.clone();
+    let mut current = Some(setup);
     let mut stop = TuneStop::Budget;
     let mut chosen = 0;
     let mut seconds = Vec::new();
@@ -141,7 +142,14 @@ pub fn tune<T: Theory + Default + 'static>(
     let mut failures = 0;
     for r in 0..rounds {
         let begin = Instant::now();
-        let round = setup.with_prior(prior.clone())?;
+        let round = match current.take() {
+            Some(s) => s,
+            None => best
+                .as_ref()
+                .expect("round 0 sets the best")
+                .0
+                .with_prior(prior.clone())?,
+        };
         let flow = stages::fit(&round, progress)?;
         let pilot = pilot(&round, &flow, r, card.samples)?;
         let record = TuneRound {
