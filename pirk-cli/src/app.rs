@@ -82,7 +82,11 @@ impl App {
     }
 
     /// Runs the command line on the process's arguments: what a binary's `main` returns.
+    /// Built with the `mpi` feature it joins the MPI ranks it was started with
+    /// (docs/cluster.md).
     pub fn main(self) -> ExitCode {
+        #[cfg(feature = "mpi")]
+        let _session = pirk::start_mpi();
         self.run(std::env::args_os())
     }
 
@@ -143,7 +147,10 @@ impl App {
         match self.execute_cli(cli, &Cancel::new(), true) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                // Every rank fails alike; one says so.
+                if pirk::ranks().is_root() {
+                    eprintln!("error: {e}");
+                }
                 ExitCode::from(e.exit_code())
             }
         }
@@ -170,8 +177,10 @@ impl App {
         &self.registry
     }
 
+    /// Only rank 0 of an MPI run prints.
     fn execute(&self, cli: Cli, cancel: &Cancel, stdout: bool) -> anyhow::Result<()> {
-        let progress = Progress::new(cli.quiet, stdout, cancel.clone());
+        let root = pirk::ranks().is_root();
+        let progress = Progress::new(cli.quiet || !root, stdout && root, cancel.clone());
         let (kind, args) = match cli.command {
             Command::Theories => {
                 let listing: Vec<String> = self
@@ -180,11 +189,16 @@ impl App {
                     .iter()
                     .map(Entry::describe)
                     .collect();
-                print!("{}", listing.join("\n"));
+                if root {
+                    print!("{}", listing.join("\n"));
+                }
                 return Ok(());
             }
             Command::Expand { theory } => {
-                print!("{}", self.registry.find(&theory)?.source);
+                let source = self.registry.find(&theory)?.source;
+                if root {
+                    print!("{source}");
+                }
                 return Ok(());
             }
             Command::New { name } => return scaffold::write(&name, &progress),

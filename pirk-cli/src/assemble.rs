@@ -113,6 +113,9 @@ pub fn finish<T: Theory>(
         description: "The run card as read: with flow.json, all that sampling the flow again needs (Python's `pirk.Flow.load`).".into(),
     });
     r.timings.insert("total_seconds".into(), total_seconds);
+    // The wall times above were taken with this many MPI processes.
+    r.timings
+        .insert("ranks".into(), pirk::ranks().size() as f64);
     let json = serde_json::to_string_pretty(&r)? + "\n";
     write_bytes(&out.path("report.json"), json.as_bytes())?;
     Ok(r)

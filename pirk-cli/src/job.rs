@@ -14,6 +14,7 @@ use crate::outdir::{OutDir, Policy};
 use crate::progress::Progress;
 use crate::registry::{Entry, Registry};
 use crate::setup::Setup;
+use crate::shared;
 use crate::stages::{self, FlowStage};
 use crate::summary;
 use crate::tune;
@@ -95,6 +96,7 @@ impl<'r> Job<'r> {
 
     /// Runs the job.
     pub fn execute(self) -> anyhow::Result<()> {
+        shared::agree_on_card(&self.args.card)?;
         let card = Card::load(&self.args.card)?;
         let entry = *card.check(self.registry)?;
         (entry.prepare)(card, entry)?.run(self)
@@ -259,8 +261,13 @@ fn with_flow_prior<T: Theory + Default + 'static>(
 
 /// Loads `file` as a flow for this card's theory, basis, lattice and path.
 fn load_flow<T: Theory>(file: &Path, setup: &Setup<T>) -> Result<Flow, InputError> {
-    let flow = Flow::load(file, &setup.basis)
-        .map_err(|e| InputError::new(format!("--flow {}: {e}", file.display())))?;
+    let bad = |why: String| InputError::new(format!("--flow {}: {why}", file.display()));
+    let json = match shared::read(file) {
+        Ok(Some(json)) => json,
+        Ok(None) => return Err(bad("no such file".into())),
+        Err(e) => return Err(bad(format!("{e:#}"))),
+    };
+    let flow = Flow::from_json(&json, &setup.basis).map_err(|e| bad(e.to_string()))?;
     if flow.path != setup.path {
         return Err(InputError::new(format!(
             "--flow {}: trained along another coupling path than the card's [path] and [target]",

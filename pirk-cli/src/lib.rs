@@ -31,6 +31,7 @@ mod sample;
 mod scaffold;
 mod seeds;
 mod setup;
+mod shared;
 mod stages;
 mod stepcheck;
 mod summary;

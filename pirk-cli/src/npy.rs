@@ -49,7 +49,15 @@ pub fn concat(file: &Path, shape: &[usize], parts: &[PathBuf]) -> anyhow::Result
 
 /// Reads an f64 array of any shape: its shape and its data in row-major order.
 pub fn read(file: &Path) -> anyhow::Result<(Vec<usize>, Vec<f64>)> {
-    let array = ArrayD::<f64>::read_npy(File::open(file)?)?;
+    parse(ArrayD::<f64>::read_npy(File::open(file)?)?)
+}
+
+/// [`read`] from the file's bytes.
+pub fn read_bytes(bytes: &[u8]) -> anyhow::Result<(Vec<usize>, Vec<f64>)> {
+    parse(ArrayD::<f64>::read_npy(bytes)?)
+}
+
+fn parse(array: ArrayD<f64>) -> anyhow::Result<(Vec<usize>, Vec<f64>)> {
     let shape = array.shape().to_vec();
     Ok((shape, array.into_iter().collect()))
 }

@@ -1,7 +1,8 @@
 //! The output directory, written all-or-nothing: a job works in a staging directory next to
 //! `DIR` (which also holds its checkpoints) and renames it into place when complete. Inside
 //! it, every file is written under a temporary name and renamed, so a kill never leaves a
-//! half-written file, and `--resume` finds only complete checkpoints.
+//! half-written file, and `--resume` finds only complete checkpoints. In an MPI run only rank 0
+//! touches it; the other ranks write nothing (crate::shared).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -26,8 +27,30 @@ pub struct OutDir {
 
 impl OutDir {
     /// Checks `out` against `policy` and creates (or reopens) the staging directory, creating
-    /// missing parents of `out` as it goes.
+    /// missing parents of `out` as it goes. In an MPI run rank 0 does this and every rank
+    /// takes its outcome.
     pub fn open(out: &Path, policy: Policy) -> Result<Self, InputError> {
+        let ranks = pirk::ranks();
+        if ranks.size() == 1 {
+            return Self::open_here(out, policy);
+        }
+        let verdict = match ranks.is_root().then(|| Self::open_here(out, policy)) {
+            Some(Ok(dir)) => [&[0], dir.stage.as_os_str().as_encoded_bytes()].concat(),
+            Some(Err(e)) => [&[1], e.to_string().as_bytes()].concat(),
+            None => Vec::new(),
+        };
+        let verdict = ranks.broadcast(verdict);
+        let text = String::from_utf8_lossy(&verdict[1..]).into_owned();
+        match verdict[0] {
+            0 => Ok(Self {
+                target: out.to_path_buf(),
+                stage: PathBuf::from(text),
+            }),
+            _ => Err(InputError::new(text)),
+        }
+    }
+
+    fn open_here(out: &Path, policy: Policy) -> Result<Self, InputError> {
         let Some(name) = out.file_name() else {
             bad_input!("--out: `{}` does not name a directory", out.display());
         };
@@ -94,6 +117,9 @@ impl OutDir {
 
     /// Moves the staging directory to `DIR` (replacing an existing one under `--force`).
     pub fn finish(self) -> std::io::Result<PathBuf> {
+        if !pirk::ranks().is_root() {
+            return Ok(self.target);
+        }
         fs::remove_dir_all(self.stage.join(CHECKPOINTS))?;
         if self.target.is_dir() {
             fs::remove_dir_all(&self.target)?;
@@ -134,7 +160,8 @@ fn nearest_existing_dir(out: &Path, parent: &Path) -> Result<PathBuf, InputError
 }
 
 /// Writes `file` by calling `write` on a temporary sibling (same extension, so format-sniffing
-/// writers still work) and renaming it into place.
+/// writers still work) and renaming it into place. Only rank 0 writes; a write that fails there
+/// in an MPI run ends every rank, which would otherwise wait for it.
 pub fn write_atomic<E>(
     file: &Path,
     write: impl FnOnce(&Path) -> Result<(), E>,
@@ -142,14 +169,25 @@ pub fn write_atomic<E>(
 where
     E: Into<anyhow::Error>,
 {
+    let ranks = pirk::ranks();
+    if !ranks.is_root() {
+        return Ok(());
+    }
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = file.with_file_name(format!(".tmp-{name}"));
-    write(&tmp).map_err(Into::into)?;
-    fs::rename(&tmp, file)?;
-    Ok(())
+    let written = write(&tmp)
+        .map_err(Into::into)
+        .and_then(|()| Ok(fs::rename(&tmp, file)?));
+    if let Err(e) = &written
+        && ranks.size() > 1
+    {
+        eprintln!("error: {e:#}");
+        ranks.abort(1);
+    }
+    written
 }
 
 /// Writes `bytes` to `file` atomically.

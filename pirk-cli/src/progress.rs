@@ -76,9 +76,9 @@ impl Progress {
     /// tail (Pareto `k̂` above 0.7) that makes reweighted estimates unreliable.
     pub fn warn_tail(&self, at: &str, pareto_k: Option<f64>) {
         if let Some(k) = pareto_k.filter(|&k| k > PARETO_K_UNRELIABLE) {
-            eprintln!(
+            warning(format!(
                 "warning: at {at} the importance weights' Pareto k̂ is {k:.2} (> {PARETO_K_UNRELIABLE}): their tail is too heavy for the estimates and error bars to be trusted, whatever the ESS"
-            );
+            ));
         }
     }
 
@@ -87,11 +87,11 @@ impl Progress {
     /// carried before they were stopped.
     pub fn warn_rejected(&self, at: &str, rejected: usize, n: usize, weight: f64) {
         if rejected as f64 > REJECTED_WARN * n as f64 {
-            eprintln!(
+            warning(format!(
                 "warning: at {at} {rejected} of {n} generated configurations ({:.2} %) were rejected as non-finite or runaway; before they were stopped they carried {:.2} % of the weight, the share of the target's mass the estimates miss (docs/physics.md, \"Rejected configurations\")",
                 100.0 * rejected as f64 / n as f64,
                 100.0 * weight
-            );
+            ));
         }
     }
 
@@ -99,10 +99,10 @@ impl Progress {
     /// than the check's tolerance at twice the generation steps.
     pub fn warn_steps(&self, at: &str, check: &StepCheck) {
         if !check.converged {
-            eprintln!(
+            warning(format!(
                 "warning: at {at} the log-weights change by {:.2e} (RMS) at twice the {} generation steps, more than {:.2e} = 1/√(ESS·n): the integrator's error can bias the estimates by their error bars; raise [sample] steps",
                 check.rms_log_w_change, check.steps, check.tolerance
-            );
+            ));
         }
     }
 
@@ -110,7 +110,10 @@ impl Progress {
     /// bars at `at` disagree.
     pub fn warn_errors(&self, at: &str, check: &ErrorCheck) {
         if !check.agree {
-            eprintln!("warning: at {at} the error bars used are {}", check.reason);
+            warning(format!(
+                "warning: at {at} the error bars used are {}",
+                check.reason
+            ));
         }
     }
 
@@ -155,5 +158,12 @@ impl Bar {
     /// Leaves the bar where it stopped: the job ends early.
     pub fn abandon(&self) {
         self.bar.abandon();
+    }
+}
+
+/// A warning on stderr, also under `--quiet`; in an MPI run from rank 0 only.
+fn warning(text: String) {
+    if pirk::ranks().is_root() {
+        eprintln!("{text}");
     }
 }

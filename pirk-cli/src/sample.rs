@@ -14,6 +14,7 @@ use crate::outdir::OutDir;
 use crate::progress::Progress;
 use crate::seeds;
 use crate::setup::Setup;
+use crate::shared;
 
 /// A generated ensemble reduced to what the measurements need.
 #[derive(Clone, Debug)]
@@ -159,8 +160,9 @@ pub fn generate<T: Theory>(
     for (c, n) in chunks(setup) {
         let phi_file = out.checkpoint(&format!("chunk-{c:05}-phi.npy"));
         let logw_file = out.checkpoint(&format!("chunk-{c:05}-logw.npy"));
-        let (phi, log_w_t) = if phi_file.exists() && logw_file.exists() {
-            (npy::read(&phi_file)?.1, npy::read(&logw_file)?.1)
+        let saved = (shared::read(&phi_file)?, shared::read(&logw_file)?);
+        let (phi, log_w_t) = if let (Some(phi), Some(log_w_t)) = saved {
+            (npy::read_bytes(&phi)?.1, npy::read_bytes(&log_w_t)?.1)
         } else {
             let seed = seeds::chunk(setup.card.seed, c);
             let (phi, log_w_t) = generate_chunk(setup, flow, steps, seed, n)?;

@@ -19,6 +19,7 @@ use crate::report::{SamplingInfo, ScanPoint, TimeEss};
 use crate::sample;
 use crate::seeds;
 use crate::setup::Setup;
+use crate::shared;
 use crate::stepcheck;
 use crate::wolff::{self, WolffRun};
 
@@ -79,18 +80,17 @@ pub fn train<T: Theory>(
     let file = out.path("flow.json");
     let rounds_file = out.checkpoint("refinement.json");
     let start = Instant::now();
-    if file.exists() {
+    if let Some(saved) = shared::read(&file)? {
         progress.log(format!(
             "resuming: reusing the trained flow in {}",
             file.display()
         ));
-        let refinement = if rounds_file.exists() {
-            Some(serde_json::from_slice(&std::fs::read(&rounds_file)?)?)
-        } else {
-            None
+        let refinement = match shared::read(&rounds_file)? {
+            Some(rounds) => Some(serde_json::from_slice(&rounds)?),
+            None => None,
         };
         return Ok(FlowStage {
-            flow: Flow::load(&file, &setup.basis)?,
+            flow: Flow::from_json(&saved, &setup.basis)?,
             refinement,
             train_seconds: Some(start.elapsed().as_secs_f64()),
             refine_seconds: None,

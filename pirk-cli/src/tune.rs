@@ -21,6 +21,7 @@ use crate::outdir::{OutDir, write_bytes};
 use crate::progress::Progress;
 use crate::seeds;
 use crate::setup::Setup;
+use crate::shared;
 use crate::stages;
 
 /// Rounds in a row that may do worse than the best (each with half the step before) before
@@ -111,12 +112,12 @@ pub fn tune<T: Theory + Default + 'static>(
     progress: &Progress,
 ) -> anyhow::Result<Tuned<T>> {
     let file = out.checkpoint("tuning.json");
-    if file.exists() {
+    if let Some(saved) = shared::read(&file)? {
         progress.log(format!(
             "resuming: reusing the tuning in {}",
             file.display()
         ));
-        let tuning: Tuning = serde_json::from_slice(&std::fs::read(&file)?)?;
+        let tuning: Tuning = serde_json::from_slice(&saved)?;
         let setup = setup.with_prior(tuning.rounds[tuning.chosen].prior.clone())?;
         return Ok(Tuned {
             setup,

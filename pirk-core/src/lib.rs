@@ -11,6 +11,7 @@ mod error;
 mod flow;
 mod lattice;
 mod priors;
+mod ranks;
 mod rng;
 mod theory;
 pub mod vmath;
@@ -53,5 +54,8 @@ pub use priors::prior::{Prior, check_prior};
 pub use priors::quadratic::QuadraticPart;
 pub use priors::wells::TwoWellPrior;
 pub use priors::zero_mode::ZeroModePrior;
+#[cfg(feature = "mpi")]
+pub use ranks::{MpiSession, start_mpi};
+pub use ranks::{Ranks, ranks};
 pub use rng::{StreamRng, stream_rng};
 pub use theory::Theory;

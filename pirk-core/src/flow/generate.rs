@@ -2,7 +2,8 @@
 //! `dφ/dt = Σ_j k_j(t) K_j(φ)`, `d log q/dt = −∇·φ̇`, with `k(t)` interpolated from a [`Flow`].
 //!
 //! Every configuration is integrated on its own from its own random stream, so the ensemble is
-//! bit-identical at any thread count. The adaptive scheme's steps always end on the flow's
+//! bit-identical at any thread count, and at any rank count: each rank integrates its block of
+//! indices ([`crate::Ranks::share`]) and every rank gets them all back in index order. The adaptive scheme's steps always end on the flow's
 //! step grid, where `log w_t = −S(φ_t; θ(t)) − log q_t` is recorded for parameter-conditional
 //! sampling, together with any observables the caller measures there
 //! ([`Generator::generate_observed`]): one run serves every coupling `θ(t_m)` on the path. A
@@ -18,6 +19,7 @@ use crate::Prior;
 use crate::Theory;
 use crate::Weights;
 use crate::error::{Result, ensure};
+use crate::ranks::ranks;
 use crate::rng::stream_rng;
 use crate::{Basis, BasisScratch};
 
@@ -217,7 +219,9 @@ impl Generator {
         F: Fn(usize, &[f64], &mut [f64]) + Sync,
     {
         let v = basis.lattice().volume();
-        let mut phi = vec![0.0; n * v];
+        let ranks = ranks();
+        let own = ranks.share(n);
+        let mut phi = vec![0.0; own.len() * v];
         let out: Vec<(Trajectory, Vec<f64>)> = phi
             .par_chunks_mut(v)
             .enumerate()
@@ -229,6 +233,7 @@ impl Generator {
                     stages: Stages::new(v),
                 },
                 |w, (i, config)| {
+                    let i = own.start + i;
                     prior.sample(&mut stream_rng(self.seed, i as u64), config);
                     let mut obs = vec![0.0; (self.steps + 1) * observables];
                     let mut measure = |m: usize, phi: &[f64]| {
@@ -242,30 +247,41 @@ impl Generator {
                 },
             )
             .collect();
-        let times: Vec<f64> = (0..=self.steps)
-            .map(|m| m as f64 / self.steps as f64)
-            .collect();
-        let log_w_t = (0..times.len())
-            .map(|m| out.iter().map(|(tr, _)| tr.log_w[m]).collect())
-            .collect();
-        let obs_t = (0..times.len())
+        // Every rank's configurations, gathered in index order as records of `width` numbers.
+        let times = self.steps + 1;
+        let width = v + 3 + times * (1 + observables);
+        let mut local = Vec::with_capacity(own.len() * width);
+        for (config, (tr, obs)) in phi.chunks(v).zip(&out) {
+            local.extend_from_slice(config);
+            local.extend([tr.log_q, f64::from(u8::from(tr.ok)), tr.evaluations as f64]);
+            local.extend_from_slice(&tr.log_w);
+            local.extend_from_slice(obs);
+        }
+        drop(phi);
+        let all = ranks.all_gather(local);
+        let records: Vec<&[f64]> = all.chunks(width).collect();
+        let field = |at: usize| records.iter().map(move |r| r[at]);
+        let log_w_t = (0..times).map(|m| field(v + 3 + m).collect()).collect();
+        let obs_t = (0..times)
             .map(|m| {
-                out.iter()
-                    .flat_map(|(_, obs)| &obs[m * observables..(m + 1) * observables])
+                let start = v + 3 + times + m * observables;
+                records
+                    .iter()
+                    .flat_map(|r| &r[start..start + observables])
                     .copied()
                     .collect()
             })
             .collect();
         Samples {
             volume: v,
-            phi,
-            log_q: out.iter().map(|(tr, _)| tr.log_q).collect(),
-            times,
+            phi: records.iter().flat_map(|r| &r[..v]).copied().collect(),
+            log_q: field(v).collect(),
+            times: (0..times).map(|m| m as f64 / self.steps as f64).collect(),
             log_w_t,
             observables,
             obs_t,
-            rejected: out.iter().filter(|(tr, _)| !tr.ok).count(),
-            evaluations: out.iter().map(|(tr, _)| tr.evaluations).sum(),
+            rejected: field(v + 1).filter(|&ok| ok == 0.0).count(),
+            evaluations: field(v + 2).sum::<f64>() as usize,
         }
     }
 

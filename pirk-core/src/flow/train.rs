@@ -29,6 +29,7 @@ use crate::Pruning;
 use crate::Theory;
 use crate::Wolff;
 use crate::error::{Result, ensure};
+use crate::ranks::ranks;
 use crate::rng::stream_rng;
 use crate::{FLOW_VERSION, Flow};
 use crate::{SliceSolution, Switched, WegnerSolver, offset_weight};
@@ -170,10 +171,12 @@ impl Trainer {
         )?;
         let lat = basis.lattice();
         let v = lat.volume();
-        let mut phi = vec![0.0; self.samples * v];
+        // This rank's block of the collocation ensemble; the slices are solved on all of it.
+        let own = ranks().share(self.samples);
+        let mut phi = vec![0.0; own.len() * v];
         phi.par_chunks_mut(v)
             .enumerate()
-            .for_each(|(i, c)| prior.sample(&mut stream_rng(self.seed, i as u64), c));
+            .for_each(|(i, c)| prior.sample(&mut stream_rng(self.seed, (own.start + i) as u64), c));
         let h = 1.0 / self.steps as f64;
         let mut grid = Vec::with_capacity(2 * self.steps + 1);
         let mut coeffs = Vec::with_capacity(2 * self.steps + 1);
@@ -194,16 +197,22 @@ impl Trainer {
         };
         // With pruning, each grid slice is also kept reduced, for the re-solve.
         let mut reduced = Vec::new();
+        // Every rank solves the whole system, gathered from the ranks' rows in index order, and
+        // goes on with rank 0's coefficients (the same bits unless the ranks' CPUs differ).
         let mut solve = |t: f64, y: &[f64], on_grid: bool| -> Result<SliceSolution> {
-            if self.prune.is_none() || !on_grid {
-                return self.solver.solve_slice(theory, basis, path, t, y);
-            }
             let (a, b) = self.solver.assemble(theory, basis, path, t, y);
-            let slice = self.solver.reduce(t, basis.len(), a, b)?;
-            let all: Vec<usize> = (0..basis.len()).collect();
-            let solution = self.solver.solve_reduced(&slice, &all);
-            reduced.push(slice);
-            solution
+            let (a, b) = (ranks().all_gather(a), ranks().all_gather(b));
+            let mut solution = if self.prune.is_none() || !on_grid {
+                self.solver.solve_system(t, basis.len(), a, b)?
+            } else {
+                let slice = self.solver.reduce(t, basis.len(), a, b)?;
+                let all: Vec<usize> = (0..basis.len()).collect();
+                let solution = self.solver.solve_reduced(&slice, &all)?;
+                reduced.push(slice);
+                solution
+            };
+            solution.coeffs = ranks().broadcast_values(solution.coeffs);
+            Ok(solution)
         };
         let mut stages = Stages::new(phi.len());
         for n in 0..self.steps {
@@ -228,11 +237,12 @@ impl Trainer {
                 return Err(e);
             }
             if let Some(refresh) = &self.refresh {
-                self.refresh(theory, basis, path, refresh, n, t + h, &mut phi);
+                self.refresh(theory, basis, path, refresh, n, t + h, own.start, &mut phi);
             }
             on_step(n + 1);
         }
         record(solve(1.0, &phi, true)?, true);
+        let max_speed = ranks().max(max_speed);
         let pruning = match self.prune {
             Some(tolerance) => {
                 let (kept, added_residual) = prune::eliminate(&reduced, tolerance);
@@ -241,8 +251,11 @@ impl Trainer {
                 for (i, s) in reduced.iter().enumerate() {
                     let lean = self.solver.solve_reduced(s, &keep)?;
                     increase = increase.max(lean.residual - residuals[i]);
-                    (coeffs[i], residuals[i], conditions[i]) =
-                        (lean.coeffs, lean.residual, lean.condition);
+                    (coeffs[i], residuals[i], conditions[i]) = (
+                        ranks().broadcast_values(lean.coeffs),
+                        lean.residual,
+                        lean.condition,
+                    );
                 }
                 Some(Pruning {
                     tolerance,
@@ -277,8 +290,9 @@ impl Trainer {
 }
 
 impl Trainer {
-    /// `refresh` at `θ(t)` on every configuration; configuration `i` after step `n` draws
-    /// from its own stream, so training stays bit-identical at any thread count.
+    /// `refresh` at `θ(t)` on every configuration of this rank's block, which starts at index
+    /// `first`; configuration `i` after step `n` draws from its own stream, so training stays
+    /// bit-identical at any thread and rank count.
     #[allow(clippy::too_many_arguments)]
     fn refresh<T: Theory>(
         &self,
@@ -288,6 +302,7 @@ impl Trainer {
         refresh: &Refresh,
         n: usize,
         t: f64,
+        first: usize,
         phi: &mut [f64],
     ) {
         let lat = basis.lattice();
@@ -297,7 +312,7 @@ impl Trainer {
         phi.par_chunks_mut(lat.volume())
             .enumerate()
             .for_each(|(i, config)| {
-                let walker: u64 = stream_rng(seed, i as u64).random();
+                let walker: u64 = stream_rng(seed, (first + i) as u64).random();
                 match (refresh, basis.offset()) {
                     (Refresh::Hmc(hmc), None) => {
                         hmc.clone()

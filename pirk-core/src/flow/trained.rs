@@ -108,7 +108,12 @@ impl Flow {
 
     /// Reads a flow and checks it was trained for theory `T` with this basis and lattice.
     pub fn load<T: Theory>(file: impl AsRef<std::path::Path>, basis: &Basis<T>) -> Result<Self> {
-        let flow: Flow = serde_json::from_str(&std::fs::read_to_string(file)?)?;
+        Self::from_json(&std::fs::read(file)?, basis)
+    }
+
+    /// [`Flow::load`] from the file's bytes.
+    pub fn from_json<T: Theory>(json: &[u8], basis: &Basis<T>) -> Result<Self> {
+        let flow: Flow = serde_json::from_slice(json)?;
         let check = |what, found: String, expected: String| {
             if found == expected {
                 Ok(())
