@@ -1,10 +1,12 @@
-//! The HMC baseline on the card's target: thermalise from φ = 0, then measure every trajectory.
+//! The HMC baseline on the card's target: thermalise from φ = 0, then measure every trajectory;
+//! in an MPI run every rank runs its replica of the chain (crate::replicas).
 //! [`run_chain`] runs that schedule with a progress bar for any baseline sampler.
 
 use pirk::{ChainSchedule, HmcReport, Theory};
 
 use crate::measure::{Estimator, Observables, Primaries, observables};
 use crate::progress::Progress;
+use crate::replicas;
 use crate::seeds;
 use crate::setup::Setup;
 
@@ -51,7 +53,8 @@ pub fn run<T: Theory>(setup: &Setup<T>, progress: &Progress) -> pirk::Result<Hmc
         thermalise_seed: seeds::hmc_thermalise(setup.card.seed),
         updates: h.trajectories,
         seed: seeds::hmc(setup.card.seed),
-    };
+    }
+    .replica(pirk::ranks());
     let mut configs = Vec::with_capacity(h.trajectories * lat.volume());
     let report = run_chain(
         &schedule,
@@ -61,8 +64,35 @@ pub fn run<T: Theory>(setup: &Setup<T>, progress: &Progress) -> pirk::Result<Hmc
         |n, seed, phi, observe| Ok(setup.hmc(n, seed)?.run(theory, lat, theta, phi, observe)),
         |c| configs.extend_from_slice(c),
     )?;
+    // The replicas' configurations and statistics, pooled; the error of ⟨e^{−ΔH}⟩ pools as
+    // that of a weighted mean, from n·err² weighted by n.
+    let own = schedule.updates;
+    let lengths = replicas::lengths(own);
+    let configs = pirk::ranks().all_gather(configs);
+    let e = report.exp_dh;
+    let pooled = replicas::pooled(
+        vec![
+            report.acceptance,
+            report.mean_dh,
+            e.value,
+            own as f64 * e.error * e.error,
+        ],
+        own,
+    );
+    let report = if lengths.len() == 1 {
+        report
+    } else {
+        HmcReport {
+            acceptance: pooled[0],
+            mean_dh: pooled[1],
+            exp_dh: pirk::Estimate {
+                value: pooled[2],
+                error: (pooled[3] / h.trajectories as f64).sqrt(),
+            },
+        }
+    };
     let primaries = Primaries::of(theory, lat, theta, &configs);
-    let observables = observables(&primaries, lat, Estimator::Chain);
+    let observables = observables(&primaries, lat, Estimator::Replicas(&lengths));
     Ok(HmcRun {
         phi: configs,
         primaries,

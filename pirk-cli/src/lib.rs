@@ -26,6 +26,7 @@ mod plots;
 mod prior;
 mod progress;
 mod registry;
+mod replicas;
 mod report;
 mod sample;
 mod scaffold;

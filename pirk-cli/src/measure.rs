@@ -74,6 +74,16 @@ impl Primaries {
         self.p1.extend(more.p1);
     }
 
+    /// Every rank's primaries, in rank order (see crate::replicas).
+    pub fn gathered(self) -> Self {
+        let ranks = pirk::ranks();
+        Self {
+            m: ranks.all_gather(self.m),
+            action: ranks.all_gather(self.action),
+            p1: ranks.all_gather(self.p1),
+        }
+    }
+
     /// The primaries along a chain of indices.
     pub fn along(&self, indices: &[usize]) -> Self {
         let pick = |x: &Vec<f64>| -> Vec<f64> {
@@ -103,8 +113,12 @@ fn primaries<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -
 /// How means and errors are estimated.
 #[derive(Clone, Copy, Debug)]
 pub enum Estimator<'a> {
-    /// A Markov chain (MH or HMC): Γ-method for means, blocked jackknife for the rest.
+    /// A Markov chain (MH): Γ-method for means, blocked jackknife for the rest.
     Chain,
+    /// Independent replicas of one Markov chain of these lengths, one after the other (the
+    /// baselines, one replica per MPI rank): the Γ-method over replicas for means, blocked
+    /// jackknife for the rest. One replica is [`Estimator::Chain`].
+    Replicas(&'a [usize]),
     /// Importance weights (not normalised; zero for rejected configurations).
     Weighted(&'a pirk::Weights),
 }
@@ -116,19 +130,28 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
     let m2: Vec<f64> = p.m.iter().map(|x| x * x).collect();
     let jk = Jackknife::new();
     let weights = match how {
-        Estimator::Chain => None,
+        Estimator::Chain | Estimator::Replicas(_) => None,
         Estimator::Weighted(w) => Some(w.relative()),
+    };
+    let chains = |a: pirk::GammaAnalysis| Measured {
+        mean: a.mean.value,
+        err: a.mean.error,
+        tau_int: Some(a.tau_int.value),
+        undetermined: None,
     };
     let mean = |series: &[f64]| -> Measured {
         match how {
-            Estimator::Chain => {
-                let a = GammaMethod::new().analyse(series);
-                Measured {
-                    mean: a.mean.value,
-                    err: a.mean.error,
-                    tau_int: Some(a.tau_int.value),
-                    undetermined: None,
-                }
+            Estimator::Chain => chains(GammaMethod::new().analyse(series)),
+            Estimator::Replicas(lengths) => {
+                let mut rest = series;
+                let replicas: Vec<&[f64]> = (lengths.iter())
+                    .map(|&n| {
+                        let (replica, after) = rest.split_at(n);
+                        rest = after;
+                        replica
+                    })
+                    .collect();
+                chains(GammaMethod::new().analyse_replicas(&replicas))
             }
             Estimator::Weighted(w) => plain(w.expectation(series)),
         }

@@ -9,6 +9,7 @@ use crate::card::WolffPlan;
 use crate::hmc::run_chain;
 use crate::measure::{Estimator, Observables, Primaries, observables};
 use crate::progress::Progress;
+use crate::replicas;
 use crate::seeds;
 use crate::setup::Setup;
 
@@ -34,7 +35,8 @@ pub fn run<T: Theory>(
         thermalise_seed: seeds::wolff_thermalise(setup.card.seed),
         updates: plan.updates,
         seed: seeds::wolff(setup.card.seed),
-    };
+    }
+    .replica(pirk::ranks());
     let mut primaries = Primaries::default();
     let report = run_chain(
         &schedule,
@@ -44,7 +46,18 @@ pub fn run<T: Theory>(
         |n, seed, phi, observe| Ok(sampler(plan, n, seed)?.run(&plan.couplings, lat, phi, observe)),
         |c| primaries.push(theory, lat, theta, c),
     )?;
-    let observables = observables(&primaries, lat, Estimator::Chain);
+    // Every rank's replica, pooled (crate::replicas).
+    let lengths = replicas::lengths(schedule.updates);
+    let primaries = primaries.gathered();
+    let pooled = replicas::pooled(
+        vec![report.acceptance, report.cluster_fraction],
+        schedule.updates,
+    );
+    let report = WolffReport {
+        acceptance: pooled[0],
+        cluster_fraction: pooled[1],
+    };
+    let observables = observables(&primaries, lat, Estimator::Replicas(&lengths));
     Ok(WolffRun {
         primaries,
         report,

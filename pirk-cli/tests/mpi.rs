@@ -88,6 +88,41 @@ fn training_sampling_and_scans_are_the_same_bits_at_one_two_and_three_ranks() {
     }
 }
 
+/// The baselines run one replica per rank, each its share of the card's updates, analysed
+/// together: at two ranks they are other chains than the single one, of the same total length,
+/// and agree with it within errors; at one rank under `mpirun` they are the single chain.
+#[test]
+fn baselines_run_one_replica_per_rank() {
+    let (dir, card) = with_card(&small_card());
+    let card = card.to_str().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    for command in ["hmc", "wolff"] {
+        plain(&[command, card, "--out", &path(command)]);
+        let one = path(&format!("{command}-1"));
+        succeeded(&mpirun(1, dir.path(), &[command, card, "--out", &one]));
+        same_outputs(&dir.path().join(command), Path::new(&one), 1);
+        let two = path(&format!("{command}-2"));
+        succeeded(&mpirun(2, dir.path(), &[command, card, "--out", &two]));
+        let (single, pair) = (report(Path::new(&path(command))), report(Path::new(&two)));
+        assert_ne!(
+            single["observables"], pair["observables"],
+            "{command}: new chains"
+        );
+        for name in ["M2", "abs_M", "action_density"] {
+            let (a, b) = (&single["observables"][name], &pair["observables"][name]);
+            let (ea, eb) = (a["err"].as_f64().unwrap(), b["err"].as_f64().unwrap());
+            let pull = (a["mean"].as_f64().unwrap() - b["mean"].as_f64().unwrap())
+                / (ea * ea + eb * eb).sqrt();
+            assert!(pull.abs() < 4.0, "{command} {name}: {a} against {b}");
+        }
+        if command == "hmc" {
+            let values = |d: &str| common::npy(Path::new(d), "ensemble.npy").len();
+            assert_eq!(values(&path(command)), 200 * 64, "200 trajectories of 8²");
+            assert_eq!(values(&two), 200 * 64, "every replica's configurations");
+        }
+    }
+}
+
 /// Ranks started on different cards stop before anything is written, every one with exit 2,
 /// and rank 0 says which ranks differ.
 #[test]

@@ -25,6 +25,13 @@ pub fn ranks() -> Ranks {
 }
 
 impl Ranks {
+    /// Rank `rank` of `size`, for tests of what each rank does.
+    #[cfg(test)]
+    pub(crate) fn of(rank: usize, size: usize) -> Self {
+        assert!(rank < size);
+        Self { rank, size }
+    }
+
     /// This process's rank, `0..size`.
     pub fn rank(&self) -> usize {
         self.rank

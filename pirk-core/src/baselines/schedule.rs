@@ -2,7 +2,11 @@
 //! then measured ones, each phase on its own seed, so that the measured phase is reproducible
 //! whatever the thermalisation length and any sampler (HMC, Wolff) fits in.
 
+use rand::RngExt;
+
+use crate::Ranks;
 use crate::Result;
+use crate::rng::stream_rng;
 
 /// A baseline chain's schedule.
 #[derive(Clone, Copy, Debug)]
@@ -18,6 +22,26 @@ pub struct ChainSchedule {
 }
 
 impl ChainSchedule {
+    /// This rank's replica when every rank runs its own chain: the same thermalisation, its
+    /// share of the measured updates ([`Ranks::share`]) and seeds of its own. Rank 0 keeps this
+    /// schedule's seeds, so with one rank the replica is this schedule.
+    pub fn replica(&self, ranks: Ranks) -> Self {
+        let r = ranks.rank() as u64;
+        let own = |seed: u64| {
+            if r == 0 {
+                seed
+            } else {
+                stream_rng(seed, r).random()
+            }
+        };
+        Self {
+            thermalise: self.thermalise,
+            thermalise_seed: own(self.thermalise_seed),
+            updates: ranks.share(self.updates).len(),
+            seed: own(self.seed),
+        }
+    }
+
     /// Runs the schedule on a field of `volume` sites starting at zero:
     /// `update(n, seed, φ, after_each)` runs `n` updates of the sampler on `φ` from stream
     /// offset `seed`, calling `after_each(φ)` after each; `observe(measured, φ)` then sees
@@ -42,6 +66,37 @@ impl ChainSchedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Replicas share the measured updates and draw from seeds of their own; one replica is
+    /// the schedule itself.
+    #[test]
+    fn replicas_split_the_updates_on_seeds_of_their_own() {
+        let schedule = ChainSchedule {
+            thermalise: 10,
+            thermalise_seed: 7,
+            updates: 11,
+            seed: 9,
+        };
+        let one = schedule.replica(Ranks::of(0, 1));
+        assert_eq!(
+            (one.thermalise, one.thermalise_seed, one.updates, one.seed),
+            (10, 7, 11, 9)
+        );
+        let three: Vec<ChainSchedule> = (0..3).map(|r| schedule.replica(Ranks::of(r, 3))).collect();
+        assert_eq!(
+            three.iter().map(|s| s.updates).collect::<Vec<_>>(),
+            [4, 4, 3]
+        );
+        assert!(three.iter().all(|s| s.thermalise == 10));
+        let mut seeds: Vec<u64> = three
+            .iter()
+            .flat_map(|s| [s.seed, s.thermalise_seed])
+            .collect();
+        assert_eq!(&seeds[..2], &[9, 7]);
+        seeds.sort_unstable();
+        seeds.dedup();
+        assert_eq!(seeds.len(), 6, "every replica on seeds of its own");
+    }
 
     /// The phases run in order on their own seeds and continue the same field; only the
     /// measured phase is reported as measured.
