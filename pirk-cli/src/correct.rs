@@ -39,7 +39,7 @@ impl Corrected {
         let pareto_k = pareto_k(log_w);
         let chain = independence_mh(log_w, seeds::mh(setup.card.seed));
         let along = primaries.along(&chain.indices);
-        let by_chain = observables(&along, &setup.lat, Estimator::Chain);
+        let by_chain = observables(&along, &setup.lat, Estimator::Chains(&[along.m.len()]));
         // Smoothing needs a tail to fit; without one the raw weights are all there is.
         let smoothed = match (correction, setup.card.sample.weights) {
             (Correction::Reweight, WeightsKind::Psis) => {

@@ -64,35 +64,18 @@ pub fn run<T: Theory>(setup: &Setup<T>, progress: &Progress) -> pirk::Result<Hmc
         |n, seed, phi, observe| Ok(setup.hmc(n, seed)?.run(theory, lat, theta, phi, observe)),
         |c| configs.extend_from_slice(c),
     )?;
-    // The replicas' configurations and statistics, pooled; the error of ⟨e^{−ΔH}⟩ pools as
-    // that of a weighted mean, from n·err² weighted by n.
+    // The replicas' configurations and statistics, pooled.
     let own = schedule.updates;
     let lengths = replicas::lengths(own);
     let configs = pirk::ranks().all_gather(configs);
-    let e = report.exp_dh;
-    let pooled = replicas::pooled(
-        vec![
-            report.acceptance,
-            report.mean_dh,
-            e.value,
-            own as f64 * e.error * e.error,
-        ],
-        own,
-    );
-    let report = if lengths.len() == 1 {
-        report
-    } else {
-        HmcReport {
-            acceptance: pooled[0],
-            mean_dh: pooled[1],
-            exp_dh: pirk::Estimate {
-                value: pooled[2],
-                error: (pooled[3] / h.trajectories as f64).sqrt(),
-            },
-        }
+    let rates = replicas::pooled(vec![report.acceptance, report.mean_dh], own);
+    let report = HmcReport {
+        acceptance: rates[0],
+        mean_dh: rates[1],
+        exp_dh: replicas::pooled_estimate(report.exp_dh, own),
     };
     let primaries = Primaries::of(theory, lat, theta, &configs);
-    let observables = observables(&primaries, lat, Estimator::Replicas(&lengths));
+    let observables = observables(&primaries, lat, Estimator::Chains(&lengths));
     Ok(HmcRun {
         phi: configs,
         primaries,

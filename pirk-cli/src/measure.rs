@@ -113,12 +113,10 @@ fn primaries<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -
 /// How means and errors are estimated.
 #[derive(Clone, Copy, Debug)]
 pub enum Estimator<'a> {
-    /// A Markov chain (MH): Γ-method for means, blocked jackknife for the rest.
-    Chain,
-    /// Independent replicas of one Markov chain of these lengths, one after the other (the
-    /// baselines, one replica per MPI rank): the Γ-method over replicas for means, blocked
-    /// jackknife for the rest. One replica is [`Estimator::Chain`].
-    Replicas(&'a [usize]),
+    /// Independent replicas of one Markov chain of these lengths, one after the other: the
+    /// Γ-method over replicas for means, blocked jackknife for the rest. The MH chain is one
+    /// replica; the baselines run one per MPI rank.
+    Chains(&'a [usize]),
     /// Importance weights (not normalised; zero for rejected configurations).
     Weighted(&'a pirk::Weights),
 }
@@ -130,7 +128,7 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
     let m2: Vec<f64> = p.m.iter().map(|x| x * x).collect();
     let jk = Jackknife::new();
     let weights = match how {
-        Estimator::Chain | Estimator::Replicas(_) => None,
+        Estimator::Chains(_) => None,
         Estimator::Weighted(w) => Some(w.relative()),
     };
     let chains = |a: pirk::GammaAnalysis| Measured {
@@ -141,8 +139,7 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
     };
     let mean = |series: &[f64]| -> Measured {
         match how {
-            Estimator::Chain => chains(GammaMethod::new().analyse(series)),
-            Estimator::Replicas(lengths) => {
+            Estimator::Chains(lengths) => {
                 let mut rest = series;
                 let replicas: Vec<&[f64]> = (lengths.iter())
                     .map(|&n| {
@@ -235,7 +232,7 @@ mod tests {
                 action: vec![0.0; n],
                 p1: Vec::new(),
             };
-            observables(&p, &lat, Estimator::Chain)
+            observables(&p, &lat, Estimator::Chains(&[n]))
         };
         let (a, b) = (measure(one_well.clone()), measure(both));
         assert!((a["chi_abs"].mean - a["chi"].mean).abs() < 1e-9 * a["chi"].mean);
@@ -264,7 +261,7 @@ mod tests {
                 action: vec![0.0; m.len()],
                 p1: vec![g1; m.len()],
             };
-            observables(&p, &lat, Estimator::Chain)["xi_2nd"]
+            observables(&p, &lat, Estimator::Chains(&[m.len()]))["xi_2nd"]
         };
         let healthy = measure(chi / 4.0);
         assert!(healthy.mean.is_finite() && healthy.undetermined.is_none());

@@ -23,3 +23,18 @@ pub fn pooled(values: Vec<f64>, count: usize) -> Vec<f64> {
         .map(|j| all.chunks(k + 1).map(|r| r[0] * r[1 + j]).sum::<f64>() / total)
         .collect()
 }
+
+/// An estimate from this rank's `count` updates pooled over every rank's: the count-weighted
+/// mean of the values, with the error of a weighted mean of independent replicas,
+/// `√(Σ n_r² err_r²)/N`.
+pub fn pooled_estimate(e: pirk::Estimate, count: usize) -> pirk::Estimate {
+    if pirk::ranks().size() == 1 {
+        return e;
+    }
+    let total: usize = lengths(count).iter().sum();
+    let p = pooled(vec![e.value, count as f64 * e.error * e.error], count);
+    pirk::Estimate {
+        value: p[0],
+        error: (p[1] / total as f64).sqrt(),
+    }
+}

@@ -57,7 +57,7 @@ pub fn run<T: Theory>(
         acceptance: pooled[0],
         cluster_fraction: pooled[1],
     };
-    let observables = observables(&primaries, lat, Estimator::Replicas(&lengths));
+    let observables = observables(&primaries, lat, Estimator::Chains(&lengths));
     Ok(WolffRun {
         primaries,
         report,
