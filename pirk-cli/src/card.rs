@@ -49,8 +49,9 @@ pub struct Card {
     pub threads: Option<usize>,
     /// The couplings to sample at.
     pub target: Couplings,
-    /// The exactly samplable start (absent: the Gaussian of the action's quadratic part at the
-    /// path's start, its mass lifted where unstable).
+    /// The exactly samplable start (absent: the free field with the kinetic term of the
+    /// action's quadratic part at the path's start and the mass of the Gaussian nearest the
+    /// theory there).
     pub prior: Option<PriorCard>,
     /// The coupling path from the prior to the target (absent: the target's couplings all
     /// along, the prior switched off as t runs from 0 to 1).
@@ -189,7 +190,7 @@ impl Card {
     pub fn tune_rounds(&self) -> usize {
         self.tune
             .rounds
-            .unwrap_or(if self.prior.is_none() { 4 } else { 0 })
+            .unwrap_or(if self.prior.is_none() { 5 } else { 0 })
     }
 
     /// Configurations per refinement round: `[refine] samples`, else `[flow] samples`.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use pirk::{LogWeightProfile, QuadraticPart, RefineRound, StepChoice, ZeroModeTilt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::card::PriorCard;
 use crate::crosscheck::ErrorCheck;
@@ -89,7 +89,7 @@ pub struct TheoryInfo {
 }
 
 /// A value with its error.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct ValueError {
     /// Value.
     pub value: f64,
@@ -140,7 +140,8 @@ pub struct StartInfo {
     /// without tuning.
     pub settings: PriorCard,
     /// That quadratic part's kinetic coefficient and mass, when the prior was built from it
-    /// (the prior's mass is this mass lifted to at least 1/V).
+    /// (the prior keeps the kinetic coefficient and takes the mass, at least 1/V, of the
+    /// Gaussian nearest the theory: `settings.mass`).
     pub quadratic_part: Option<QuadraticPart>,
     /// The prior differs from the theory at the path's start by more than a constant, so the
     /// flow follows `S_t = S(θ(t)) + (1 − t)(S_0 − S(θ(0)))`.

@@ -22,6 +22,11 @@ pub fn tune_pilot(seed: u64, r: usize) -> u64 {
     derive(seed, 0x3_0000 + r as u64)
 }
 
+/// The draws that fit the prior's mass when the card gives no prior (`pirk::nearest_mass`).
+pub fn nearest_gaussian(seed: u64) -> u64 {
+    derive(seed, 7)
+}
+
 /// The independence-MH accept/reject stream.
 pub fn mh(seed: u64) -> u64 {
     derive(seed, 1)

@@ -13,6 +13,7 @@ use crate::error::InputError;
 use crate::memory;
 use crate::prior::CardPrior;
 use crate::registry::{Entry, WolffObstacle};
+use crate::seeds;
 
 /// A job's inputs for theory `T`.
 pub struct Setup<T: Theory> {
@@ -67,19 +68,24 @@ impl<T: Theory + Default + 'static> Setup<T> {
         }
         let path = Path::piecewise(nodes).map_err(|e| invalid("path", e))?;
         let theory = T::default();
-        let (from_action, card_prior) = match &card.prior {
-            Some(p) => (None, p.clone()),
-            None => {
+        let (from_action, prior_card) = match (&card.prior, prior) {
+            (Some(card_prior), given) => (None, given.unwrap_or_else(|| card_prior.clone())),
+            (None, given) => {
                 let part = QuadraticPart::of(&theory, &lat, path.start())
                     .map_err(|e| invalid("prior", e))?;
-                let floor = 1.0 / lat.volume() as f64;
-                let (kinetic, mass) = part
-                    .prior_couplings(floor)
-                    .map_err(|e| invalid("prior", e))?;
-                (Some(part), PriorCard::free(kinetic, mass))
+                let prior_card = match given {
+                    Some(given) => given,
+                    None => {
+                        let seed = seeds::nearest_gaussian(card.seed);
+                        let (kinetic, mass) = part
+                            .prior_couplings(&theory, &lat, path.start(), mass_floor(&lat), seed)
+                            .map_err(|e| invalid("prior", e))?;
+                        PriorCard::free(kinetic, mass)
+                    }
+                };
+                (Some(part), prior_card)
             }
         };
-        let prior_card = prior.unwrap_or(card_prior);
         let prior = CardPrior::new(&prior_card, &lat).map_err(|e| invalid("prior", e))?;
         let switched_off = check_prior(&theory, &lat, path.start(), &prior, card.seed).is_err();
         let kernels = card.kernels();
@@ -138,6 +144,21 @@ impl<T: Theory + Default + 'static> Setup<T> {
         Ok(setup)
     }
 
+    /// The priors tuning starts from: this setup's, and for a card without a prior also the
+    /// quadratic part's own Gaussian with its mass lifted to the floor, where that differs.
+    /// The nearest Gaussian can be narrower in the zero mode than the target near a transition,
+    /// and a flow does not widen a zero mode it was not given; the lifted one is wide there.
+    pub fn starts(&self) -> Vec<PriorCard> {
+        let mut starts = vec![self.prior_card.clone()];
+        if let Some(part) = &self.from_action {
+            let lifted = PriorCard::free(part.kinetic, part.mass.max(mass_floor(&self.lat)));
+            if lifted != self.prior_card {
+                starts.push(lifted);
+            }
+        }
+        starts
+    }
+
     /// Builds every runtime object the card configures, once. The core's builders are the one
     /// place each setting is checked; building them here rejects a bad value before any output
     /// exists, named by its card key. Sections that others reuse come first (`[hmc]` and the
@@ -159,6 +180,12 @@ impl<T: Theory + Default + 'static> Setup<T> {
 
 /// A core builder's rejection as a one-line input error naming the card key
 /// `section.setting`.
+/// The smallest mass of a prior from the action, `1/V`: its zero mode's `⟨M²⟩ = 1/(2 V m)` is
+/// then ½, wide enough for the magnetisations a flow has to reach, yet normalisable.
+fn mass_floor(lat: &Lattice) -> f64 {
+    1.0 / lat.volume() as f64
+}
+
 fn keyed(section: &'static str) -> impl Fn(pirk::Error) -> InputError {
     move |e| match e {
         pirk::Error::InvalidSetting { name, reason } => {
@@ -304,5 +331,39 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             (entry.prepare)(card, entry).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         }
+    }
+
+    /// A card without a prior starts from the action's quadratic part: its kinetic term, and
+    /// the mass of the Gaussian nearest the theory, fitted on the card seed's own stream. Form
+    /// A at m² = −4 has an unstable quadratic part; the nearest Gaussian is the Hartree one,
+    /// far above the 1/V floor.
+    #[test]
+    fn a_card_without_a_prior_starts_from_the_nearest_gaussian() {
+        let app = App::with_builtins();
+        let text = "theory = \"phi4\"\nlattice = [6, 6]\nseed = 5\n\n[target]\nm2 = -4.0\n\
+                    lambda = 5.0\n";
+        let card: Card = toml::from_str(text).unwrap();
+        let entry = *card.check(app.registry()).unwrap();
+        let setup = Setup::<pirk_theories::Phi4>::new(card, entry).unwrap();
+        let part = setup.from_action.unwrap();
+        assert_eq!((part.kinetic, part.mass), (1.0, -4.0));
+        let floor = 1.0 / 36.0;
+        let start = setup.path.start();
+        // another stream gives nearly the same mass: the fit is not at the mercy of its draws
+        let other = pirk::nearest_mass(&setup.theory, &setup.lat, start, 1.0, floor, 99).unwrap();
+        let fitted = pirk::nearest_mass(
+            &setup.theory,
+            &setup.lat,
+            start,
+            1.0,
+            floor,
+            seeds::nearest_gaussian(5),
+        )
+        .unwrap();
+        assert_eq!(setup.prior_card, PriorCard::free(1.0, fitted));
+        assert!(
+            fitted > 0.3 && (fitted / other - 1.0).abs() < 0.05,
+            "{fitted} {other}"
+        );
     }
 }

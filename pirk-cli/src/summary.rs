@@ -27,10 +27,13 @@ pub fn render(r: &Report) -> String {
         for (i, round) in t.rounds.iter().enumerate() {
             let _ = writeln!(
                 s,
-                "tuning round {i}: zm_mass {:+.4e}, zm_quartic {:.4e}: pilot ESS {:.4}, MH acceptance {:.3}{}",
+                "tuning round {i}: mass {:.4e}, zm_mass {:+.4e}, zm_quartic {:.4e}: pilot ESS {:.4}, log Z {:.4} ± {:.4}, MH acceptance {:.3}{}",
+                round.prior.mass.unwrap_or(f64::NAN),
                 round.prior.zm_mass.unwrap_or(0.0),
                 round.prior.zm_quartic.unwrap_or(0.0),
                 round.ess,
+                round.log_z.value,
+                round.log_z.error,
                 round.acceptance,
                 if i == t.chosen { " (chosen)" } else { "" }
             );
@@ -47,8 +50,10 @@ pub fn render(r: &Report) -> String {
         if let Some(q) = &f.start.quadratic_part {
             let _ = writeln!(
                 s,
-                "prior: the action's quadratic part, kinetic {:.6}, mass {:.6} (lifted to ≥ 1/V)",
-                q.kinetic, q.mass
+                "prior: from the action's quadratic part (kinetic {:.6}, mass {:.6}): a free field of mass {:.6}",
+                q.kinetic,
+                q.mass,
+                f.start.settings.mass.unwrap_or(f64::NAN)
             );
         }
         if f.start.switched_off {

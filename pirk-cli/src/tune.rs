@@ -4,8 +4,11 @@
 //! (`pirk::zero_mode_tilt`): the target's magnetisation density is the flow's times
 //! `e^{α M² + β M⁴}`, so the next prior's zero-mode potential `V (μ M² + g M⁴)` takes
 //! `μ − α/V`, `g − β/V`. A quartic with `μ + m₀ < 0` has two wells, so one family covers the
-//! symmetric, critical and broken phases. A round that does worse than the best so far (the tilt
-//! of a poor flow overshoots) is followed by one with half the step from the best prior. Tuning
+//! symmetric, critical and broken phases. The first rounds try each of the setup's starting
+//! priors (`Setup::starts`); rounds are compared by their pilot's log Z first, because a flow
+//! that misses part of the target's mass underestimates Z while its ESS can stay high, and by
+//! the ESS where the log Zs agree. A round that does worse than the best so far (the tilt of a
+//! poor flow overshoots) is followed by one with half the step from the best prior. Tuning
 //! stops when a round's ESS reaches the card's goal, after two such failures in a row, when the
 //! tilt cannot be fitted or gives no normalisable prior, or after the card's rounds; the best
 //! round's prior and flow are the job's. Nothing from HMC or Wolff enters; the prior is switched off along the path by the
@@ -19,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::card::PriorCard;
 use crate::outdir::{OutDir, write_bytes};
 use crate::progress::Progress;
+use crate::report::ValueError;
 use crate::seeds;
 use crate::setup::Setup;
 use crate::shared;
@@ -35,12 +39,28 @@ pub struct TuneRound {
     pub prior: PriorCard,
     /// ESS of the pilot ensemble at the target.
     pub ess: f64,
+    /// The pilot's estimate of log Z at the target.
+    pub log_z: ValueError,
     /// Independence-MH acceptance on the pilot ensemble.
     pub acceptance: f64,
     /// Pilot configurations rejected as non-finite or runaway.
     pub rejected: usize,
     /// The fitted tilt (null when it could not be fitted).
     pub tilt: Option<ZeroModeTilt>,
+}
+
+impl TuneRound {
+    /// Whether this round's flow is better than `other`'s: a pilot log Z larger by more than
+    /// three combined errors (the other misses mass its ESS does not see), or, where the log Zs
+    /// agree within that, the higher ESS.
+    fn beats(&self, other: &TuneRound) -> bool {
+        let shift = self.log_z.value - other.log_z.value;
+        if shift.abs() > 3.0 * self.log_z.error.hypot(other.log_z.error) {
+            shift > 0.0
+        } else {
+            self.ess > other.ess
+        }
+    }
 }
 
 /// Why tuning stopped.
@@ -82,7 +102,10 @@ impl TuneStop {
 pub struct Tuning {
     /// The rounds in order.
     pub rounds: Vec<TuneRound>,
-    /// The round whose prior and flow the job uses (the best ESS).
+    /// The rounds that tried the setup's starting priors, before any tilt.
+    pub starts: usize,
+    /// The round whose prior and flow the job uses: the last that beat every round before it
+    /// ([`TuneRound::beats`]).
     pub chosen: usize,
     /// Why it stopped.
     pub stop: TuneStop,
@@ -130,7 +153,8 @@ pub fn tune<T: Theory + Default + 'static>(
     let rounds = setup.card.tune_rounds();
     let mut records: Vec<TuneRound> = Vec::new();
     let mut best: Option<(Setup<T>, Flow)> = None;
-    let mut prior = setup.prior_card.clone();
+    let starts = setup.starts();
+    let mut prior = starts[0].clone();
     let mut current = Some(setup);
     let mut stop = TuneStop::Budget;
     let mut chosen = 0;
@@ -156,14 +180,17 @@ pub fn tune<T: Theory + Default + 'static>(
         let record = TuneRound {
             prior: prior.clone(),
             ess: pilot.ess,
+            log_z: pilot.log_z,
             acceptance: pilot.acceptance,
             rejected: pilot.rejected,
             tilt: pilot.tilt,
         };
         seconds.push(begin.elapsed().as_secs_f64());
         progress.log(format!(
-            "tuning round {r}: ESS {:.4}, MH acceptance {:.3}{}",
+            "tuning round {r}: ESS {:.4}, log Z {:.4} ± {:.4}, MH acceptance {:.3}{}",
             record.ess,
+            record.log_z.value,
+            record.log_z.error,
             record.acceptance,
             record.tilt.map_or(String::new(), |t| format!(
                 ", tilt zm_mass {:+.3e}, zm_quartic {:+.3e}",
@@ -171,18 +198,26 @@ pub fn tune<T: Theory + Default + 'static>(
             ))
         ));
         progress.check_cancel();
-        let improved = records.iter().all(|earlier| record.ess > earlier.ess);
-        let (tilt, ess) = (record.tilt, record.ess);
+        let improved = records.iter().all(|earlier| record.beats(earlier));
         records.push(record);
+        let last_start = r + 1 == starts.len();
         if improved {
             chosen = r;
             best = Some((round, flow));
             failures = 0;
-            if ess >= card.ess {
+        }
+        if r + 1 < starts.len() {
+            // Every start is tried before a goal can end the tuning: a high ESS does not show
+            // the mass a start misses.
+            prior = starts[r + 1].clone();
+            continue;
+        }
+        if improved || last_start {
+            if records[chosen].ess >= card.ess {
                 stop = TuneStop::Goal;
                 break;
             }
-            let Some(tilt) = tilt else {
+            let Some(tilt) = records[chosen].tilt else {
                 stop = TuneStop::NoTilt;
                 break;
             };
@@ -208,6 +243,7 @@ pub fn tune<T: Theory + Default + 'static>(
         }
     }
     let tuning = Tuning {
+        starts: starts.len().min(records.len()),
         rounds: records,
         chosen,
         stop,
@@ -228,6 +264,7 @@ pub fn tune<T: Theory + Default + 'static>(
 /// A round's pilot: ESS, MH acceptance, rejections and the tilt at the target.
 struct Pilot {
     ess: f64,
+    log_z: ValueError,
     acceptance: f64,
     rejected: usize,
     tilt: Option<ZeroModeTilt>,
@@ -246,8 +283,10 @@ fn pilot<T: Theory>(setup: &Setup<T>, flow: &Flow, r: usize, n: usize) -> anyhow
     let m: Vec<f64> = (0..samples.len())
         .map(|i| magnetisation(samples.config(i)))
         .collect();
+    let weights = Weights::from_log(log_w);
     Ok(Pilot {
-        ess: Weights::from_log(log_w).ess(),
+        ess: weights.ess(),
+        log_z: weights.log_z().into(),
         acceptance: independence_mh(log_w, seeds::mh(seed)).acceptance,
         rejected: samples.rejected,
         tilt: zero_mode_tilt(&m, log_w, setup.lat.volume()),
@@ -272,6 +311,32 @@ fn tilted(prior: &PriorCard, tilt: &ZeroModeTilt) -> Option<PriorCard> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn round(log_z: f64, error: f64, ess: f64) -> TuneRound {
+        TuneRound {
+            prior: PriorCard::free(0.27, 0.004),
+            ess,
+            log_z: ValueError {
+                value: log_z,
+                error,
+            },
+            acceptance: 0.5,
+            rejected: 0,
+            tilt: None,
+        }
+    }
+
+    /// A log Z larger by more than three combined errors wins whatever the ESS (the other
+    /// flow misses mass); within them the higher ESS wins; an undetermined log Z leaves the ESS.
+    #[test]
+    fn rounds_are_compared_by_log_z_then_ess() {
+        let (wide, narrow) = (round(730.07, 0.012, 0.31), round(728.78, 0.025, 0.38));
+        assert!(wide.beats(&narrow) && !narrow.beats(&wide));
+        let (a, b) = (round(183.000, 0.007, 0.92), round(183.010, 0.007, 0.89));
+        assert!(a.beats(&b) && !b.beats(&a));
+        let (c, d) = (round(f64::NAN, f64::NAN, 0.2), round(10.0, 0.1, 0.1));
+        assert!(c.beats(&d) && !d.beats(&c));
+    }
 
     /// A planted tilt lands on the zero-mode couplings that remove it, from a free prior and
     /// from a zero-mode one; a quartic the tilt would make negative is halved; without a

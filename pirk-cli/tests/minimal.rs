@@ -14,8 +14,9 @@ fn observable(r: &serde_json::Value, name: &str) -> (f64, f64) {
     (o["mean"].as_f64().unwrap(), o["err"].as_f64().unwrap())
 }
 
-/// The one-site double well from a minimal card: the prior is the Gaussian of `m2/2 φ²` with
-/// its negative mass lifted to 1, switched off along the path; ⟨φ²⟩ against quadrature.
+/// The one-site double well from a minimal card: the prior is the Gaussian nearest the theory
+/// (its quadratic part `m2/2 φ²` is unstable), switched off along the path; ⟨φ²⟩ against
+/// quadrature.
 #[test]
 fn zero_dimensional_double_well_matches_quadrature() {
     let (dir, card) = with_card(

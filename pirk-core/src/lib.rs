@@ -49,6 +49,7 @@ pub use flow::trained::{FLOW_VERSION, Flow};
 pub use flow::wegner::{Centring, Method, SliceSolution, WegnerSolver};
 pub use lattice::Lattice;
 pub use priors::free::FreeFieldPrior;
+pub use priors::nearest::nearest_mass;
 pub use priors::normal::NormalPrior;
 pub use priors::prior::{Prior, check_prior};
 pub use priors::quadratic::QuadraticPart;

@@ -1,12 +1,14 @@
 //! Exactly samplable starting distributions of the flow: the interface and its check, the
 //! ultralocal Gaussian, the free field, and the free field times a zero-mode factor (two wells,
-//! or a quartic potential of the magnetisation).
+//! or a quartic potential of the magnetisation); and the prior from the action: its quadratic
+//! part, with the mass of the Gaussian nearest the theory.
 
 pub mod free;
-#[cfg(test)]
-pub(crate) mod free_theory;
+pub mod nearest;
 pub mod normal;
 pub mod prior;
 pub mod quadratic;
+#[cfg(test)]
+pub(crate) mod quartic_theory;
 pub mod wells;
 pub mod zero_mode;

@@ -89,7 +89,7 @@ impl<T: Theory> Potential for Switched<'_, T> {
 mod tests {
     use super::*;
     use crate::ZeroModePrior;
-    use crate::priors::free_theory::FreeTheory;
+    use crate::priors::quartic_theory::QuarticTheory;
 
     /// The difference is the zero-mode potential when the prior's free part is the theory at
     /// the start, and its gradient agrees with central differences of its value.
@@ -97,7 +97,7 @@ mod tests {
     fn zero_mode_prior_against_its_free_part() {
         let lat = Lattice::new(&[3, 4]);
         let prior = ZeroModePrior::new(&lat, 0.3, 0.2, -0.5, 0.7).unwrap();
-        let offset = PriorOffset::new(FreeTheory, prior, &lat, &[0.3, 0.2]);
+        let offset = PriorOffset::new(QuarticTheory, prior, &lat, &[0.3, 0.2, 0.0]);
         let phi: Vec<f64> = (0..12).map(|x| ((x * 5 % 7) as f64 - 3.0) * 0.4).collect();
         let m = phi.iter().sum::<f64>() / 12.0;
         let expected = 12.0 * (-0.5 * m * m + 0.7 * m.powi(4));

@@ -1,12 +1,13 @@
 //! The prior from the action: the theory's quadratic part at `φ = 0` (the compiler's
-//! [`Theory::quadratic_force`]) read as a free field `a Σ_μ (φ_{x+μ} − φ_x)² + m φ²`, with its
-//! mass lifted where the quadratic part is unstable (near-critical and broken phases), so that
-//! every theory has a Gaussian to start from.
+//! [`Theory::quadratic_force`]) read as a free field `a Σ_μ (φ_{x+μ} − φ_x)² + m φ²`. The prior
+//! keeps its kinetic term and takes the mass of the Gaussian nearest the theory
+//! ([`crate::nearest_mass`]), so that every theory has a Gaussian to start from, also where the
+//! quadratic part is unstable (near-critical and broken phases, double wells on every site).
 
 use serde::Serialize;
 
 use crate::error::{Result, ensure};
-use crate::{FreeFieldPrior, Lattice, Theory};
+use crate::{Lattice, Theory, nearest_mass};
 
 /// The kinetic coefficient `a` and mass `m` of a theory's quadratic part at `φ = 0`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -65,16 +66,19 @@ impl QuadraticPart {
         column
     }
 
-    /// The free-field prior with this kinetic term and the mass `max(m, floor)`: the matching
-    /// Gaussian where it is stable, else the nearly massless one near which the flow has to
-    /// build the collective mode. A negative kinetic term has no stable Gaussian at all.
-    pub fn prior(&self, lat: &Lattice, floor: f64) -> Result<FreeFieldPrior> {
-        let (kinetic, mass) = self.prior_couplings(floor)?;
-        FreeFieldPrior::new(lat, kinetic, mass)
-    }
-
-    /// The kinetic term and mass of [`QuadraticPart::prior`], for a host that records them.
-    pub fn prior_couplings(&self, floor: f64) -> Result<(f64, f64)> {
+    /// The kinetic term and mass of the prior from the action: this kinetic term, and the mass
+    /// `≥ floor` of the Gaussian nearest the theory at `theta` ([`nearest_mass`], estimated on
+    /// draws from the stream `seed`): the matching Gaussian where the quadratic part is stable and
+    /// the field stays small, the self-consistent one where it is unstable or the interaction
+    /// dominates. A negative kinetic term has no stable Gaussian at all.
+    pub fn prior_couplings<T: Theory>(
+        &self,
+        theory: &T,
+        lat: &Lattice,
+        theta: &[f64],
+        floor: f64,
+        seed: u64,
+    ) -> Result<(f64, f64)> {
         ensure(
             self.kinetic >= 0.0,
             "quadratic part",
@@ -83,28 +87,31 @@ impl QuadraticPart {
                 self.kinetic
             ),
         )?;
-        Ok((self.kinetic, self.mass.max(floor)))
+        let mass = nearest_mass(theory, lat, theta, self.kinetic, floor, seed)?;
+        Ok((self.kinetic, mass))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::priors::free_theory::FreeTheory;
+    use crate::priors::quartic_theory::QuarticTheory;
 
     #[test]
     fn recovers_kinetic_and_mass_on_every_shape() {
         for dims in [&[5, 4][..], &[2, 3], &[7], &[], &[3, 2, 4]] {
             let lat = Lattice::new(dims);
-            let part = QuadraticPart::of(&FreeTheory, &lat, &[0.27, -0.13]).unwrap();
+            let part = QuadraticPart::of(&QuarticTheory, &lat, &[0.27, -0.13, 0.0]).unwrap();
             let kinetic = if dims.is_empty() { 0.0 } else { 0.27 };
             assert!((part.kinetic - kinetic).abs() < 1e-14, "{dims:?} {part:?}");
             assert!((part.mass + 0.13).abs() < 1e-14, "{dims:?} {part:?}");
-            // the unstable mass is lifted to the floor
-            assert!(part.prior(&lat, 0.01).is_ok());
+            // the unstable free field's nearest Gaussian is the floor's
+            let theta = [0.27, -0.13, 0.0];
+            let (_, mass) = (part.prior_couplings(&QuarticTheory, &lat, &theta, 0.01, 1)).unwrap();
+            assert_eq!(mass, 0.01, "{dims:?}");
         }
         let lat = Lattice::new(&[4, 4]);
-        let part = QuadraticPart::of(&FreeTheory, &lat, &[-0.1, 1.0]).unwrap();
-        assert!(part.prior(&lat, 0.01).is_err());
+        let part = QuadraticPart::of(&QuarticTheory, &lat, &[-0.1, 1.0, 0.0]).unwrap();
+        assert!((part.prior_couplings(&QuarticTheory, &lat, &[-0.1, 1.0, 0.0], 0.01, 1)).is_err());
     }
 }
