@@ -16,7 +16,9 @@
 
 use std::time::Instant;
 
-use pirk::{Flow, Theory, Weights, ZeroModeTilt, independence_mh, magnetisation, zero_mode_tilt};
+use pirk::{
+    Flow, Theory, Weights, ZeroModeTilt, independence_mh, magnetisation, pareto_k, zero_mode_tilt,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::card::PriorCard;
@@ -41,6 +43,8 @@ pub struct TuneRound {
     pub ess: f64,
     /// The pilot's estimate of log Z at the target.
     pub log_z: ValueError,
+    /// The Pareto k̂ of the pilot's importance weights (null with too few to fit).
+    pub pareto_k: Option<f64>,
     /// Independence-MH acceptance on the pilot ensemble.
     pub acceptance: f64,
     /// Pilot configurations rejected as non-finite or runaway.
@@ -52,16 +56,24 @@ pub struct TuneRound {
 impl TuneRound {
     /// Whether this round's flow is better than `other`'s: a pilot log Z larger by more than
     /// three combined errors (the other misses mass its ESS does not see), or, where the log Zs
-    /// agree within that, the higher ESS.
+    /// agree within that, the higher ESS. A larger log Z counts only where its weights' tail
+    /// lets the mean be trusted (k̂ ≤ 0.7): a pilot carried by one huge weight, from an
+    /// integration error in log q or a tail not yet explored, can put log Z anywhere.
     fn beats(&self, other: &TuneRound) -> bool {
         let shift = self.log_z.value - other.log_z.value;
-        if shift.abs() > 3.0 * self.log_z.error.hypot(other.log_z.error) {
+        let significant = shift.abs() > 3.0 * self.log_z.error.hypot(other.log_z.error);
+        let larger = if shift > 0.0 { self } else { other };
+        if significant && larger.pareto_k.is_some_and(|k| k <= TRUSTED_K) {
             shift > 0.0
         } else {
             self.ess > other.ess
         }
     }
 }
+
+/// The Pareto k̂ up to which an importance-sampling mean, and so a log Z, can be trusted
+/// (Vehtari et al., "Pareto smoothed importance sampling").
+const TRUSTED_K: f64 = 0.7;
 
 /// Why tuning stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +193,7 @@ pub fn tune<T: Theory + Default + 'static>(
             prior: prior.clone(),
             ess: pilot.ess,
             log_z: pilot.log_z,
+            pareto_k: pilot.pareto_k,
             acceptance: pilot.acceptance,
             rejected: pilot.rejected,
             tilt: pilot.tilt,
@@ -265,6 +278,7 @@ pub fn tune<T: Theory + Default + 'static>(
 struct Pilot {
     ess: f64,
     log_z: ValueError,
+    pareto_k: Option<f64>,
     acceptance: f64,
     rejected: usize,
     tilt: Option<ZeroModeTilt>,
@@ -287,6 +301,7 @@ fn pilot<T: Theory>(setup: &Setup<T>, flow: &Flow, r: usize, n: usize) -> anyhow
     Ok(Pilot {
         ess: weights.ess(),
         log_z: weights.log_z().into(),
+        pareto_k: pareto_k(log_w),
         acceptance: independence_mh(log_w, seeds::mh(seed)).acceptance,
         rejected: samples.rejected,
         tilt: zero_mode_tilt(&m, log_w, setup.lat.volume()),
@@ -320,6 +335,7 @@ mod tests {
                 value: log_z,
                 error,
             },
+            pareto_k: Some(0.3),
             acceptance: 0.5,
             rejected: 0,
             tilt: None,
@@ -327,7 +343,8 @@ mod tests {
     }
 
     /// A log Z larger by more than three combined errors wins whatever the ESS (the other
-    /// flow misses mass); within them the higher ESS wins; an undetermined log Z leaves the ESS.
+    /// flow misses mass), if its weights' tail is light enough to trust it; within them the
+    /// higher ESS wins; an undetermined log Z leaves the ESS.
     #[test]
     fn rounds_are_compared_by_log_z_then_ess() {
         let (wide, narrow) = (round(730.07, 0.012, 0.31), round(728.78, 0.025, 0.38));
@@ -336,6 +353,18 @@ mod tests {
         assert!(a.beats(&b) && !b.beats(&a));
         let (c, d) = (round(f64::NAN, f64::NAN, 0.2), round(10.0, 0.1, 0.1));
         assert!(c.beats(&d) && !d.beats(&c));
+        // a larger log Z carried by one huge weight (k̂ > 0.7, or no tail to fit) does not count
+        let carried = TuneRound {
+            pareto_k: Some(2.57),
+            ..round(3161.95, 1.0, 0.002)
+        };
+        let good = round(3142.75, 0.003, 0.994);
+        assert!(good.beats(&carried) && !carried.beats(&good));
+        let unfitted = TuneRound {
+            pareto_k: None,
+            ..carried.clone()
+        };
+        assert!(good.beats(&unfitted) && !unfitted.beats(&good));
     }
 
     /// A planted tilt lands on the zero-mode couplings that remove it, from a free prior and

@@ -51,11 +51,14 @@ fn rounds_follow_the_tilt_and_the_flow_carries_the_chosen_prior() {
             serde_json::json!({"kind": "free", "kinetic": 0.29, "mass": 1.0 / 36.0})
         );
     }
-    // a round that beats every one before it: log Z larger by 3σ, or agreeing and a higher ESS
+    // a round that beats every one before it: log Z larger by 3σ with a trusted tail
+    // (k̂ ≤ 0.7), or else a higher ESS
     let beats = |a: &serde_json::Value, b: &serde_json::Value| {
         let (za, zb) = (&a["log_z"], &b["log_z"]);
         let shift = number(&za["value"]) - number(&zb["value"]);
-        if shift.abs() > 3.0 * number(&za["error"]).hypot(number(&zb["error"])) {
+        let larger = if shift > 0.0 { a } else { b };
+        let trusted = larger["pareto_k"].as_f64().is_some_and(|k| k <= 0.7);
+        if shift.abs() > 3.0 * number(&za["error"]).hypot(number(&zb["error"])) && trusted {
             shift > 0.0
         } else {
             number(&a["ess"]) > number(&b["ess"])
