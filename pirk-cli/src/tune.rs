@@ -7,7 +7,7 @@
 //! symmetric, critical and broken phases. The first rounds try each of the setup's starting
 //! priors (`Setup::starts`); rounds are compared by their pilot's log Z first, because a flow
 //! that misses part of the target's mass underestimates Z while its ESS can stay high, and by
-//! the ESS where the log Zs agree. A round that does worse than the best so far (the tilt of a
+//! the ESS where the log Zs agree or the larger one rests on a heavy tail. A round that does worse than the best so far (the tilt of a
 //! poor flow overshoots) is followed by one with half the step from the best prior. Tuning
 //! stops when a round's ESS reaches the card's goal, after two such failures in a row, when the
 //! tilt cannot be fitted or gives no normalisable prior, or after the card's rounds; the best
