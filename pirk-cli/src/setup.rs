@@ -178,14 +178,14 @@ impl<T: Theory + Default + 'static> Setup<T> {
     }
 }
 
-/// A core builder's rejection as a one-line input error naming the card key
-/// `section.setting`.
 /// The smallest mass of a prior from the action, `1/V`: its zero mode's `⟨M²⟩ = 1/(2 V m)` is
 /// then ½, wide enough for the magnetisations a flow has to reach, yet normalisable.
 fn mass_floor(lat: &Lattice) -> f64 {
     1.0 / lat.volume() as f64
 }
 
+/// A core builder's rejection as a one-line input error naming the card key
+/// `section.setting`.
 fn keyed(section: &'static str) -> impl Fn(pirk::Error) -> InputError {
     move |e| match e {
         pirk::Error::InvalidSetting { name, reason } => {
@@ -347,7 +347,7 @@ mod tests {
         let setup = Setup::<pirk_theories::Phi4>::new(card, entry).unwrap();
         let part = setup.from_action.unwrap();
         assert_eq!((part.kinetic, part.mass), (1.0, -4.0));
-        let floor = 1.0 / 36.0;
+        let floor = mass_floor(&setup.lat);
         let start = setup.path.start();
         // another stream gives nearly the same mass: the fit is not at the mercy of its draws
         let other = pirk::nearest_mass(&setup.theory, &setup.lat, start, 1.0, floor, 99).unwrap();

@@ -114,9 +114,9 @@ mod tests {
         }
     }
 
-    /// For the form-A φ⁴ theory (a = 1) the nearest Gaussian is the Hartree one, `m = m_2 + 6 λ ⟨φ²⟩_m` with
-    /// `⟨φ²⟩_m = (1/V) Σ_p 1/(2 (p̂² + m))`, here solved by fixed-point iteration; at m_2 = −4
-    /// its quadratic part is unstable.
+    /// For the form-A φ⁴ theory (a = 1) the nearest Gaussian is the Hartree one,
+    /// `m = m_2 + 6 λ ⟨φ²⟩_m` with `⟨φ²⟩_m = (1/V) Σ_p 1/(2 (p̂² + m))`, here solved by
+    /// fixed-point iteration; at m_2 = −4 its quadratic part is unstable.
     #[test]
     fn the_quartic_theory_gets_the_hartree_mass() {
         let lat = Lattice::new(&[12, 12]);
