@@ -6,10 +6,10 @@
 //! they do not, at least one error bar is wrong; the report keeps the card's correction and
 //! says so, and why.
 
+use pirk::PARETO_K_UNRELIABLE;
 use serde::Serialize;
 
 use crate::measure::{Observables, max_tau};
-use crate::progress::PARETO_K_UNRELIABLE;
 
 /// Error bars agree when their ratio is within this factor of the expected `√(2 τ_int ESS)`.
 pub const ERROR_RATIO_AGREE: f64 = 2.0;

@@ -4,13 +4,11 @@
 //! through here too, so that a host's quiet run prints nothing at all.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pirk::PARETO_K_UNRELIABLE;
 
 use crate::crosscheck::ErrorCheck;
 use crate::host::Cancel;
 use crate::stepcheck::StepCheck;
-
-/// The Pareto `k̂` above which importance-weighted estimates are unreliable (Vehtari et al.).
-pub const PARETO_K_UNRELIABLE: f64 = 0.7;
 
 /// The share of generated configurations above which rejections (non-finite or runaway
 /// trajectories, weight zero) are warned about: each one is target mass the estimates miss.

@@ -1,23 +1,24 @@
-//! Self-tuning (`[tune]`): pilot rounds that fit the prior's zero-mode couplings from the
-//! flow's own log-weights, as adaptive importance sampling. Round `r` trains a flow from the
-//! prior `q_r`, generates a pilot ensemble and fits the tilt `log w ≈ c + α M² + β M⁴`
-//! (`pirk::zero_mode_tilt`): the target's magnetisation density is the flow's times
-//! `e^{α M² + β M⁴}`, so the next prior's zero-mode potential `V (μ M² + g M⁴)` takes
-//! `μ − α/V`, `g − β/V`. A quartic with `μ + m₀ < 0` has two wells, so one family covers the
-//! symmetric, critical and broken phases. The first rounds try each of the setup's starting
-//! priors (`Setup::starts`); rounds are compared by their pilot's log Z first, because a flow
-//! that misses part of the target's mass underestimates Z while its ESS can stay high, and by
-//! the ESS where the log Zs agree or the larger one rests on a heavy tail. A round that does worse than the best so far (the tilt of a
-//! poor flow overshoots) is followed by one with half the step from the best prior. Tuning
-//! stops when a round's ESS reaches the card's goal, after two such failures in a row, when the
-//! tilt cannot be fitted or gives no normalisable prior, or after the card's rounds; the best
-//! round's prior and flow are the job's. Nothing from HMC or Wolff enters; the prior is switched off along the path by the
-//! runtime (`Setup`), so any theory can be tuned.
+//! Self-tuning (`[tune]`): pilot rounds that fit the prior's zero-mode couplings from the flow's
+//! own log-weights, as adaptive importance sampling. Round `r` trains a flow from the prior `q_r`,
+//! generates a pilot ensemble and fits the tilt `e^{α M² + β M⁴}` that carries the flow's
+//! magnetisation density to the target's (`pirk::zero_mode_tilt`), so the next prior's zero-mode
+//! potential `V (μ M² + g M⁴)` takes `μ − α/V`, `g − β/V`. A quartic with `μ + m₀ < 0` has two
+//! wells, so one family covers the symmetric, critical and broken phases. The first rounds try each
+//! of the setup's starting priors (`Setup::starts`); rounds are compared by their pilot's log Z
+//! first, because a flow that misses part of the target's mass underestimates Z while its ESS can
+//! stay high, and by the ESS where the log Zs agree or the larger one rests on a heavy tail. A
+//! round that does worse than the best so far (the tilt of a poor flow overshoots) is followed by
+//! one with half the step from the best prior. Tuning stops when a round's ESS reaches the card's
+//! goal, after two such failures in a row, when the tilt cannot be fitted or gives no normalisable
+//! prior, or after the card's rounds; the best round's prior and flow are the job's. Nothing from
+//! HMC or Wolff enters; the prior is switched off along the path by the runtime (`Setup`), so any
+//! theory can be tuned.
 
 use std::time::Instant;
 
 use pirk::{
-    Flow, Theory, Weights, ZeroModeTilt, independence_mh, magnetisation, pareto_k, zero_mode_tilt,
+    Flow, PARETO_K_UNRELIABLE, Theory, Weights, ZeroModeTilt, independence_mh, magnetisation,
+    pareto_k, zero_mode_tilt,
 };
 use serde::{Deserialize, Serialize};
 
@@ -63,17 +64,13 @@ impl TuneRound {
         let shift = self.log_z.value - other.log_z.value;
         let significant = shift.abs() > 3.0 * self.log_z.error.hypot(other.log_z.error);
         let larger = if shift > 0.0 { self } else { other };
-        if significant && larger.pareto_k.is_some_and(|k| k <= TRUSTED_K) {
+        if significant && larger.pareto_k.is_some_and(|k| k <= PARETO_K_UNRELIABLE) {
             shift > 0.0
         } else {
             self.ess > other.ess
         }
     }
 }
-
-/// The Pareto k̂ up to which an importance-sampling mean, and so a log Z, can be trusted
-/// (Vehtari et al., "Pareto smoothed importance sampling").
-const TRUSTED_K: f64 = 0.7;
 
 /// Why tuning stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,10 +169,7 @@ pub fn tune<T: Theory + Default + 'static>(
     let mut chosen = 0;
     let mut seconds = Vec::new();
     // The tilt last applied to the best prior, and the rounds since the best.
-    let mut step = ZeroModeTilt {
-        zm_mass: 0.0,
-        zm_quartic: 0.0,
-    };
+    let mut step: Option<ZeroModeTilt> = None;
     let mut failures = 0;
     for r in 0..rounds {
         let begin = Instant::now();
@@ -206,8 +200,8 @@ pub fn tune<T: Theory + Default + 'static>(
             record.log_z.error,
             record.acceptance,
             record.tilt.map_or(String::new(), |t| format!(
-                ", tilt zm_mass {:+.3e}, zm_quartic {:+.3e}",
-                t.zm_mass, t.zm_quartic
+                ", tilt ({:?}) zm_mass {:+.3e}, zm_quartic {:+.3e}",
+                t.fit, t.zm_mass, t.zm_quartic
             ))
         ));
         progress.check_cancel();
@@ -234,7 +228,7 @@ pub fn tune<T: Theory + Default + 'static>(
                 stop = TuneStop::NoTilt;
                 break;
             };
-            step = tilt;
+            step = Some(tilt);
         } else {
             // Back off toward the best prior: the tilt of a poor flow overshoots.
             failures += 1;
@@ -242,12 +236,10 @@ pub fn tune<T: Theory + Default + 'static>(
                 stop = TuneStop::NoImprovement;
                 break;
             }
-            step = ZeroModeTilt {
-                zm_mass: step.zm_mass / 2.0,
-                zm_quartic: step.zm_quartic / 2.0,
-            };
+            step = step.map(|s| s.scaled(0.5));
         }
-        match tilted(&records[chosen].prior, &step) {
+        let applied = step.expect("a round past the starts sets the step before any failure");
+        match tilted(&records[chosen].prior, &applied) {
             Some(next) => prior = next,
             None => {
                 stop = TuneStop::NotNormalisable;
@@ -372,10 +364,12 @@ mod tests {
     /// quartic to halve there is no prior.
     #[test]
     fn the_tilt_moves_the_zero_mode_couplings() {
+        use pirk::TiltFit;
         let free = PriorCard::free(0.27, 0.004);
         let planted = ZeroModeTilt {
             zm_mass: -0.012,
             zm_quartic: 0.0051,
+            fit: TiltFit::Moments,
         };
         let once = tilted(&free, &planted).unwrap();
         assert_eq!(
@@ -388,6 +382,7 @@ mod tests {
         let negative = ZeroModeTilt {
             zm_mass: 0.002,
             zm_quartic: -0.0060,
+            fit: TiltFit::Regression,
         };
         let halved = tilted(&once, &negative).unwrap();
         assert_eq!(halved.zm_quartic, Some(0.00255));

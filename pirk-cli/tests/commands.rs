@@ -101,7 +101,7 @@ fn run_writes_report_ensemble_flow_and_plots() {
     );
     let explained = profile["explained"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&explained), "{explained}");
-    // The tilt is the fit of log w on M² and M⁴, recomputed from the written files.
+    // The tilt is the fit on M² and M⁴, recomputed from the written files.
     let tilt = &r["sampling"]["zero_mode_tilt"];
     let m = magnetisations(&out, 64);
     let expected = pirk::zero_mode_tilt(&m, &npy(&out, "log_weights.npy"), 64).unwrap();
@@ -114,6 +114,11 @@ fn run_writes_report_ensemble_flow_and_plots() {
             "{key}"
         );
     }
+    assert_eq!(
+        tilt["fit"],
+        serde_json::to_value(expected.fit).unwrap(),
+        "the fit recorded"
+    );
 }
 
 /// With smeared kernels too, so that their names survive the flow file.

@@ -20,11 +20,11 @@ pub use analysis::observables::{
     action_density, binder, connected_correlator, lowest_mode_power, magnetisation,
     second_moment_length, susceptibility, two_point,
 };
-pub use analysis::pareto::{pareto_k, pareto_smoothed};
+pub use analysis::pareto::{PARETO_K_UNRELIABLE, pareto_k, pareto_smoothed};
 pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};
 pub use analysis::quadrature::quadrature;
 pub use analysis::stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
-pub use analysis::tilt::{ZeroModeTilt, zero_mode_tilt};
+pub use analysis::tilt::{TiltFit, ZeroModeTilt, zero_mode_tilt};
 pub use analysis::weights::{RunningEss, Weights};
 pub use baselines::hmc::{
     Hmc, HmcReport, Integrator, Potential, hamiltonian, update_momentum, update_position,

@@ -9,6 +9,10 @@
 //! `min(n/5, 3√n)` largest weights over the next one, with the weakly informative prior that
 //! pulls `k̂` towards ½ by ten pseudo-observations, as in the paper.
 
+/// The `k̂` above which importance-weighted estimates, and the log Z and moments behind them,
+/// are unreliable whatever the ESS says.
+pub const PARETO_K_UNRELIABLE: f64 = 0.7;
+
 /// `k̂` of the finite log-weights `log_w` (rejected configurations, `−∞` or NaN, left out);
 /// `None` with fewer than 5 tail weights to fit (fewer than 25 finite weights) or a tail of ties.
 pub fn pareto_k(log_w: &[f64]) -> Option<f64> {

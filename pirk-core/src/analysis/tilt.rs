@@ -1,13 +1,23 @@
-//! The zero-mode tilt of a generated ensemble: the least-squares fit
-//! `log w ≈ c + α M² + β M⁴` over its finite log-weights. Where it holds, the target's
-//! magnetisation density is the flow's times `e^{α M² + β M⁴}`, so adding `−α/V` and `−β/V` to
+//! The zero-mode tilt of a generated ensemble: the factor `e^{α M² + β M⁴}` that carries the
+//! flow's magnetisation density to the target's. Where that holds, adding `−α/V` and `−β/V` to
 //! the μ and g of a zero-mode prior (`ZeroModePrior`) moves the prior's magnetisation toward
 //! the target's, as far as the flow carries M through unchanged. Starting from a free-field
 //! prior (μ = g = 0), it proposes the zero-mode prior itself (docs/physics.md).
+//!
+//! Two fits, chosen by the weights' tail. Where the weights can be trusted (Pareto
+//! `k̂ ≤ 0.7`), the tilt matches moments: the flow's configurations reweighted by the tilt
+//! have the target's ⟨M²⟩ and ⟨M⁴⟩ (the maximum-likelihood tilt, as in the cross-entropy
+//! method of adaptive importance sampling). It fits the log of the *mean* weight at each M,
+//! which is what the marginal density ratio is; a region of M the flow covers poorly, with a
+//! few large weights among many small ones, counts with its mass. Where the tail is heavy, the
+//! moments rest on a few weights, so the tilt is the least-squares fit `log w ≈ c + α M² + β M⁴`
+//! over all finite log-weights, which counts every configuration alike.
 
 use faer::Mat;
 use faer::linalg::solvers::SolveLstsq;
 use serde::{Deserialize, Serialize};
+
+use super::pareto::{PARETO_K_UNRELIABLE, pareto_k};
 
 /// The change of a zero-mode prior's couplings that removes the log-weights' trend in M.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -16,6 +26,29 @@ pub struct ZeroModeTilt {
     pub zm_mass: f64,
     /// Add to `zm_quartic` (g): `−β/V`.
     pub zm_quartic: f64,
+    /// Which fit gave it.
+    pub fit: TiltFit,
+}
+
+impl ZeroModeTilt {
+    /// The same tilt with both couplings' changes times `factor`.
+    pub fn scaled(self, factor: f64) -> Self {
+        Self {
+            zm_mass: factor * self.zm_mass,
+            zm_quartic: factor * self.zm_quartic,
+            ..self
+        }
+    }
+}
+
+/// How a [`ZeroModeTilt`] was fitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TiltFit {
+    /// Matched to the weights' ⟨M²⟩ and ⟨M⁴⟩ (their Pareto `k̂ ≤ 0.7`).
+    Moments,
+    /// Least squares on the log-weights (a heavy tail, or no moment match).
+    Regression,
 }
 
 /// The tilt of the configurations with magnetisation `m` and log-weights `log_w` on a lattice
@@ -30,20 +63,116 @@ pub fn zero_mode_tilt(m: &[f64], log_w: &[f64], volume: usize) -> Option<ZeroMod
     if rows.len() < 4 || squares.len() < 3 {
         return None;
     }
-    // M² scaled to O(1) keeps the columns comparable for the QR solve.
+    // M² scaled to O(1) keeps the columns comparable for the QR solve and the Newton steps.
     let scale = rows.iter().map(|&i| m[i] * m[i]).sum::<f64>() / rows.len() as f64;
-    let design = Mat::from_fn(rows.len(), 3, |r, c| {
-        (m[rows[r]].powi(2) / scale).powi(c as i32)
-    });
-    let rhs = Mat::from_fn(rows.len(), 1, |r, _| log_w[rows[r]]);
-    let coeffs = design.qr().solve_lstsq(&rhs);
-    let (alpha, beta) = (coeffs[(1, 0)] / scale, coeffs[(2, 0)] / (scale * scale));
+    let x: Vec<f64> = rows.iter().map(|&i| m[i] * m[i] / scale).collect();
+    let logs: Vec<f64> = rows.iter().map(|&i| log_w[i]).collect();
+    let trusted = pareto_k(&logs).is_some_and(|k| k <= PARETO_K_UNRELIABLE);
+    let moments = if trusted {
+        moment_match(&x, &logs)
+    } else {
+        None
+    };
+    let (alpha, beta, fit) = match moments {
+        Some((a, b)) => (a, b, TiltFit::Moments),
+        None => {
+            let (a, b) = regression(&x, &logs);
+            (a, b, TiltFit::Regression)
+        }
+    };
     let v = volume as f64;
     let tilt = ZeroModeTilt {
-        zm_mass: -alpha / v,
-        zm_quartic: -beta / v,
+        zm_mass: -alpha / (scale * v),
+        zm_quartic: -beta / (scale * scale * v),
+        fit,
     };
     (tilt.zm_mass.is_finite() && tilt.zm_quartic.is_finite()).then_some(tilt)
+}
+
+/// `(a, b)` of the least-squares fit `log_w ≈ c + a x + b x²`.
+fn regression(x: &[f64], log_w: &[f64]) -> (f64, f64) {
+    let design = Mat::from_fn(x.len(), 3, |r, c| x[r].powi(c as i32));
+    let rhs = Mat::from_fn(x.len(), 1, |r, _| log_w[r]);
+    let coeffs = design.qr().solve_lstsq(&rhs);
+    (coeffs[(1, 0)], coeffs[(2, 0)])
+}
+
+/// `(a, b)` such that the configurations weighted by `e^{a x + b x²}` have the moments ⟨x⟩ and
+/// ⟨x²⟩ of the weights `e^{log_w}`: the minimum of the convex `log Σ e^{a x + b x²} − a⟨x⟩_w −
+/// b⟨x²⟩_w`, found by Newton steps halved until the objective falls. `None` when it does not
+/// converge (the weights' moments on the edge of what a tilt can reach).
+fn moment_match(x: &[f64], log_w: &[f64]) -> Option<(f64, f64)> {
+    let features = |i: usize| [x[i], x[i] * x[i]];
+    let target = weighted_moments(x.len(), features, |i| log_w[i]);
+    // The objective and the tilted moments and covariance at θ.
+    let at = |theta: [f64; 2]| {
+        let z = |i: usize| theta[0] * x[i] + theta[1] * x[i] * x[i];
+        let top = (0..x.len()).map(z).fold(f64::NEG_INFINITY, f64::max);
+        let norm: f64 = (0..x.len()).map(|i| (z(i) - top).exp()).sum();
+        let mean = weighted_moments(x.len(), features, z);
+        let mut cov = [[0.0; 2]; 2];
+        for i in 0..x.len() {
+            let u = (z(i) - top).exp() / norm;
+            let d = [features(i)[0] - mean[0], features(i)[1] - mean[1]];
+            for (r, row) in cov.iter_mut().enumerate() {
+                for (c, entry) in row.iter_mut().enumerate() {
+                    *entry += u * d[r] * d[c];
+                }
+            }
+        }
+        let objective = top + norm.ln() - theta[0] * target[0] - theta[1] * target[1];
+        (objective, mean, cov)
+    };
+    let mut theta = [0.0; 2];
+    let (mut objective, mut mean, mut cov) = at(theta);
+    for _ in 0..100 {
+        let gradient = [mean[0] - target[0], mean[1] - target[1]];
+        let det = cov[0][0] * cov[1][1] - cov[0][1] * cov[1][0];
+        let step = [
+            (cov[1][1] * gradient[0] - cov[0][1] * gradient[1]) / det,
+            (cov[0][0] * gradient[1] - cov[1][0] * gradient[0]) / det,
+        ];
+        if !(step[0].is_finite() && step[1].is_finite()) {
+            return None;
+        }
+        if step[0].hypot(step[1]) <= 1e-12 * (1.0 + theta[0].hypot(theta[1])) {
+            return Some((theta[0], theta[1]));
+        }
+        let mut length = 1.0;
+        loop {
+            let trial = [theta[0] - length * step[0], theta[1] - length * step[1]];
+            let next = at(trial);
+            if next.0 <= objective {
+                theta = trial;
+                (objective, mean, cov) = next;
+                break;
+            }
+            length /= 2.0;
+            if length < 1e-10 {
+                // No descent left: the minimum is reached to rounding.
+                return Some((theta[0], theta[1]));
+            }
+        }
+    }
+    None
+}
+
+/// The means of `features` over `n` configurations weighted by `e^{log_weight}`.
+fn weighted_moments(
+    n: usize,
+    features: impl Fn(usize) -> [f64; 2],
+    log_weight: impl Fn(usize) -> f64,
+) -> [f64; 2] {
+    let top = (0..n).map(&log_weight).fold(f64::NEG_INFINITY, f64::max);
+    let (mut sum, mut moments) = (0.0, [0.0; 2]);
+    for i in 0..n {
+        let w = (log_weight(i) - top).exp();
+        sum += w;
+        let f = features(i);
+        moments[0] += w * f[0];
+        moments[1] += w * f[1];
+    }
+    [moments[0] / sum, moments[1] / sum]
 }
 
 #[cfg(test)]
@@ -61,8 +190,63 @@ mod tests {
             .collect();
         log_w[10] = f64::NEG_INFINITY;
         let tilt = zero_mode_tilt(&m, &log_w, 100).unwrap();
+        assert_eq!(tilt.fit, TiltFit::Moments);
         assert!((tilt.zm_mass + 0.03).abs() < 1e-12, "{tilt:?}");
         assert!((tilt.zm_quartic - 0.005).abs() < 1e-12, "{tilt:?}");
+    }
+
+    /// Two configurations at each M whose log-weights spread by ±d(M) around a trend: the mean
+    /// weight at M carries `log cosh d(M)` more than the mean log-weight. With
+    /// `cosh d = e^{γ M²}` the moment fit, which sees the mean weight, finds the trend plus
+    /// γ M²; the regression, which sees the mean log-weight, finds the trend alone.
+    #[test]
+    fn the_moment_fit_sees_the_mean_weight_and_the_regression_the_mean_log_weight() {
+        let (trend, gamma, volume) = ([1.2, -0.4], 0.5, 64);
+        let mut m = Vec::new();
+        let mut log_w = Vec::new();
+        for i in 0..100 {
+            let x = -1.6 + 0.032 * i as f64;
+            let d = (gamma * x * x).exp().acosh();
+            for sign in [1.0, -1.0] {
+                m.push(x);
+                log_w.push(trend[0] * x * x + trend[1] * x.powi(4) + sign * d);
+            }
+        }
+        let moments = zero_mode_tilt(&m, &log_w, volume).unwrap();
+        assert_eq!(moments.fit, TiltFit::Moments);
+        let v = volume as f64;
+        assert!(
+            (moments.zm_mass + (trend[0] + gamma) / v).abs() < 1e-9,
+            "{moments:?}"
+        );
+        assert!(
+            (moments.zm_quartic + trend[1] / v).abs() < 1e-9,
+            "{moments:?}"
+        );
+        let scale = m.iter().map(|x| x * x).sum::<f64>() / m.len() as f64;
+        let x: Vec<f64> = m.iter().map(|x| x * x / scale).collect();
+        let (a, b) = regression(&x, &log_w);
+        assert!((a / scale - trend[0]).abs() < 1e-9, "{a}");
+        assert!((b / (scale * scale) - trend[1]).abs() < 1e-9, "{b}");
+    }
+
+    /// Weights with a heavy tail (k = 1, Pareto draws against M) leave the moments to a few
+    /// configurations: the tilt falls back to the regression, which finds the trend.
+    #[test]
+    fn a_heavy_tail_falls_back_to_the_regression() {
+        let n = 400;
+        let m: Vec<f64> = (0..n).map(|i| -1.5 + 3.0 * i as f64 / n as f64).collect();
+        // Quantiles of a unit Pareto draw, shuffled against M by a stride coprime to n.
+        let log_w: Vec<f64> = (0..n)
+            .map(|i| {
+                let u = ((i * 7 % n) as f64 + 0.5) / n as f64;
+                2.0 * m[i] * m[i] - u.ln()
+            })
+            .collect();
+        assert!(pareto_k(&log_w).unwrap() > PARETO_K_UNRELIABLE);
+        let tilt = zero_mode_tilt(&m, &log_w, 1).unwrap();
+        assert_eq!(tilt.fit, TiltFit::Regression);
+        assert!((tilt.zm_mass + 2.0).abs() < 0.3, "{tilt:?}");
     }
 
     #[test]
