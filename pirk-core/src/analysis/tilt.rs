@@ -26,7 +26,8 @@ pub struct ZeroModeTilt {
     pub zm_mass: f64,
     /// Add to `zm_quartic` (g): `−β/V`.
     pub zm_quartic: f64,
-    /// Which fit gave it.
+    /// Which fit gave it (absent in files that predate the moment fit: all least squares).
+    #[serde(default)]
     pub fit: TiltFit,
 }
 
@@ -42,12 +43,13 @@ impl ZeroModeTilt {
 }
 
 /// How a [`ZeroModeTilt`] was fitted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TiltFit {
     /// Matched to the weights' ⟨M²⟩ and ⟨M⁴⟩ (their Pareto `k̂ ≤ 0.7`).
     Moments,
     /// Least squares on the log-weights (a heavy tail, or no moment match).
+    #[default]
     Regression,
 }
 
@@ -247,6 +249,14 @@ mod tests {
         let tilt = zero_mode_tilt(&m, &log_w, 1).unwrap();
         assert_eq!(tilt.fit, TiltFit::Regression);
         assert!((tilt.zm_mass + 2.0).abs() < 0.3, "{tilt:?}");
+    }
+
+    /// A tilt written before the fit was recorded reads back as least squares.
+    #[test]
+    fn an_unrecorded_fit_was_least_squares() {
+        let tilt: ZeroModeTilt =
+            serde_json::from_str(r#"{"zm_mass": -0.01, "zm_quartic": 0.005}"#).unwrap();
+        assert_eq!(tilt.fit, TiltFit::Regression);
     }
 
     #[test]
