@@ -9,7 +9,7 @@ use crate::error::{InputError, bad_input};
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TuneCard {
-    /// Pilot rounds at most, each a training and a pilot ensemble (absent: 4 when the card
+    /// Pilot rounds at most, each a training and a pilot ensemble (absent: 5 when the card
     /// gives no `[prior]`, else 0 = off).
     pub rounds: Option<usize>,
     /// Configurations of each round's pilot ensemble.
