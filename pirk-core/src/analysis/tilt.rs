@@ -18,6 +18,7 @@ use faer::linalg::solvers::SolveLstsq;
 use serde::{Deserialize, Serialize};
 
 use super::pareto::{PARETO_K_UNRELIABLE, pareto_k};
+use super::weights::Weights;
 
 /// The change of a zero-mode prior's couplings that removes the log-weights' trend in M.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,25 +105,27 @@ fn regression(x: &[f64], log_w: &[f64]) -> (f64, f64) {
 /// b⟨x²⟩_w`, found by Newton steps halved until the objective falls. `None` when it does not
 /// converge (the weights' moments on the edge of what a tilt can reach).
 fn moment_match(x: &[f64], log_w: &[f64]) -> Option<(f64, f64)> {
-    let features = |i: usize| [x[i], x[i] * x[i]];
-    let target = weighted_moments(x.len(), features, |i| log_w[i]);
-    // The objective and the tilted moments and covariance at θ.
+    let features = [x.to_vec(), x.iter().map(|v| v * v).collect::<Vec<f64>>()];
+    let weighted = Weights::from_log(log_w);
+    let target = features.each_ref().map(|f| weighted.expectation(f).value);
+    // The objective (up to the constant log n) and the tilted moments and covariance at θ.
     let at = |theta: [f64; 2]| {
-        let z = |i: usize| theta[0] * x[i] + theta[1] * x[i] * x[i];
-        let top = (0..x.len()).map(z).fold(f64::NEG_INFINITY, f64::max);
-        let norm: f64 = (0..x.len()).map(|i| (z(i) - top).exp()).sum();
-        let mean = weighted_moments(x.len(), features, z);
+        let z: Vec<f64> = (0..x.len())
+            .map(|i| theta[0] * features[0][i] + theta[1] * features[1][i])
+            .collect();
+        let tilted = Weights::from_log(&z);
+        let mean = features.each_ref().map(|f| tilted.expectation(f).value);
+        let total: f64 = tilted.relative().iter().sum();
         let mut cov = [[0.0; 2]; 2];
-        for i in 0..x.len() {
-            let u = (z(i) - top).exp() / norm;
-            let d = [features(i)[0] - mean[0], features(i)[1] - mean[1]];
+        for (i, w) in tilted.relative().iter().enumerate() {
+            let d = [features[0][i] - mean[0], features[1][i] - mean[1]];
             for (r, row) in cov.iter_mut().enumerate() {
                 for (c, entry) in row.iter_mut().enumerate() {
-                    *entry += u * d[r] * d[c];
+                    *entry += w / total * d[r] * d[c];
                 }
             }
         }
-        let objective = top + norm.ln() - theta[0] * target[0] - theta[1] * target[1];
+        let objective = tilted.log_z().value - theta[0] * target[0] - theta[1] * target[1];
         (objective, mean, cov)
     };
     let mut theta = [0.0; 2];
@@ -157,24 +160,6 @@ fn moment_match(x: &[f64], log_w: &[f64]) -> Option<(f64, f64)> {
         }
     }
     None
-}
-
-/// The means of `features` over `n` configurations weighted by `e^{log_weight}`.
-fn weighted_moments(
-    n: usize,
-    features: impl Fn(usize) -> [f64; 2],
-    log_weight: impl Fn(usize) -> f64,
-) -> [f64; 2] {
-    let top = (0..n).map(&log_weight).fold(f64::NEG_INFINITY, f64::max);
-    let (mut sum, mut moments) = (0.0, [0.0; 2]);
-    for i in 0..n {
-        let w = (log_weight(i) - top).exp();
-        sum += w;
-        let f = features(i);
-        moments[0] += w * f[0];
-        moments[1] += w * f[1];
-    }
-    [moments[0] / sum, moments[1] / sum]
 }
 
 #[cfg(test)]
