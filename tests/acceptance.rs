@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 
 use pirk::{
     Basis, Centring, Error, Estimate, FLOW_VERSION, Flow, FreeFieldPrior, GammaMethod, Generator,
-    Hmc, Jackknife, Lattice, NormalPrior, Path, Prior, Samples, Scheme, Theory, Trainer,
-    WegnerSolver, Weights, binder, check_prior, connected_correlator, independence_mh,
+    Hmc, Jackknife, Lattice, NormalPrior, Path, Prior, Samples, Scheme, StepSearch, Theory,
+    Trainer, WegnerSolver, Weights, binder, check_prior, connected_correlator, independence_mh,
     lattice_momentum_squared, magnetisation, quadrature, stream_rng, susceptibility,
 };
 use theories::{hopping::Phi4Hopping, zero_dim::ZeroDimPhi4};
@@ -274,9 +274,11 @@ fn runaway_samples_are_rejected_with_zero_weight() {
 /// With the velocity `c φ`, RK4 at `n` steps maps `φ_0` to `φ_0 R(c/n)ⁿ` (`R` the RK4
 /// polynomial of `e^z`) and integrates the constant divergence exactly, so the change of
 /// `log w` between step counts is the change of the action alone: the step study must report
-/// it to rounding, stop halving where it exceeds the tolerance, and choose the step before.
+/// it to rounding, double the steps while a count and its double differ by more than the
+/// tolerance, halve (with `Fewest`) while the halves stay within it of the finest, and choose
+/// the last count that passed.
 #[test]
-fn fewest_steps_tracks_the_closed_form_log_weight_change() {
+fn step_choice_tracks_the_closed_form_log_weight_change() {
     let (basis, mut flow) = linear_flow(1.5, f64::INFINITY);
     flow.steps = 16;
     let prior = NormalPrior::new(1);
@@ -286,43 +288,85 @@ fn fewest_steps_tracks_the_closed_form_log_weight_change() {
         let z = 1.5 / n as f64;
         phi0 * (1.0 + z + z * z / 2.0 + z * z * z / 6.0 + z * z * z * z / 24.0).powi(n as i32)
     };
-    let rms = |n: usize| {
+    // RMS change of log w between `n` and `against` steps.
+    let rms = |n: usize, against: usize| {
         let sum: f64 = (0..pilot)
             .map(|i| {
                 let mut phi0 = [0.0];
                 prior.sample(&mut stream_rng(seed, i as u64), &mut phi0);
                 let action = |phi: f64| ZeroDimPhi4.action(&Lattice::new(&[]), &SEED_END, &[phi]);
-                (action(phi1(phi0[0], n)) - action(phi1(phi0[0], 16))).powi(2)
+                (action(phi1(phi0[0], n)) - action(phi1(phi0[0], against))).powi(2)
             })
             .sum();
         (sum / pilot as f64).sqrt()
     };
-    // Between the 4-step and 2-step errors, so halving stops after trying 2.
-    let tolerance = (rms(4) * rms(2)).sqrt();
-    let choice = pirk::fewest_steps(
-        &ZeroDimPhi4,
-        &prior,
-        &basis,
-        &flow,
-        &generator,
-        pilot,
-        tolerance,
-    )
-    .unwrap();
-    let tried: Vec<usize> = choice.trials.iter().map(|t| t.steps).collect();
-    assert_eq!(tried, vec![16, 8, 4, 2]);
-    assert_eq!(choice.steps, 4);
-    for t in &choice.trials[1..] {
-        let expect = rms(t.steps);
-        assert!(
-            (t.rms_log_w_change - expect).abs() < 1e-9 * (1.0 + expect),
-            "{} steps: {} against {expect}",
-            t.steps,
-            t.rms_log_w_change
+    let choose = |tolerance: f64, search: StepSearch| {
+        pirk::choose_steps(
+            &ZeroDimPhi4,
+            &prior,
+            &basis,
+            &flow,
+            &generator,
+            pilot,
+            tolerance,
+            search,
+        )
+        .unwrap()
+    };
+    let check = |choice: &pirk::StepChoice, tried: &[usize], steps: usize, converged: bool| {
+        let got: Vec<usize> = choice.trials.iter().map(|t| t.steps).collect();
+        assert_eq!(got, tried);
+        assert_eq!((choice.steps, choice.converged), (steps, converged));
+        assert_eq!(
+            choice.trials[0].against, None,
+            "the finest is compared with nothing"
         );
-        assert_eq!(t.evaluations, 4.0 * t.steps as f64);
+        for t in &choice.trials[1..] {
+            let expect = rms(t.steps, t.against.unwrap());
+            assert!(
+                (t.rms_log_w_change - expect).abs() < 1e-9 * (1.0 + expect),
+                "{} steps: {} against {expect}",
+                t.steps,
+                t.rms_log_w_change
+            );
+            assert_eq!(t.evaluations, 4.0 * t.steps as f64);
+        }
+    };
+    // Between the 4-step and 2-step errors against the finest (32), so halving stops after
+    // trying 2; the same tolerance only raising keeps the flow's 16.
+    let tolerance = (rms(4, 32) * rms(2, 32)).sqrt();
+    let fewest = choose(tolerance, StepSearch::Fewest);
+    check(&fewest, &[32, 16, 8, 4, 2], 4, true);
+    assert!(fewest.trials[1..].iter().all(|t| t.against == Some(32)));
+    check(&choose(tolerance, StepSearch::Raise), &[32, 16], 16, true);
+    // Between the changes 16 → 32 and 32 → 64: one doubling, and no halving after it.
+    let tolerance = (rms(16, 32) * rms(32, 64)).sqrt();
+    for search in [StepSearch::Raise, StepSearch::Fewest] {
+        let raised = choose(tolerance, search);
+        check(&raised, &[64, 32, 16], 32, true);
+        assert_eq!(raised.trials[2].against, Some(32));
+        assert_eq!(raised.trials[1].against, Some(64));
     }
-    assert!(pirk::fewest_steps(&ZeroDimPhi4, &prior, &basis, &flow, &generator, 1, 0.1).is_err());
+    // Nothing converges: three doublings, then the finest.
+    check(
+        &choose(1e-30, StepSearch::Raise),
+        &[128, 64, 32, 16],
+        128,
+        false,
+    );
+    assert!(
+        pirk::choose_steps(
+            &ZeroDimPhi4,
+            &prior,
+            &basis,
+            &flow,
+            &generator,
+            1,
+            0.1,
+            StepSearch::Raise
+        )
+        .is_err()
+    );
 }
 
 #[test]

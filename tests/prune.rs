@@ -6,7 +6,7 @@
 #[allow(dead_code)]
 mod theories;
 
-use pirk::{Basis, Flow, FreeFieldPrior, Generator, Lattice, Path, Trainer};
+use pirk::{Basis, Flow, FreeFieldPrior, Generator, Lattice, Path, PruneRule, Trainer};
 use theories::hopping::Phi4Hopping;
 
 const START: [f64; 2] = [0.1, 0.0];
@@ -32,7 +32,9 @@ fn train(prune: Option<f64>) -> Flow {
         .unwrap()
         .with_seed(3);
     let trainer = match prune {
-        Some(tolerance) => trainer.with_pruning(tolerance).unwrap(),
+        Some(tolerance) => trainer
+            .with_pruning(PruneRule::Absolute(tolerance))
+            .unwrap(),
         None => trainer,
     };
     trainer

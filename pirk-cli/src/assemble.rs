@@ -225,6 +225,7 @@ fn flow<T: Theory>(
         },
         pruning: flow.pruning.as_ref().map(|p| PruningInfo {
             tolerance: p.tolerance,
+            relative: p.relative,
             kept: p
                 .kept(&flow.kernels)
                 .into_iter()

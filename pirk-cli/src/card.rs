@@ -128,6 +128,7 @@ impl Card {
         if self.flow.refresh_with == RefreshKind::Wolff {
             self.check_wolff_refresh(entry, registry)?;
         }
+        self.flow.check()?;
         self.sample.check()?;
         self.hmc.check()?;
         self.scan.check()?;

@@ -151,8 +151,10 @@ pub struct StartInfo {
 /// The pruned basis.
 #[derive(Debug, Serialize)]
 pub struct PruningInfo {
-    /// The tolerance.
+    /// The tolerance relative to `‖b‖`.
     pub tolerance: f64,
+    /// `[flow] prune_relative`, which set it from the flow's own residual (null for `prune`).
+    pub relative: Option<f64>,
     /// Kernels kept, in basis order.
     pub kept: Vec<String>,
     /// Kernels dropped, in basis order.
@@ -174,7 +176,7 @@ pub struct SamplingInfo {
     pub weights: &'static str,
     /// Integration steps.
     pub steps: usize,
-    /// How `steps` was chosen for `[sample] steps = "auto"` (null otherwise).
+    /// How `steps` was chosen (null where the card fixed them).
     pub step_choice: Option<StepChoice>,
     /// Configurations per checkpoint chunk.
     pub chunk: usize,

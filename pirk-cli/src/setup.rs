@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use pirk::{
-    Basis, Generator, Hmc, Integrator, Lattice, Metropolis, Path, PriorOffset, QuadraticPart,
-    Refiner, Refresh, Scheme, Theory, Trainer, WegnerSolver, Wolff, check_prior,
+    Basis, Generator, Hmc, Integrator, Lattice, Metropolis, Path, PriorOffset, PruneRule,
+    QuadraticPart, Refiner, Refresh, Scheme, StepSearch, Theory, Trainer, WegnerSolver, Wolff,
+    check_prior,
 };
 
 use crate::card::{Card, IntegratorKind, PriorCard, RefreshKind, Steps, WolffPlan};
@@ -214,7 +215,9 @@ impl<T: Theory> Setup<T> {
             .with_seed(self.card.seed)
             .with_solver(self.solver()?);
         let trainer = if f.prune > 0.0 {
-            trainer.with_pruning(f.prune)?
+            trainer.with_pruning(PruneRule::Absolute(f.prune))?
+        } else if f.prune_relative > 0.0 {
+            trainer.with_pruning(PruneRule::Relative(f.prune_relative))?
         } else {
             trainer
         };
@@ -256,14 +259,24 @@ impl<T: Theory> Setup<T> {
             .with_solver(self.solver()?))
     }
 
-    /// Generation steps fixed by the card: `[sample] steps`, else the training steps; `None`
-    /// for `"auto"`, which [`crate::stages::steps`] chooses once the flow exists (refinement,
-    /// before that, generates at the training steps).
+    /// Generation steps fixed by the card: a `[sample] steps` count, or the training steps
+    /// under adaptive `[sample] tolerance`; `None` where [`crate::stages::steps`] chooses them
+    /// once the flow exists (refinement and tuning, before that, generate at the training
+    /// steps).
     pub fn generation_steps(&self) -> Option<usize> {
+        match (self.card.sample.steps, self.card.sample.tolerance) {
+            (Some(Steps::Count(n)), _) => Some(n),
+            (None, Some(_)) => Some(self.card.flow.steps),
+            _ => None,
+        }
+    }
+
+    /// How [`crate::stages::steps`] chooses steps the card does not fix: `"auto"` looks for the
+    /// fewest, the default only raises the training steps until the log-weights converge.
+    pub fn step_search(&self) -> StepSearch {
         match self.card.sample.steps {
-            Some(Steps::Count(n)) => Some(n),
-            Some(Steps::Auto) => None,
-            None => Some(self.card.flow.steps),
+            Some(Steps::Auto) => StepSearch::Fewest,
+            _ => StepSearch::Raise,
         }
     }
 

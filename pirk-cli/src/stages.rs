@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use pirk::{
-    Flow, RefineRound, StepChoice, Theory, fewest_steps, log_weight_profile, zero_mode_tilt,
+    Flow, RefineRound, StepChoice, Theory, choose_steps, log_weight_profile, zero_mode_tilt,
 };
 
 use crate::card::{Correction, WeightsKind, WolffPlan};
@@ -36,13 +36,14 @@ pub struct FlowStage {
     pub refine_seconds: Option<f64>,
 }
 
-/// Generation's step count and, for `steps = "auto"`, how it was chosen and how long that took.
+/// Generation's step count and, unless the card fixed it, how it was chosen and how long that
+/// took.
 pub struct StepsStage {
     /// RK4 steps of generation.
     pub steps: usize,
-    /// The halving study, for `"auto"`.
+    /// The step study, unless the card fixed the steps.
     pub choice: Option<StepChoice>,
-    /// Seconds of the study, for `"auto"`.
+    /// Seconds of the study.
     pub seconds: Option<f64>,
 }
 
@@ -163,10 +164,11 @@ pub fn adopt(flow: Flow, out: &OutDir) -> anyhow::Result<FlowStage> {
     })
 }
 
-/// Generation steps: the card's count, or for `[sample] steps = "auto"` the fewest that keep
-/// the log-weights of a pilot (the first chunk's size, at most 256 configurations, from its own
-/// seed domain) within `[sample] step_tolerance` of the flow's own steps. The choice is a
-/// deterministic function of the card and the flow, so `--resume` makes it again identically.
+/// Generation steps: the card's count, or the training steps doubled until a pilot (the first
+/// chunk's size, at most 256 configurations, from its own seed domain) changes its log-weights
+/// by at most the step tolerance between a count and its double; for `[sample] steps = "auto"`
+/// then the fewest that do. The choice is a deterministic function of the card and the flow, so
+/// `--resume` makes it again identically.
 pub fn steps<T: Theory>(setup: &Setup<T>, flow: &Flow) -> anyhow::Result<StepsStage> {
     if let Some(steps) = setup.generation_steps() {
         return Ok(StepsStage {
@@ -178,14 +180,15 @@ pub fn steps<T: Theory>(setup: &Setup<T>, flow: &Flow) -> anyhow::Result<StepsSt
     let start = Instant::now();
     let pilot = setup.card.sample.chunk.clamp(2, PILOT);
     let generator = setup.generator(seeds::step_pilot(setup.card.seed), flow.steps)?;
-    let choice = fewest_steps(
+    let choice = choose_steps(
         &setup.theory,
         &setup.prior,
         &setup.basis,
         flow,
         &generator,
         pilot,
-        setup.card.sample.step_tolerance,
+        setup.card.sample.step_tolerance(),
+        setup.step_search(),
     )?;
     Ok(StepsStage {
         steps: choice.steps,
@@ -194,7 +197,7 @@ pub fn steps<T: Theory>(setup: &Setup<T>, flow: &Flow) -> anyhow::Result<StepsSt
     })
 }
 
-/// The largest pilot of `steps = "auto"`.
+/// The largest pilot of the step choice.
 const PILOT: usize = 256;
 
 /// Bins of `|M|` in the report's log-weight profile.

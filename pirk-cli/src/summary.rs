@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use pirk::StepChoice;
+
 use crate::measure::{Measured, Observables};
 use crate::report::{Comparison, Report};
 use crate::stepcheck::StepCheck;
@@ -65,8 +67,11 @@ pub fn render(r: &Report) -> String {
         if let Some(p) = &f.pruning {
             let _ = writeln!(
                 s,
-                "pruned (tolerance {:e}): kept {} kernels, dropped {} (residual up by at most {:.1e}); kept: {}",
+                "pruned (tolerance {:.1e}{}): kept {} kernels, dropped {} (residual up by at most {:.1e}); kept: {}",
                 p.tolerance,
+                p.relative.map_or(String::new(), |rho| format!(
+                    ", {rho} of the fit's residual"
+                )),
                 p.kept.len(),
                 p.dropped.len(),
                 p.residual_increase,
@@ -93,8 +98,9 @@ pub fn render(r: &Report) -> String {
     if let Some(e) = &r.errors {
         let _ = writeln!(s, "error bars: {}", e.reason);
     }
-    if let Some(c) = r.sampling.as_ref().map(|x| &x.step_check) {
-        let _ = writeln!(s, "steps: {}", steps(c));
+    if let Some(x) = r.sampling.as_ref() {
+        let chosen = x.step_choice.as_ref().map_or(String::new(), chosen);
+        let _ = writeln!(s, "steps: {chosen}{}", steps(&x.step_check));
     }
     if let Some(h) = &r.hmc {
         let _ = writeln!(
@@ -255,6 +261,21 @@ fn cost_table(s: &mut String, columns: &[Column], timings: &BTreeMap<String, f64
                 .map_or("-".into(), |t| format!("{t:.3e}"))
         );
     }
+}
+
+/// How the generation steps were chosen, in words.
+fn chosen(c: &StepChoice) -> String {
+    let tried: Vec<String> = c.trials.iter().map(|t| t.steps.to_string()).collect();
+    format!(
+        "chosen from {} at RMS tolerance {:.1e}{}; ",
+        tried.join(", "),
+        c.tolerance,
+        if c.converged {
+            ""
+        } else {
+            " (no count converged: the finest)"
+        }
+    )
 }
 
 /// The step check in words.

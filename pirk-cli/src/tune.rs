@@ -277,7 +277,7 @@ struct Pilot {
 }
 
 /// Generates `n` configurations of round `r` from their own seed domain at the generation steps
-/// (the flow's own for `steps = "auto"`).
+/// (the flow's own where they are chosen after training).
 fn pilot<T: Theory>(setup: &Setup<T>, flow: &Flow, r: usize, n: usize) -> anyhow::Result<Pilot> {
     let seed = seeds::tune_pilot(setup.card.seed, r);
     let steps = setup.generation_steps().unwrap_or(flow.steps);

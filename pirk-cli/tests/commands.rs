@@ -412,10 +412,10 @@ fn tolerance_selects_adaptive_generation() {
     );
 }
 
-/// `[sample] steps = "auto"`: the report holds the step study, its first trial is the flow's
-/// own steps, every halving kept is within the tolerance and the first one that is not (if
-/// any) ends the study, the ensemble is generated at the chosen steps, and the choice is the
-/// same at any thread count.
+/// `[sample] steps = "auto"`: the report holds the step study, finest first, compared with
+/// nothing, every count at or above the chosen one within the tolerance (1/√count unless the
+/// card sets it) and every count below it not, the ensemble is generated at the chosen steps,
+/// and the choice is the same at any thread count.
 #[test]
 fn automatic_generation_steps_are_chosen_by_the_log_weight_change() {
     let card = tiny_card().replace("chunk = 100", "chunk = 100\nsteps = \"auto\"");
@@ -428,10 +428,16 @@ fn automatic_generation_steps_are_chosen_by_the_log_weight_change() {
     assert_eq!(choice, &report(&two)["sampling"]["step_choice"]);
     let trials = choice["trials"].as_array().unwrap();
     let tolerance = choice["tolerance"].as_f64().unwrap();
-    assert_eq!(tolerance, 0.005);
+    assert_eq!(tolerance, 1.0 / 400f64.sqrt(), "1/√count");
     assert_eq!(choice["pilot"], 100);
-    assert_eq!(trials[0]["steps"], 10, "the flow's own steps first");
+    assert_eq!(choice["converged"], true);
+    assert_eq!(trials[0]["steps"], 20, "twice the flow's own steps first");
+    assert!(trials[0]["against"].is_null());
     let steps = choice["steps"].as_u64().unwrap();
+    assert!(
+        steps < 10,
+        "the tiny card's flow needs fewer than its 10 steps: {choice}"
+    );
     assert_eq!(r["sampling"]["steps"], steps);
     assert_eq!(
         r["sampling"]["ess_along_path"].as_array().unwrap().len() as u64,
@@ -441,6 +447,7 @@ fn automatic_generation_steps_are_chosen_by_the_log_weight_change() {
         let within = t["rms_log_w_change"].as_f64().unwrap() <= tolerance;
         let kept = t["steps"].as_u64().unwrap() >= steps;
         assert_eq!(within, kept, "trial {i}: {t}");
+        assert_eq!(t["against"], 20, "trial {i}: {t}");
         assert_eq!(
             t["evaluations"].as_f64().unwrap(),
             4.0 * t["steps"].as_f64().unwrap()

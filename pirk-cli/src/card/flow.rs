@@ -3,6 +3,9 @@
 use pirk::{Centring, Method};
 use serde::Deserialize;
 
+use super::finite;
+use crate::error::{InputError, bad_input};
+
 /// The update that refreshes the collocation ensemble.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -37,6 +40,9 @@ pub struct FlowCard {
     /// Pruning tolerance: drop the kernels the fit does not need while the residual they add
     /// over the path stays within it (relative to `‖b‖`), and re-solve without them; 0 = off.
     pub prune: f64,
+    /// Pruning relative to the fit: the residual the dropped kernels add stays within this
+    /// share of the flow's own path residual; 0 = off. Exclusive with `prune`.
+    pub prune_relative: f64,
 }
 
 impl Default for FlowCard {
@@ -50,7 +56,29 @@ impl Default for FlowCard {
             refresh: 0,
             refresh_with: RefreshKind::Hmc,
             prune: 0.0,
+            prune_relative: 0.0,
         }
+    }
+}
+
+impl FlowCard {
+    /// The pruning settings: each a finite share, at most one of them on.
+    pub(super) fn check(&self) -> Result<(), InputError> {
+        for (key, v) in [
+            ("flow.prune", self.prune),
+            ("flow.prune_relative", self.prune_relative),
+        ] {
+            finite(key, v)?;
+            if v < 0.0 {
+                bad_input!("{key}: must be at least 0, got {v}");
+            }
+        }
+        if self.prune > 0.0 && self.prune_relative > 0.0 {
+            bad_input!(
+                "flow.prune_relative: give either an absolute (prune) or a relative (prune_relative) pruning tolerance, not both"
+            );
+        }
+        Ok(())
     }
 }
 

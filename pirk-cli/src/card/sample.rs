@@ -40,12 +40,12 @@ pub struct SampleCard {
     pub weights: WeightsKind,
     /// Configurations per checkpointed chunk.
     pub chunk: usize,
-    /// Integration steps (absent: the training steps; `"auto"`: the fewest that keep the
-    /// log-weights within `step_tolerance`, see [`pirk::fewest_steps`]).
+    /// Integration steps (absent: the training steps, doubled until the log-weights converge
+    /// within `step_tolerance`; `"auto"`: the fewest that do, see [`pirk::choose_steps`]).
     pub steps: Option<Steps>,
-    /// With `steps = "auto"`: the largest root-mean-square change of `log w` a step count
-    /// may make against the training steps.
-    pub step_tolerance: f64,
+    /// Unless `steps` is a count: the largest root-mean-square change of `log w` between a
+    /// step count and its double (absent: `1/√count`, below the ensemble's error bar).
+    pub step_tolerance: Option<f64>,
     /// Runaway factor over the training speed.
     pub runaway: f64,
     /// Local error tolerance of adaptive (Bogacki–Shampine) generation (absent: RK4).
@@ -60,7 +60,7 @@ impl Default for SampleCard {
             weights: WeightsKind::Raw,
             chunk: 500,
             steps: None,
-            step_tolerance: 0.005,
+            step_tolerance: None,
             runaway: 10.0,
             tolerance: None,
         }
@@ -72,7 +72,7 @@ impl Default for SampleCard {
 pub enum Steps {
     /// This many RK4 steps.
     Count(usize),
-    /// The fewest that keep the log-weights (chosen after training).
+    /// The fewest that keep the log-weights converged (chosen after training).
     Auto,
 }
 
@@ -117,12 +117,11 @@ impl SampleCard {
             bad_input!("sample.count: need at least 2, got {}", self.count);
         }
         positive("sample.chunk", self.chunk)?;
-        finite("sample.step_tolerance", self.step_tolerance)?;
-        if self.step_tolerance <= 0.0 {
-            bad_input!(
-                "sample.step_tolerance: must be positive, got {}",
-                self.step_tolerance
-            );
+        if let Some(tolerance) = self.step_tolerance {
+            finite("sample.step_tolerance", tolerance)?;
+            if tolerance <= 0.0 {
+                bad_input!("sample.step_tolerance: must be positive, got {tolerance}");
+            }
         }
         if self.steps == Some(Steps::Auto) && self.tolerance.is_some() {
             bad_input!(
@@ -130,5 +129,12 @@ impl SampleCard {
             );
         }
         Ok(())
+    }
+
+    /// The step tolerance in force: the card's, or `1/√count`, the change of `log w` above
+    /// which the integrator's error can shift estimates by their error bar.
+    pub fn step_tolerance(&self) -> f64 {
+        self.step_tolerance
+            .unwrap_or(1.0 / (self.count as f64).sqrt())
     }
 }

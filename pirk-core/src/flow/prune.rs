@@ -26,11 +26,26 @@ use super::wegner::Centred;
 use crate::error::Result;
 use crate::{SliceSolution, WegnerSolver};
 
+/// How much residual the dropped kernels may add over the path.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PruneRule {
+    /// Within `τ` of the right-hand side: `RSS_lean − RSS ≤ τ² Σ_t ‖b_t‖²`.
+    Absolute(f64),
+    /// Within `ρ` of the flow's own residual, `RSS_lean − RSS ≤ ρ² RSS`: the same share of
+    /// the log-weights' spread on every card, whatever its fit quality (which differs by 10×
+    /// between cards, so no one absolute `τ` suits them all).
+    Relative(f64),
+}
+
 /// What pruning did, stored with the flow.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pruning {
-    /// The tolerance `τ` on the residual the dropped kernels add, relative to `‖b‖`.
+    /// The tolerance `τ` on the residual the dropped kernels add, relative to `‖b‖` (for a
+    /// relative rule, `ρ` times the flow's own relative path residual).
     pub tolerance: f64,
+    /// `ρ` of a relative rule (absent for an absolute one, and in older files).
+    #[serde(default)]
+    pub relative: Option<f64>,
     /// The residual they added over the path, `((RSS_lean − RSS) / Σ_t ‖b_t‖²)^½ ≤ τ`.
     pub added_residual: f64,
     /// Names of the dropped kernels, in basis order; their coefficients are zero.
@@ -102,12 +117,28 @@ pub(super) fn columns(a: &[f64], n: usize, keep: &[usize]) -> Vec<f64> {
         .collect()
 }
 
+/// What [`eliminate`] decided.
+pub(super) struct Elimination {
+    /// Per kernel: kept.
+    pub keep: Vec<bool>,
+    /// The residual the dropped ones add, relative to `‖b‖`.
+    pub added: f64,
+    /// The rule's tolerance relative to `‖b‖`.
+    pub tolerance: f64,
+}
+
 /// Backward elimination on the reduced slices (see the module): which kernels to keep, and the
 /// residual the dropped ones add. At least one kernel is kept.
-pub(super) fn eliminate(slices: &[Reduced], tolerance: f64) -> (Vec<bool>, f64) {
+pub(super) fn eliminate(slices: &[Reduced], rule: PruneRule) -> Elimination {
     let n = slices.first().map_or(0, |s| s.r.ncols() - 1);
     let scale: f64 = slices.iter().map(|s| s.r.col(n).squared_norm_l2()).sum();
-    let budget = tolerance * tolerance * scale;
+    let relative = |rss: f64| {
+        if scale > 0.0 {
+            (rss / scale).sqrt()
+        } else {
+            0.0
+        }
+    };
     // Columns scaled to unit norm (the costs do not depend on it; the conditioning does).
     let mut systems: Vec<Mat<f64>> = slices
         .iter()
@@ -128,8 +159,26 @@ pub(super) fn eliminate(slices: &[Reduced], tolerance: f64) -> (Vec<bool>, f64) 
             .map(|m| m[(m.ncols() - 1, m.ncols() - 1)].powi(2))
             .sum()
     };
+    let mut kept: Vec<usize> = (0..n).collect();
+    // A column in the span of the ones before it (the identity kernel and the shells that sum
+    // to it, say) carries nothing, and leaves `R` singular, where neither the removal costs nor
+    // the last diagonal entry as the residual mean anything: such columns go first, at no cost.
+    while kept.len() > 1 {
+        let Some(c) =
+            (0..kept.len()).find(|&c| systems.iter().any(|m| m[(c, c)].abs() <= DEPENDENT))
+        else {
+            break;
+        };
+        kept.remove(c);
+        systems = without_column(&systems, c);
+    }
     let full = rss(&systems);
-    let (mut kept, mut added): (Vec<usize>, f64) = ((0..n).collect(), 0.0);
+    let tolerance = match rule {
+        PruneRule::Absolute(tau) => tau,
+        PruneRule::Relative(rho) => rho * relative(full),
+    };
+    let budget = tolerance * tolerance * scale;
+    let mut added = 0.0;
     while kept.len() > 1 {
         let per_slice: Vec<Vec<f64>> = systems.par_iter().map(removal_costs).collect();
         let cost = |c: usize| per_slice.iter().map(|v| v[c]).sum::<f64>();
@@ -140,27 +189,32 @@ pub(super) fn eliminate(slices: &[Reduced], tolerance: f64) -> (Vec<bool>, f64) 
             break;
         }
         kept.remove(c);
-        systems = systems
-            .par_iter()
-            .map(|m| {
-                let k = m.ncols();
-                let without = Mat::from_fn(m.nrows(), k - 1, |r, j| {
-                    m[(r, if j < c { j } else { j + 1 })]
-                });
-                without.qr().thin_R().to_owned()
-            })
-            .collect();
+        systems = without_column(&systems, c);
         added = (rss(&systems) - full).max(0.0);
     }
-    let keep = (0..n).map(|j| kept.contains(&j)).collect();
-    (
-        keep,
-        if scale > 0.0 {
-            (added / scale).sqrt()
-        } else {
-            0.0
-        },
-    )
+    Elimination {
+        keep: (0..n).map(|j| kept.contains(&j)).collect(),
+        added: relative(added),
+        tolerance,
+    }
+}
+
+/// A unit-norm column whose diagonal entry in `R` is this small lies in the span of the
+/// columns before it to rounding: the fit's smallest singular value is then below it too, far
+/// under the solver's cut-off (`rcond`, 10⁻⁶ by default), so the fit never used that direction.
+const DEPENDENT: f64 = 1e-10;
+
+/// The triangular factors of `systems` with column `c` removed.
+fn without_column(systems: &[Mat<f64>], c: usize) -> Vec<Mat<f64>> {
+    systems
+        .par_iter()
+        .map(|m| {
+            let without = Mat::from_fn(m.nrows(), m.ncols() - 1, |r, j| {
+                m[(r, if j < c { j } else { j + 1 })]
+            });
+            without.qr().thin_R().to_owned()
+        })
+        .collect()
 }
 
 /// For the triangular factor `[R c; 0 ρ]` of one slice, the increase of its RSS when each
@@ -241,7 +295,12 @@ mod tests {
         let reduced = solver.reduce(0.5, n, a, b).unwrap();
         let slices = std::slice::from_ref(&reduced);
         let full = solver.solve_reduced(&reduced, &[0, 1, 2, 3]).unwrap();
-        let (keep, added) = eliminate(slices, 0.02);
+        let Elimination {
+            keep,
+            added,
+            tolerance,
+        } = eliminate(slices, PruneRule::Absolute(0.02));
+        assert_eq!(tolerance, 0.02);
         assert_eq!(keep.iter().filter(|&&k| k).count(), 2, "{keep:?}");
         assert!(keep[1] && !keep[3] && keep[0] != keep[2], "{keep:?}");
         let kept: Vec<usize> = (0..n).filter(|&j| keep[j]).collect();
@@ -251,7 +310,53 @@ mod tests {
             added <= 0.02 && (added - expect).abs() < 1e-9,
             "{added} vs {expect}"
         );
-        assert_eq!(eliminate(slices, 0.0).0, [true; 4]);
-        assert_eq!(eliminate(slices, 10.0).0.iter().filter(|&&k| k).count(), 1);
+        assert_eq!(eliminate(slices, PruneRule::Absolute(0.0)).keep, [true; 4]);
+        let all_but_one = eliminate(slices, PruneRule::Absolute(10.0)).keep;
+        assert_eq!(all_but_one.iter().filter(|&&k| k).count(), 1);
+        // Relative to the fit's own residual: ρ = 1.5 allows what 0.02 allowed only if the
+        // residual is large enough, so the effective tolerance is checked, and what it keeps.
+        let relative = eliminate(slices, PruneRule::Relative(1.5));
+        assert!(
+            (relative.tolerance - 1.5 * full.residual).abs() < 1e-12 * full.residual,
+            "{} vs 1.5 × {}",
+            relative.tolerance,
+            full.residual
+        );
+        assert!(relative.added <= relative.tolerance);
+        assert_eq!(
+            relative.keep,
+            eliminate(slices, PruneRule::Absolute(relative.tolerance)).keep
+        );
+        assert_eq!(eliminate(slices, PruneRule::Relative(0.0)).keep, [true; 4]);
+    }
+
+    /// Columns in the span of earlier ones (a sum of two, and a zero column, as the identity
+    /// kernel beside the shells that sum to it, or a kernel that centring removes) are dropped
+    /// first at no cost, and the fit's residual is still measured right: the relative
+    /// tolerance is ρ times the full solve's residual, and the rest is pruned as without them.
+    #[test]
+    fn dependent_columns_go_first_and_keep_the_residual() {
+        let (n, a, b) = system();
+        let with: Vec<f64> = a
+            .chunks(n)
+            .flat_map(|row| [row[0], row[1], row[0] + row[1], 0.0, row[2], row[3]])
+            .collect();
+        let solver = WegnerSolver::new();
+        let reduced = solver.reduce(0.5, n + 2, with, b.clone()).unwrap();
+        let full = solver.solve_reduced(&reduced, &[0, 1, 2, 3, 4, 5]).unwrap();
+        let e = eliminate(std::slice::from_ref(&reduced), PruneRule::Relative(0.0));
+        assert_eq!(e.keep, [true, true, false, false, true, true]);
+        assert!(e.added < 1e-12, "{}", e.added);
+        let relative = eliminate(std::slice::from_ref(&reduced), PruneRule::Relative(1.5));
+        assert!(
+            (relative.tolerance - 1.5 * full.residual).abs() < 1e-9 * full.residual,
+            "{} vs 1.5 × {}",
+            relative.tolerance,
+            full.residual
+        );
+        let plain = solver.reduce(0.5, n, a, b).unwrap();
+        let without = eliminate(std::slice::from_ref(&plain), PruneRule::Relative(1.5)).keep;
+        let expect: Vec<bool> = [0, 1, 4, 5].iter().map(|&j| relative.keep[j]).collect();
+        assert_eq!(without, expect);
     }
 }

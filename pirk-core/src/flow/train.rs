@@ -25,13 +25,13 @@ use crate::Hmc;
 use crate::Hopping;
 use crate::Path;
 use crate::Prior;
-use crate::Pruning;
 use crate::Theory;
 use crate::Wolff;
 use crate::error::{Result, ensure};
 use crate::ranks::ranks;
 use crate::rng::stream_rng;
 use crate::{FLOW_VERSION, Flow};
+use crate::{PruneRule, Pruning};
 use crate::{SliceSolution, Switched, WegnerSolver, offset_weight};
 
 /// Training settings.
@@ -42,7 +42,7 @@ pub struct Trainer {
     seed: u64,
     solver: WegnerSolver,
     refresh: Option<Refresh>,
-    prune: Option<f64>,
+    prune: Option<PruneRule>,
 }
 
 /// The update that pulls the collocation ensemble toward `p_{t+h}` after every step.
@@ -129,16 +129,16 @@ impl Trainer {
     }
 
     /// After training, drop the kernels the fit does not need, one at a time while the
-    /// residual they add over the path stays within `tolerance` of `‖b‖`, and re-solve the
-    /// grid slices without them (see
-    /// [`crate::Pruning`]); `tolerance ≥ 0`.
-    pub fn with_pruning(mut self, tolerance: f64) -> Result<Self> {
+    /// residual they add over the path stays within the rule's tolerance, and re-solve the
+    /// grid slices without them (see [`crate::Pruning`]); the tolerance must be `≥ 0`.
+    pub fn with_pruning(mut self, rule: PruneRule) -> Result<Self> {
+        let (PruneRule::Absolute(tolerance) | PruneRule::Relative(tolerance)) = rule;
         ensure(
             tolerance >= 0.0 && tolerance.is_finite(),
             "prune",
             format!("must be finite and at least 0, got {tolerance}"),
         )?;
-        self.prune = Some(tolerance);
+        self.prune = Some(rule);
         Ok(self)
     }
 
@@ -244,8 +244,12 @@ impl Trainer {
         record(solve(1.0, &phi, true)?, true);
         let max_speed = ranks().max(max_speed);
         let pruning = match self.prune {
-            Some(tolerance) => {
-                let (kept, added_residual) = prune::eliminate(&reduced, tolerance);
+            Some(rule) => {
+                let prune::Elimination {
+                    keep: kept,
+                    added: added_residual,
+                    tolerance,
+                } = prune::eliminate(&reduced, rule);
                 let keep: Vec<usize> = (0..basis.len()).filter(|&j| kept[j]).collect();
                 let mut increase: f64 = 0.0;
                 for (i, s) in reduced.iter().enumerate() {
@@ -259,6 +263,10 @@ impl Trainer {
                 }
                 Some(Pruning {
                     tolerance,
+                    relative: match rule {
+                        PruneRule::Relative(rho) => Some(rho),
+                        PruneRule::Absolute(_) => None,
+                    },
                     added_residual,
                     dropped: (0..basis.len())
                         .filter(|&j| !kept[j])
