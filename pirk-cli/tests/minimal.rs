@@ -5,7 +5,10 @@
 mod common;
 
 use common::{job, ok, report, with_card};
-use pirk::{GammaMethod, Hopping, Lattice, Metropolis, Wolff, magnetisation, quadrature};
+use pirk::{
+    GammaMethod, Hopping, Jackknife, Lattice, Metropolis, Wolff, binder, magnetisation, quadrature,
+    susceptibility,
+};
 use pirk_theories::ZeroDimPhi4;
 
 /// `(mean, err)` of an observable in a report.
@@ -45,34 +48,52 @@ fn zero_dimensional_double_well_matches_quadrature() {
 #[test]
 #[ignore = "slow in a debug build; cargo test --release -p pirk-cli --test minimal -- --ignored"]
 fn near_critical_eight_squared_matches_wolff() {
-    near_critical_eight_squared("[sample]\ncount = 2000\n", 100_000);
+    matches_wolff(8, 0.2709, "[sample]\ncount = 2000\n", 100_000);
 }
 
 /// The same card with smaller training, pilots and ensemble, tuning included: the default
 /// suite's statistical smoke test.
 #[test]
 fn near_critical_eight_squared_smoke() {
-    near_critical_eight_squared(
+    matches_wolff(
+        8,
+        0.2709,
         "[flow]\nsteps = 20\nsamples = 400\n\n[tune]\nsamples = 200\n\n[sample]\ncount = 800\n",
         40_000,
     );
 }
 
-/// A minimal 8², κ = 0.2709 card with `settings` appended: ESS above 0.3, ⟨|M|⟩ and ⟨M²⟩
-/// within 3σ of a Wolff chain of `updates` updates, and the tuning recorded.
-fn near_critical_eight_squared(settings: &str, updates: usize) {
-    let (kappa, lambda) = (0.2709, 0.022);
+/// docs/physics.md's 16² table of minimal cards (`[sample] count = 2000`) at every κ from the
+/// symmetric phase through κ_c to the broken phase, each against its own Wolff chain. About
+/// 15 minutes optimised: `cargo test --release -p pirk-cli --test minimal -- --ignored`.
+#[test]
+#[ignore = "about 15 minutes optimised; cargo test --release -p pirk-cli --test minimal -- --ignored"]
+fn sixteen_squared_table_matches_wolff() {
+    for kappa in [0.21, 0.25, 0.26, 0.27, 0.2709, 0.28, 0.29, 0.5] {
+        matches_wolff(16, kappa, "[sample]\ncount = 2000\n", 200_000);
+    }
+}
+
+/// A minimal `side`² hopping card at `kappa` (λ = 0.022) with `settings` appended: ESS above
+/// 0.3, ⟨|M|⟩, ⟨M²⟩, χ and U within 3σ of a Wolff chain of `updates` updates (the first tenth
+/// discarded), and the tuning recorded.
+fn matches_wolff(side: usize, kappa: f64, settings: &str, updates: usize) {
+    let lambda = 0.022;
     let (dir, card) = with_card(&format!(
-        "theory = \"hopping\"\nlattice = [8, 8]\nseed = 1\n\n[target]\nkappa = {kappa}\n\
+        "theory = \"hopping\"\nlattice = [{side}, {side}]\nseed = 1\n\n[target]\nkappa = {kappa}\n\
          lambda = {lambda}\n\n{settings}"
     ));
     let out = dir.path().join("out");
     ok(&job("run", &card, &out, &[]));
     let r = report(&out);
-    assert!(r["ess"].as_f64().unwrap() > 0.3, "ESS {}", r["ess"]);
+    assert!(
+        r["ess"].as_f64().unwrap() > 0.3,
+        "κ = {kappa}: ESS {}",
+        r["ess"]
+    );
     assert!(!r["tuning"]["rounds"].as_array().unwrap().is_empty());
-    let lat = Lattice::new(&[8, 8]);
-    let (mut abs_m, mut m2) = (Vec::new(), Vec::new());
+    let lat = Lattice::new(&[side, side]);
+    let mut m = Vec::new();
     let mut phi = vec![0.0; lat.volume()];
     Wolff::new()
         .with_updates(updates)
@@ -80,23 +101,30 @@ fn near_critical_eight_squared(settings: &str, updates: usize) {
         .with_metropolis(Metropolis::new().with_width(1.5).unwrap())
         .with_seed(11)
         .run(&Hopping { kappa, lambda }, &lat, &mut phi, |c| {
-            let m = magnetisation(c);
-            abs_m.push(m.abs());
-            m2.push(m * m);
+            m.push(magnetisation(c))
         });
+    let m = &m[updates / 10..];
     let gamma = GammaMethod::new();
-    let keep = updates / 10..;
-    let wolff_abs_m = gamma.analyse(&abs_m[keep.clone()]).mean;
-    let wolff_m2 = gamma.analyse(&m2[keep]).mean;
+    let mean = |f: fn(f64) -> f64| {
+        let a = gamma
+            .analyse(&m.iter().map(|&x| f(x)).collect::<Vec<_>>())
+            .mean;
+        (a.value, a.error)
+    };
+    let jk = Jackknife::new();
+    let chi = susceptibility(m, lat.volume(), None, &jk);
+    let u = binder(m, None, &jk);
     for (name, (value, error)) in [
-        ("abs_M", (wolff_abs_m.value, wolff_abs_m.error)),
-        ("M2", (wolff_m2.value, wolff_m2.error)),
+        ("abs_M", mean(f64::abs)),
+        ("M2", mean(|x| x * x)),
+        ("chi", (chi.value, chi.error)),
+        ("binder", (u.value, u.error)),
     ] {
         let (mean, err) = observable(&r, name);
         let combined = (err * err + error * error).sqrt();
         assert!(
             (mean - value).abs() < 3.0 * combined,
-            "{name}: {mean} ± {err} vs Wolff {value} ± {error}"
+            "κ = {kappa}, {name}: {mean} ± {err} vs Wolff {value} ± {error}"
         );
     }
 }
