@@ -100,6 +100,10 @@ fn regression(x: &[f64], log_w: &[f64]) -> (f64, f64) {
     (coeffs[(1, 0)], coeffs[(2, 0)])
 }
 
+/// The Newton decrement below which [`moment_match`] counts as converged when its iterations
+/// run out: the objective, a log-sum-exp of terms of order one, is known to a few 10⁻¹⁶.
+const CONVERGED: f64 = 1e-14;
+
 /// `(a, b)` such that the configurations weighted by `e^{a x + b x²}` have the moments ⟨x⟩ and
 /// ⟨x²⟩ of the weights `e^{log_w}`: the minimum of the convex `log Σ e^{a x + b x²} − a⟨x⟩_w −
 /// b⟨x²⟩_w`, found by Newton steps halved until the objective falls. `None` when it does not
@@ -130,6 +134,7 @@ fn moment_match(x: &[f64], log_w: &[f64]) -> Option<(f64, f64)> {
     };
     let mut theta = [0.0; 2];
     let (mut objective, mut mean, mut cov) = at(theta);
+    let mut decrement = f64::INFINITY;
     for _ in 0..100 {
         let gradient = [mean[0] - target[0], mean[1] - target[1]];
         let det = cov[0][0] * cov[1][1] - cov[0][1] * cov[1][0];
@@ -140,6 +145,7 @@ fn moment_match(x: &[f64], log_w: &[f64]) -> Option<(f64, f64)> {
         if !(step[0].is_finite() && step[1].is_finite()) {
             return None;
         }
+        decrement = gradient[0] * step[0] + gradient[1] * step[1];
         if step[0].hypot(step[1]) <= 1e-12 * (1.0 + theta[0].hypot(theta[1])) {
             return Some((theta[0], theta[1]));
         }
@@ -159,7 +165,10 @@ fn moment_match(x: &[f64], log_w: &[f64]) -> Option<(f64, f64)> {
             }
         }
     }
-    None
+    // x and x² are nearly collinear, so the Newton step can stay above the test on its length
+    // at the minimum while rounding moves the iterate about; a decrement gᵀH⁻¹g (twice what
+    // the objective can still fall) below rounding says the moments match all the same.
+    (decrement <= CONVERGED).then_some((theta[0], theta[1]))
 }
 
 #[cfg(test)]
@@ -250,5 +259,39 @@ mod tests {
         assert_eq!(zero_mode_tilt(&signs, &[1.0; 6], 4), None);
         assert_eq!(zero_mode_tilt(&[0.5, 1.0, 1.5], &[1.0, 2.0, 3.0], 4), None);
         assert!(zero_mode_tilt(&[0.5, 1.0, 1.5, 0.0], &[1.0, 2.0, 3.0, 0.5], 4).is_some());
+    }
+
+    /// Pilot-like samples (two peaks of M, log-weights a quartic trend plus noise): the moment
+    /// match converges every time, though x and x² are nearly collinear. A test on the Newton
+    /// step's length alone ran out of iterations at the minimum in 16 of these 60.
+    #[test]
+    fn the_moment_match_converges_on_pilot_like_samples() {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Normal};
+        let peak = Normal::new(0.8, 0.15).unwrap();
+        for seed in 0..60u64 {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let noise = Normal::new(0.0, 0.1 + 0.01 * seed as f64).unwrap();
+            let m: Vec<f64> = (0..500)
+                .map(|i| peak.sample(&mut rng) * if i % 2 == 0 { 1.0 } else { -1.0 })
+                .collect();
+            let log_w: Vec<f64> = m
+                .iter()
+                .map(|x| 0.3 * x * x - 0.2 * x.powi(4) + noise.sample(&mut rng))
+                .collect();
+            let x: Vec<f64> = m.iter().map(|v| v * v).collect();
+            let (a, b) = moment_match(&x, &log_w).unwrap_or_else(|| panic!("seed {seed}"));
+            // The tilted moments are the weighted ones.
+            let tilted: Vec<f64> = x.iter().map(|v| a * v + b * v * v).collect();
+            let x2: Vec<f64> = x.iter().map(|v| v * v).collect();
+            for f in [&x, &x2] {
+                let want = Weights::from_log(&log_w).expectation(f).value;
+                let got = Weights::from_log(&tilted).expectation(f).value;
+                assert!(
+                    (got - want).abs() < 1e-6 * want,
+                    "seed {seed}: {got} vs {want}"
+                );
+            }
+        }
     }
 }
