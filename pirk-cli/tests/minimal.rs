@@ -65,9 +65,9 @@ fn near_critical_eight_squared_smoke() {
 
 /// docs/physics.md's 16² table of minimal cards (`[sample] count = 2000`) at every κ from the
 /// symmetric phase through κ_c to the broken phase, each against its own Wolff chain. About
-/// 15 minutes optimised: `cargo test --release -p pirk-cli --test minimal -- --ignored`.
+/// 10 minutes optimised: `cargo test --release -p pirk-cli --test minimal -- --ignored`.
 #[test]
-#[ignore = "about 15 minutes optimised; cargo test --release -p pirk-cli --test minimal -- --ignored"]
+#[ignore = "about 10 minutes optimised; cargo test --release -p pirk-cli --test minimal -- --ignored"]
 fn sixteen_squared_table_matches_wolff() {
     for kappa in [0.21, 0.25, 0.26, 0.27, 0.2709, 0.28, 0.29, 0.5] {
         matches_wolff(16, kappa, "[sample]\ncount = 2000\n", 200_000);
