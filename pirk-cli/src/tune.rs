@@ -200,7 +200,7 @@ pub fn tune<T: Theory + Default + 'static>(
             record.log_z.error,
             record.acceptance,
             record.tilt.map_or(String::new(), |t| format!(
-                ", tilt ({:?}) zm_mass {:+.3e}, zm_quartic {:+.3e}",
+                ", tilt ({}) zm_mass {:+.3e}, zm_quartic {:+.3e}",
                 t.fit, t.zm_mass, t.zm_quartic
             ))
         ));

@@ -54,6 +54,16 @@ pub enum TiltFit {
     Regression,
 }
 
+/// The name `report.json` gives the fit, for messages that should read the same.
+impl std::fmt::Display for TiltFit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TiltFit::Moments => "moments",
+            TiltFit::Regression => "regression",
+        })
+    }
+}
+
 /// The tilt of the configurations with magnetisation `m` and log-weights `log_w` on a lattice
 /// of `volume` sites; `None` with fewer than four finite log-weights or fewer than three
 /// distinct |M| among them (a quadratic in M² needs three).
@@ -243,6 +253,14 @@ mod tests {
         let tilt = zero_mode_tilt(&m, &log_w, 1).unwrap();
         assert_eq!(tilt.fit, TiltFit::Regression);
         assert!((tilt.zm_mass + 2.0).abs() < 0.3, "{tilt:?}");
+    }
+
+    /// Messages name each fit as `report.json` does.
+    #[test]
+    fn a_fit_displays_as_its_json_name() {
+        for fit in [TiltFit::Moments, TiltFit::Regression] {
+            assert_eq!(serde_json::to_string(&fit).unwrap(), format!("\"{fit}\""));
+        }
     }
 
     /// A tilt written before the fit was recorded reads back as least squares.
