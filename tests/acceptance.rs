@@ -300,7 +300,7 @@ fn step_choice_tracks_the_closed_form_log_weight_change() {
             .sum();
         (sum / pilot as f64).sqrt()
     };
-    let choose = |tolerance: f64, search: StepSearch| {
+    let try_choose = |pilot: usize, tolerance: f64, search: StepSearch| {
         pirk::choose_steps(
             &ZeroDimPhi4,
             &prior,
@@ -311,8 +311,8 @@ fn step_choice_tracks_the_closed_form_log_weight_change() {
             tolerance,
             search,
         )
-        .unwrap()
     };
+    let choose = |tolerance: f64, search: StepSearch| try_choose(pilot, tolerance, search).unwrap();
     let check = |choice: &pirk::StepChoice, tried: &[usize], steps: usize, converged: bool| {
         let got: Vec<usize> = choice.trials.iter().map(|t| t.steps).collect();
         assert_eq!(got, tried);
@@ -354,19 +354,7 @@ fn step_choice_tracks_the_closed_form_log_weight_change() {
         128,
         false,
     );
-    assert!(
-        pirk::choose_steps(
-            &ZeroDimPhi4,
-            &prior,
-            &basis,
-            &flow,
-            &generator,
-            1,
-            0.1,
-            StepSearch::Raise
-        )
-        .is_err()
-    );
+    assert!(try_choose(1, 0.1, StepSearch::Raise).is_err());
 }
 
 #[test]
