@@ -2,8 +2,10 @@
 
 use crate::check::Model;
 use crate::ir::Expr;
-use crate::lower::{Buffer, Site, SiteProgram};
-use crate::paths::{lattice, theory_trait, vector_block};
+use crate::lower::{Buffer, Layout, Site, SiteProgram};
+use crate::paths::{
+    lane_count, lanes, lattice, level, simd, theory_trait, vector_block, with_simd,
+};
 use crate::symbolic::Derived;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -89,6 +91,7 @@ fn stub_methods() -> TokenStream {
 /// A sweep over all sites: prelude (lengths, couplings, values that do not depend on the
 /// site), then the site loop computing every root.
 struct Sweep {
+    layout: Layout,
     prelude: TokenStream,
     fill: TokenStream,
     buffers: Vec<Buffer>,
@@ -122,9 +125,12 @@ impl Sweep {
             directions,
         } in &self.buffers
         {
-            let per_site: Vec<TokenStream> = vec![quote!(ndim); *directions];
-            buffers.extend(if per_site.is_empty() {
-                quote!(let mut #name = [0.0; #block];)
+            let mut per_site: Vec<TokenStream> = vec![quote!(ndim); *directions];
+            if self.layout == Layout::Lanes {
+                per_site.push(lane_count());
+            }
+            buffers.extend(if *directions == 0 {
+                quote!(let mut #name = [0.0; #block #(* #per_site)*];)
             } else {
                 quote!(let mut #name = ::std::vec![0.0; #block #(* #per_site)*];)
             });
@@ -147,14 +153,22 @@ impl Sweep {
     }
 }
 
-fn sweep(exprs: &[&Expr], n_params: Option<usize>) -> Sweep {
-    let program = SiteProgram::new(exprs);
+fn sweep(exprs: &[&Expr], n_params: Option<usize>, layout: Layout) -> Sweep {
+    let program = SiteProgram::new(exprs, layout);
     let uses = program.uses();
     let mut names = 0;
-    let mut prelude = quote! {
-        let volume = lat.volume();
-        ::core::assert_eq!(phi.len(), volume, "the field has one value per lattice site");
-    };
+    let mut prelude = quote!(let volume = lat.volume(););
+    prelude.extend(match layout {
+        Layout::Single => quote! {
+            ::core::assert_eq!(phi.len(), volume, "the field has one value per lattice site");
+        },
+        Layout::Lanes => {
+            let n = lane_count();
+            quote! {
+                ::core::assert_eq!(phi.len(), volume * #n, "one value per lattice site and lane");
+            }
+        }
+    });
     if let Some(n) = n_params {
         prelude.extend(quote!(::core::assert_eq!(theta.len(), #n, "one value per coupling");));
     }
@@ -172,7 +186,13 @@ fn sweep(exprs: &[&Expr], n_params: Option<usize>) -> Sweep {
         prelude.extend(quote!(let inv_volume = 1.0 / volume as f64;));
     }
     if uses.mean {
-        prelude.extend(quote!(let mean = phi.iter().sum::<f64>() * inv_volume;));
+        prelude.extend(match layout {
+            Layout::Single => quote!(let mean = phi.iter().sum::<f64>() * inv_volume;),
+            Layout::Lanes => {
+                let lanes = lanes();
+                quote!(let mean = #lanes::site_sum(phi, volume) * inv_volume;)
+            }
+        });
     }
     prelude.extend(program.totals(&mut names));
     let Site {
@@ -187,6 +207,7 @@ fn sweep(exprs: &[&Expr], n_params: Option<usize>) -> Sweep {
         .map(|i| program.is_site_invariant(i))
         .collect();
     Sweep {
+        layout,
         prelude,
         fill,
         buffers,
@@ -222,14 +243,21 @@ impl Term {
 }
 
 /// Accumulators for lattice sums of `terms`: (declarations, loop statements, totals).
-fn lattice_sums(terms: &[Term]) -> (TokenStream, TokenStream, Vec<TokenStream>) {
+fn lattice_sums(terms: &[Term], layout: Layout) -> (TokenStream, TokenStream, Vec<TokenStream>) {
     let (mut init, mut add, mut totals) = (TokenStream::new(), TokenStream::new(), Vec::new());
+    let zero = match layout {
+        Layout::Single => quote!(0.0),
+        Layout::Lanes => {
+            let lanes = lanes();
+            quote!(#lanes::ZERO)
+        }
+    };
     for (i, t) in terms.iter().enumerate() {
         let acc = format_ident!("acc{}", i);
         let constant = t.constant.as_ref().map(|c| quote!(#c * volume as f64));
         totals.push(match (&t.site, constant) {
             (Some(site), constant) => {
-                init.extend(quote!(let mut #acc = 0.0;));
+                init.extend(quote!(let mut #acc = #zero;));
                 add.extend(quote!(#acc += #site;));
                 match constant {
                     Some(c) => quote!(#acc + #c),
@@ -245,7 +273,7 @@ fn lattice_sums(terms: &[Term]) -> (TokenStream, TokenStream, Vec<TokenStream>) 
 
 /// A method body that sums `terms` over the lattice into `out[i]`, after `checks`.
 fn sums_into_out(sweep: Sweep, terms: &[Term], checks: TokenStream) -> TokenStream {
-    let (init, add, totals) = lattice_sums(terms);
+    let (init, add, totals) = lattice_sums(terms, sweep.layout);
     let (sites, idx) = (sweep.site_loop(&add), indices(terms.len()));
     let prelude = &sweep.prelude;
     quote! {
@@ -307,8 +335,8 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     let span = span_check(d);
 
     let action = {
-        let sw = sweep(&[&d.action], Some(n_params));
-        let (init, add, totals) = lattice_sums(&[Term::of(&sw, 0)]);
+        let sw = sweep(&[&d.action], Some(n_params), Layout::Single);
+        let (init, add, totals) = lattice_sums(&[Term::of(&sw, 0)], sw.layout);
         let (prelude, sites, total) = (&sw.prelude, sw.site_loop(&add), &totals[0]);
         quote! {
             fn action(&self, lat: &#lat, theta: &[f64], phi: &[f64]) -> f64 {
@@ -321,7 +349,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     };
 
     let per_site = |name: Ident, e: &Expr| {
-        let sw = sweep(&[e], Some(n_params));
+        let sw = sweep(&[e], Some(n_params), Layout::Single);
         let f = &sw.outputs[0];
         let (prelude, sites) = (&sw.prelude, sw.site_loop(&quote!(out[x] = #f;)));
         quote! {
@@ -336,7 +364,11 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     let quadratic_force = per_site(format_ident!("quadratic_force"), &d.quadratic_force);
 
     let param_grad = {
-        let sw = sweep(&d.param_grads.iter().collect::<Vec<_>>(), Some(n_params));
+        let sw = sweep(
+            &d.param_grads.iter().collect::<Vec<_>>(),
+            Some(n_params),
+            Layout::Single,
+        );
         let terms: Vec<Term> = (0..n_params).map(|i| Term::of(&sw, i)).collect();
         let checks = quote!(::core::assert_eq!(out.len(), #n_params, "one gradient per coupling"););
         let body = sums_into_out(sw, &terms, checks);
@@ -349,7 +381,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
 
     let kernel = {
         let arms = d.kernels.iter().enumerate().map(|(j, k)| {
-            let sw = sweep(&[k], None);
+            let sw = sweep(&[k], None, Layout::Single);
             let (j, k) = (Literal::usize_unsuffixed(j), &sw.outputs[0]);
             let (prelude, sites) = (&sw.prelude, sw.site_loop(&quote!(out[x] = #k;)));
             quote! {
@@ -371,7 +403,11 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     };
 
     let divergence = {
-        let sw = sweep(&d.divergences.iter().collect::<Vec<_>>(), None);
+        let sw = sweep(
+            &d.divergences.iter().collect::<Vec<_>>(),
+            None,
+            Layout::Single,
+        );
         let terms: Vec<Term> = (0..n_kernels).map(|j| Term::of(&sw, j)).collect();
         let checks = quote! {
             #span
@@ -393,7 +429,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         .collect();
 
     let stein = {
-        let sw = sweep(&stein_exprs, Some(n_params));
+        let sw = sweep(&stein_exprs, Some(n_params), Layout::Single);
         let terms = stein_terms(&sw, d);
         let checks = quote! {
             #span
@@ -407,55 +443,15 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         }
     };
 
-    let velocity = {
-        let exprs: Vec<&Expr> = d.kernels.iter().chain(&d.divergences).collect();
-        let sw = sweep(&exprs, None);
-        let ks: Vec<Ident> = (0..n_kernels).map(|j| format_ident!("k{}", j)).collect();
-        let kern = &sw.outputs[..n_kernels];
-        // Σ_j k_j ∇·K_j, its site-dependent and site-invariant parts apart.
-        let part = |invariant: bool| {
-            let terms: Vec<TokenStream> = (0..n_kernels)
-                .filter(|&j| {
-                    !d.divergences[j].is_zero() && sw.invariant[n_kernels + j] == invariant
-                })
-                .map(|j| {
-                    let (k, v) = (&ks[j], &sw.outputs[n_kernels + j]);
-                    quote!(#k * #v)
-                })
-                .collect();
-            (!terms.is_empty()).then(|| quote!(#(#terms)+*))
-        };
-        let div = Term {
-            site: part(false),
-            constant: part(true).map(|c| quote!((#c))),
-        };
-        let (init, add, totals) = lattice_sums(&[div]);
-        let (total, idx) = (&totals[0], indices(n_kernels));
-        let sites = sw.site_loop(&quote! {
-            out[x] = #(#ks * #kern)+*;
-            #add
-        });
-        let prelude = &sw.prelude;
-        quote! {
-            fn velocity(&self, lat: &#lat, k: &[f64], phi: &[f64], out: &mut [f64]) -> f64 {
-                #prelude
-                #span
-                ::core::assert_eq!(k.len(), #n_kernels, "one coefficient per kernel");
-                ::core::assert_eq!(out.len(), volume, "one velocity per site");
-                #(let #ks = k[#idx];)*
-                #init
-                #sites
-                #total
-            }
-        }
-    };
+    let velocity = velocity_method(d, Layout::Single, &span);
+    let velocity_lanes = velocity_method(d, Layout::Lanes, &span);
 
     let wegner_row = {
         let exprs: Vec<&Expr> = stein_exprs.iter().copied().chain(&d.param_grads).collect();
-        let sw = sweep(&exprs, Some(n_params));
+        let sw = sweep(&exprs, Some(n_params), Layout::Single);
         let mut terms = stein_terms(&sw, d);
         terms.extend((0..n_params).map(|i| Term::of(&sw, 2 * n_kernels + 1 + i)));
-        let (init, add, totals) = lattice_sums(&terms);
+        let (init, add, totals) = lattice_sums(&terms, sw.layout);
         let (row, grad) = totals.split_at(n_kernels);
         let (row_idx, grad_idx) = (indices(n_kernels), indices(n_params));
         let (prelude, sites) = (&sw.prelude, sw.site_loop(&add));
@@ -473,5 +469,100 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         }
     };
 
-    quote! { #action #force #quadratic_force #param_grad #kernel #divergence #stein #velocity #wegner_row }
+    quote! { #action #force #quadratic_force #param_grad #kernel #divergence #stein #velocity #velocity_lanes #wegner_row }
+}
+
+/// `velocity` for one configuration, or `velocity_lanes` for a lane group: the sweep is the
+/// same, only the values' type and the stores differ, so every lane gets `velocity`'s bits.
+fn velocity_method(d: &Derived, layout: Layout, span: &TokenStream) -> TokenStream {
+    let lat = lattice();
+    let n_kernels = d.kernels.len();
+    let exprs: Vec<&Expr> = d.kernels.iter().chain(&d.divergences).collect();
+    let sw = sweep(&exprs, None, layout);
+    let ks: Vec<Ident> = (0..n_kernels).map(|j| format_ident!("k{}", j)).collect();
+    let kern = &sw.outputs[..n_kernels];
+    // Σ_j k_j ∇·K_j, its site-dependent and site-invariant parts apart.
+    let part = |invariant: bool| {
+        let terms: Vec<TokenStream> = (0..n_kernels)
+            .filter(|&j| !d.divergences[j].is_zero() && sw.invariant[n_kernels + j] == invariant)
+            .map(|j| {
+                let (k, v) = (&ks[j], &sw.outputs[n_kernels + j]);
+                quote!(#k * #v)
+            })
+            .collect();
+        (!terms.is_empty()).then(|| quote!(#(#terms)+*))
+    };
+    let div = Term {
+        site: part(false),
+        constant: part(true).map(|c| quote!((#c))),
+    };
+    let (init, add, totals) = lattice_sums(&[div], layout);
+    let (total, idx) = (&totals[0], indices(n_kernels));
+    let prelude = &sw.prelude;
+    match layout {
+        Layout::Single => {
+            let sites = sw.site_loop(&quote! {
+                out[x] = #(#ks * #kern)+*;
+                #add
+            });
+            quote! {
+                fn velocity(&self, lat: &#lat, k: &[f64], phi: &[f64], out: &mut [f64]) -> f64 {
+                    #prelude
+                    #span
+                    ::core::assert_eq!(k.len(), #n_kernels, "one coefficient per kernel");
+                    ::core::assert_eq!(out.len(), volume, "one velocity per site");
+                    #(let #ks = k[#idx];)*
+                    #init
+                    #sites
+                    #total
+                }
+            }
+        }
+        Layout::Lanes => {
+            let (lanes, n, level) = (lanes(), lane_count(), level());
+            let (with_simd, simd) = (with_simd(), simd());
+            let sites = sw.site_loop(&quote! {
+                #lanes::from(#(#ks * #kern)+*).store(out, x);
+                #add
+            });
+            quote! {
+                fn velocity_lanes(
+                    &self,
+                    level: #level,
+                    lat: &#lat,
+                    k: &[f64],
+                    phi: &[f64],
+                    out: &mut [f64],
+                    div: &mut [f64; #n],
+                ) {
+                    // The sweep as a pulp operation whose `with_simd` is inlined into code
+                    // compiled for `level`'s instructions.
+                    struct Sweep<'a> {
+                        level: #level,
+                        lat: &'a #lat,
+                        k: &'a [f64],
+                        phi: &'a [f64],
+                        out: &'a mut [f64],
+                        div: &'a mut [f64; #n],
+                    }
+                    impl #with_simd for Sweep<'_> {
+                        type Output = ();
+                        #[inline(always)]
+                        fn with_simd<S: #simd>(self, _: S) {
+                            let Sweep { level, lat, k, phi, out, div } = self;
+                            #prelude
+                            #span
+                            ::core::assert_eq!(k.len(), #n_kernels, "one coefficient per kernel");
+                            ::core::assert_eq!(out.len(), volume * #n, "one velocity per site and lane");
+                            #(let #ks = k[#idx];)*
+                            #init
+                            #sites
+                            *div = #lanes::from(#total).0;
+                        }
+                    }
+                    level.vectorize(Sweep { level, lat, k, phi, out, div })
+                }
+            }
+        }
+    }
 }

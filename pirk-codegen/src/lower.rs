@@ -4,7 +4,7 @@
 
 use crate::factor::factor;
 use crate::ir::{Binder, Expr, Func, Shift, rat_to_f64, rat_to_i32};
-use crate::paths::vector_function;
+use crate::paths::{lanes, vector_function};
 use num_rational::BigRational;
 use num_traits::{One, Signed};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -55,6 +55,16 @@ impl Node {
     }
 }
 
+/// How the generated code holds configurations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// One configuration: `phi[x]`, every value an `f64`.
+    Single,
+    /// A lane group (`::pirk::lanes`): `phi[x * LANES + l]`; values that depend on the field
+    /// are `Lanes`, the rest (couplings, constants) stay `f64`.
+    Lanes,
+}
+
 /// What a lowered program reads besides `phi` and `x`.
 #[derive(Default)]
 pub struct Uses {
@@ -98,19 +108,24 @@ pub struct Site {
 
 /// Per-site expressions lowered together, sharing every common subexpression.
 pub struct SiteProgram {
+    layout: Layout,
     nodes: Vec<Node>,
     free: Vec<BTreeSet<Binder>>,
+    /// Per node: depends on the field, so differs between the lanes of a group.
+    per_lane: Vec<bool>,
     index: BTreeMap<Node, NodeId>,
     roots: Vec<NodeId>,
     totals: Vec<NodeId>,
 }
 
 impl SiteProgram {
-    /// Lower the given canonical expressions.
-    pub fn new(exprs: &[&Expr]) -> Self {
+    /// Lower the given canonical expressions for `layout`.
+    pub fn new(exprs: &[&Expr], layout: Layout) -> Self {
         let mut p = SiteProgram {
+            layout,
             nodes: vec![],
             free: vec![],
+            per_lane: vec![],
             index: BTreeMap::new(),
             roots: vec![],
             totals: vec![],
@@ -135,9 +150,12 @@ impl SiteProgram {
             }
             _ => {}
         }
+        let per_lane = matches!(node, Node::Field(_) | Node::Mean | Node::Total(_))
+            || node.children().iter().any(|&c| self.per_lane[c]);
         let id = self.nodes.len();
         self.nodes.push(node.clone());
         self.free.push(free);
+        self.per_lane.push(per_lane);
         self.index.insert(node, id);
         id
     }
@@ -306,9 +324,10 @@ impl SiteProgram {
             }
             let block = self.block(&[t], &BTreeSet::from([SITE]), &mut memo, names);
             let value = &memo[&t];
+            let zero = self.zero(t);
             out.extend(quote! {
                 let #name = {
-                    let mut acc = 0.0;
+                    let mut acc = #zero;
                     for x in 0..volume {
                         #block
                         acc += #value;
@@ -336,8 +355,9 @@ impl SiteProgram {
                 .filter(|&b| b != SITE)
                 .collect();
             let (name, index) = (format_ident!("{}{}", f.name(), k), buffer_index(&binders));
-            memo.insert(n, quote!(#name[#index]));
-            let function = vector_function(f).expect("vector calls have a vector function");
+            memo.insert(n, self.read(quote!(#name), &index));
+            let function =
+                vector_function(f, self.layout).expect("vector calls have a vector function");
             buffers.push(Buffer {
                 name: name.clone(),
                 function,
@@ -379,7 +399,10 @@ impl SiteProgram {
             None => {
                 for Store { name, index, arg } in stores {
                     let arg = &memo[arg];
-                    out.extend(quote!(#name[#index] = #arg;));
+                    out.extend(match self.layout {
+                        Layout::Single => quote!(#name[#index] = #arg;),
+                        Layout::Lanes => quote!(#arg.store(&mut #name, #index);),
+                    });
                 }
             }
             Some((&l, rest)) => {
@@ -400,7 +423,7 @@ impl SiteProgram {
     fn vector_calls(&self, hoisted: &BTreeMap<NodeId, TokenStream>) -> Vec<(NodeId, NodeId, Func)> {
         // Everything reachable past the hoisted values depends on the site.
         let candidate = |n: NodeId| match self.nodes[n] {
-            Node::Func(f, a) if vector_function(f).is_some() => Some((a, f)),
+            Node::Func(f, a) if vector_function(f, self.layout).is_some() => Some((a, f)),
             _ => None,
         };
         self.reachable(&self.roots, hoisted)
@@ -520,12 +543,35 @@ impl SiteProgram {
         for (s, acc) in sums.iter().zip(&accs) {
             memo.insert(*s, quote!(#acc));
         }
+        let zeros = sums.iter().map(|&s| self.zero(s));
         quote! {
-            #(let mut #accs = 0.0;)*
+            #(let mut #accs = #zeros;)*
             for #mu in 0..ndim {
                 #inner
                 #(#accs += #values;)*
             }
+        }
+    }
+
+    /// Entry `index` of a per-site (or per-buffer-slot) array.
+    fn read(&self, array: TokenStream, index: &TokenStream) -> TokenStream {
+        match self.layout {
+            Layout::Single => quote!(#array[#index]),
+            Layout::Lanes => {
+                let lanes = lanes();
+                quote!(#lanes::load(&#array, #index))
+            }
+        }
+    }
+
+    /// The zero an accumulator of node `n` starts from.
+    fn zero(&self, n: NodeId) -> TokenStream {
+        match (self.layout, self.per_lane[n]) {
+            (Layout::Lanes, true) => {
+                let lanes = lanes();
+                quote!(#lanes::ZERO)
+            }
+            _ => quote!(0.0),
         }
     }
 
@@ -567,10 +613,7 @@ impl SiteProgram {
                 let t = format_ident!("total{}", k);
                 quote!(#t)
             }
-            Node::Field(s) => {
-                let index = site_index(s);
-                quote!(phi[#index])
-            }
+            Node::Field(s) => self.read(quote!(phi), &site_index(s)),
             Node::Add(terms) => {
                 let mut out = TokenStream::new();
                 for (i, (neg, t)) in terms.iter().enumerate() {

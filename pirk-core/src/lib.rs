@@ -9,6 +9,7 @@ mod baselines;
 mod bases;
 mod error;
 mod flow;
+pub mod lanes;
 mod lattice;
 mod priors;
 mod ranks;

@@ -31,6 +31,9 @@ mod reduce;
 mod tanh;
 
 pub use level::Level;
+/// The operation traits of pulp, which batched generated code implements to run at a
+/// [`Level`] ([`Level::vectorize`]).
+pub use pulp::{Simd, WithSimd};
 
 /// Sites per block in generated code, which evaluates the site-dependent `exp` and `tanh`
 /// calls of a block (per direction, inside direction loops) in one vector call first: 64 keeps

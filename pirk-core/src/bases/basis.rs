@@ -9,9 +9,12 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+use crate::lanes::{LANES, gather, scatter};
+use crate::vmath::Level;
 use crate::{Lattice, Offset, Theory, offset_weight};
 use crate::{ShellScratch, Shells};
 use crate::{Smeared, SmearedScratch};
+use std::mem::take;
 
 /// Kernels of theory `T` (by declaration index) plus optional shells, projected kernels and
 /// smeared kernels, in that order.
@@ -55,6 +58,10 @@ pub struct BasisScratch {
     div: Vec<f64>,
     g: Vec<f64>,
     offset: Vec<f64>,
+    /// One configuration of a lane group and its velocity, for the kernels without batched
+    /// code (shells, projected, smeared).
+    lane: Vec<f64>,
+    lane_out: Vec<f64>,
     shell: Option<ShellScratch>,
     smeared: Option<SmearedScratch>,
 }
@@ -245,6 +252,8 @@ impl<T: Theory> Basis<T> {
                 Some(_) => vec![0.0; self.lat.volume()],
                 None => Vec::new(),
             },
+            lane: vec![0.0; self.lat.volume()],
+            lane_out: vec![0.0; self.lat.volume()],
             shell: self
                 .shells
                 .as_ref()
@@ -326,15 +335,61 @@ impl<T: Theory> Basis<T> {
         out: &mut [f64],
         s: &mut BasisScratch,
     ) -> f64 {
-        let n = self.selected.len();
+        self.expand(k, s);
+        let div = theory.velocity(&self.lat, &s.kfull, phi, out);
+        self.add_runtime_kernels(theory, k, phi, out, div, s)
+    }
+
+    /// [`Basis::velocity`] of a lane group ([`crate::lanes`]) at instruction-set `level`:
+    /// the declared kernels through the theory's batched code, the shells, projected and
+    /// smeared kernels lane by lane. Every lane gets `velocity`'s bits.
+    pub fn velocity_lanes(
+        &self,
+        theory: &T,
+        level: Level,
+        k: &[f64],
+        phi: &[f64],
+        out: &mut [f64],
+        s: &mut BasisScratch,
+    ) -> [f64; LANES] {
+        self.expand(k, s);
+        let mut div = [0.0; LANES];
+        theory.velocity_lanes(level, &self.lat, &s.kfull, phi, out, &mut div);
+        if k.len() > self.selected.len() {
+            for (l, d) in div.iter_mut().enumerate() {
+                let (mut one, mut vel) = (take(&mut s.lane), take(&mut s.lane_out));
+                gather(phi, l, &mut one);
+                gather(out, l, &mut vel);
+                *d = self.add_runtime_kernels(theory, k, &one, &mut vel, *d, s);
+                scatter(&vel, l, out);
+                (s.lane, s.lane_out) = (one, vel);
+            }
+        }
+        div
+    }
+
+    /// The coefficients of the declared kernels, by declaration index, into `s.kfull`.
+    fn expand(&self, k: &[f64], s: &mut BasisScratch) {
         s.kfull.iter_mut().for_each(|x| *x = 0.0);
         for (&j, &kj) in self.selected.iter().zip(k) {
             s.kfull[j] += kj;
         }
-        let mut div = theory.velocity(&self.lat, &s.kfull, phi, out);
-        let mut done = n;
+    }
+
+    /// Adds the shells', projected and smeared kernels' velocity to `out` and returns `div`
+    /// plus their divergence.
+    fn add_runtime_kernels(
+        &self,
+        theory: &T,
+        k: &[f64],
+        phi: &[f64],
+        out: &mut [f64],
+        mut div: f64,
+        s: &mut BasisScratch,
+    ) -> f64 {
+        let mut done = self.selected.len();
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {
-            let ks = &k[n..n + shells.len()];
+            let ks = &k[done..done + shells.len()];
             if live(ks) {
                 div += shells.add_velocity(ks, phi, out, ss);
             }

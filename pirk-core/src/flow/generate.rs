@@ -19,8 +19,10 @@ use crate::Prior;
 use crate::Theory;
 use crate::Weights;
 use crate::error::{Result, ensure};
+use crate::lanes::{LANES, gather, scatter};
 use crate::ranks::ranks;
 use crate::rng::stream_rng;
+use crate::vmath::Level;
 use crate::{Basis, BasisScratch};
 
 use super::rk4::{Stages, shift};
@@ -44,6 +46,7 @@ pub struct Generator {
     scheme: Scheme,
     seed: u64,
     runaway: f64,
+    lane_groups: bool,
 }
 
 /// A generated ensemble.
@@ -131,6 +134,8 @@ struct Work {
     k: Vec<f64>,
     theta: Vec<f64>,
     stages: Stages,
+    /// A lane group's state ([`crate::lanes`]).
+    group: Vec<f64>,
 }
 
 impl Default for Generator {
@@ -147,6 +152,7 @@ impl Generator {
             scheme: Scheme::Rk4,
             seed: 1,
             runaway: 10.0,
+            lane_groups: true,
         }
     }
 
@@ -173,6 +179,14 @@ impl Generator {
     /// The seed; configuration `i` uses stream `(seed, i)`.
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
+        self
+    }
+
+    /// Whether RK4 integrates lane groups of [`LANES`] configurations through the theory's
+    /// batched code (the default) or one configuration at a time through its scalar code.
+    /// Both give the same bits; the switch is for checks and benchmarks.
+    pub fn with_lane_groups(mut self, on: bool) -> Self {
+        self.lane_groups = on;
         self
     }
 
@@ -222,33 +236,54 @@ impl Generator {
         let ranks = ranks();
         let own = ranks.share(n);
         let mut phi = vec![0.0; own.len() * v];
-        let out: Vec<(Trajectory, Vec<f64>)> = phi
-            .par_chunks_mut(v)
+        let times = self.steps + 1;
+        // RK4 runs lane groups through the theory's batched code; the adaptive scheme, whose
+        // steps differ between configurations, runs one configuration at a time.
+        let group = match self.scheme {
+            Scheme::Rk4 if self.lane_groups => LANES,
+            _ => 1,
+        };
+        let groups: Vec<Vec<(Trajectory, Vec<f64>)>> = phi
+            .par_chunks_mut(group * v)
             .enumerate()
             .map_init(
                 || Work {
                     basis: basis.scratch(),
                     k: vec![0.0; basis.len()],
                     theta: vec![0.0; T::PARAMS.len()],
-                    stages: Stages::new(v),
+                    stages: Stages::new(group * v),
+                    group: vec![0.0; group * v],
                 },
-                |w, (i, config)| {
-                    let i = own.start + i;
-                    prior.sample(&mut stream_rng(self.seed, i as u64), config);
-                    let mut obs = vec![0.0; (self.steps + 1) * observables];
-                    let mut measure = |m: usize, phi: &[f64]| {
-                        observe(m, phi, &mut obs[m * observables..(m + 1) * observables]);
+                |w, (g, configs)| {
+                    let first = own.start + g * group;
+                    let mut obs = vec![vec![0.0; times * observables]; configs.len() / v];
+                    for (l, config) in configs.chunks_mut(v).enumerate() {
+                        prior.sample(&mut stream_rng(self.seed, (first + l) as u64), config);
+                    }
+                    let mut measure = |l: usize, m: usize, phi: &[f64]| {
+                        observe(m, phi, &mut obs[l][m * observables..(m + 1) * observables]);
                     };
-                    let tr = self.integrate(theory, prior, basis, flow, config, w, &mut measure);
-                    obs[tr.recorded * observables..]
-                        .iter_mut()
-                        .for_each(|x| *x = f64::NAN);
-                    (tr, obs)
+                    let trajectories = if group == LANES {
+                        self.integrate_lanes(theory, prior, basis, flow, configs, w, &mut measure)
+                    } else {
+                        let mut measure = |m: usize, phi: &[f64]| measure(0, m, phi);
+                        vec![self.integrate(theory, prior, basis, flow, configs, w, &mut measure)]
+                    };
+                    trajectories
+                        .into_iter()
+                        .zip(obs)
+                        .map(|(tr, mut obs)| {
+                            obs[tr.recorded * observables..]
+                                .iter_mut()
+                                .for_each(|x| *x = f64::NAN);
+                            (tr, obs)
+                        })
+                        .collect()
                 },
             )
             .collect();
+        let out: Vec<(Trajectory, Vec<f64>)> = groups.into_iter().flatten().collect();
         // Every rank's configurations, gathered in index order as records of `width` numbers.
-        let times = self.steps + 1;
         let width = v + 3 + times * (1 + observables);
         let mut local = Vec::with_capacity(own.len() * width);
         for (config, (tr, obs)) in phi.chunks(v).zip(&out) {
@@ -285,6 +320,118 @@ impl Generator {
         }
     }
 
+    /// [`Generator::integrate`] with RK4 for up to [`LANES`] configurations (`configs`, one
+    /// after another) at once: the velocity of the whole group is one batched call, and each
+    /// configuration follows exactly the operations of `integrate`, so it gets the same bits
+    /// and the same fate (a stopped configuration keeps its state from there on).
+    /// `measure(l, m, φ)` observes configuration `l` at grid time `m`.
+    #[allow(clippy::too_many_arguments)]
+    fn integrate_lanes<T: Theory, P: Prior>(
+        &self,
+        theory: &T,
+        prior: &P,
+        basis: &Basis<T>,
+        flow: &Flow,
+        configs: &mut [f64],
+        w: &mut Work,
+        measure: &mut dyn FnMut(usize, usize, &[f64]),
+    ) -> Vec<Trajectory> {
+        let lat = basis.lattice();
+        let v = lat.volume();
+        let n = configs.len() / v;
+        let level = Level::best();
+        let limit = self.runaway * flow.max_speed;
+        let h_grid = 1.0 / self.steps as f64;
+        let mut tr: Vec<Trajectory> = configs
+            .chunks(v)
+            .map(|config| Trajectory {
+                log_q: prior.log_density(config),
+                log_w: vec![f64::NEG_INFINITY; self.steps + 1],
+                ok: true,
+                recorded: 1,
+                evaluations: 0,
+            })
+            .collect();
+        let Work {
+            basis: scratch,
+            k,
+            theta,
+            stages,
+            group,
+        } = w;
+        let mut record = |m: usize, l: usize, phi: &[f64], tr: &mut Trajectory| {
+            let t = m as f64 * h_grid;
+            flow.path.theta(t, theta);
+            tr.log_w[m] = -theory.action(lat, theta, phi) - basis.switched(t, phi) - tr.log_q;
+            measure(l, m, phi);
+        };
+        group.iter_mut().for_each(|x| *x = 0.0);
+        for (l, (config, tr)) in configs.chunks(v).zip(&mut tr).enumerate() {
+            record(0, l, config, tr);
+            scatter(config, l, group);
+        }
+        // Lanes past the configurations hold zeros and take no part.
+        let mut live: [bool; LANES] = std::array::from_fn(|l| l < n);
+        let mut speed = [0.0f64; LANES];
+        for m in 0..self.steps {
+            let t = m as f64 * h_grid;
+            let t_end = (m + 1) as f64 * h_grid;
+            let mut increments = [0.0; LANES];
+            // The velocity at (t, y) into `out`, −∇·φ̇ into `rates`; the lanes whose state is good.
+            let eval = |t: f64,
+                        y: &[f64],
+                        live: &[bool; LANES],
+                        out: &mut [f64],
+                        rates: &mut [f64; LANES]| {
+                flow.coefficients(t, k);
+                let div = basis.velocity_lanes(theory, level, k, y, out, scratch);
+                speed.iter_mut().for_each(|s| *s = 0.0);
+                for x in out.chunks_exact(LANES) {
+                    for (s, o) in speed.iter_mut().zip(x) {
+                        *s = s.max(o.abs());
+                    }
+                }
+                for (l, tr) in tr.iter_mut().enumerate() {
+                    tr.evaluations += usize::from(live[l]);
+                }
+                *rates = div.map(|d| -d);
+                std::array::from_fn(|l| {
+                    div[l].is_finite() && speed[l].is_finite() && speed[l] <= limit
+                })
+            };
+            let was_live = live;
+            stages.rk4_lanes(t, t_end - t, group, &mut live, &mut increments, eval);
+            for (l, (config, tr)) in configs.chunks_mut(v).zip(&mut tr).enumerate() {
+                if !was_live[l] {
+                    continue;
+                }
+                if !live[l] {
+                    tr.ok = false;
+                    continue;
+                }
+                tr.log_q += increments[l];
+                gather(group, l, config);
+                record(m + 1, l, config, tr);
+                tr.recorded = m + 2;
+            }
+            if !live.contains(&true) {
+                break;
+            }
+        }
+        for (config, tr) in configs.chunks(v).zip(&mut tr) {
+            if !(tr.ok && tr.log_q.is_finite() && config.iter().all(|x| x.is_finite())) {
+                tr.ok = false;
+                tr.recorded = tr.recorded.min(self.steps);
+                let recorded = tr.recorded;
+                tr.log_w[recorded..]
+                    .iter_mut()
+                    .for_each(|x| *x = f64::NEG_INFINITY);
+                tr.log_q = f64::NAN;
+            }
+        }
+        tr
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn integrate<T: Theory, P: Prior>(
         &self,
@@ -315,6 +462,7 @@ impl Generator {
             k,
             theta,
             stages,
+            ..
         } = w;
         let mut eval = |t: f64, y: &[f64], out: &mut [f64]| -> Option<f64> {
             evaluations += 1;

@@ -2,6 +2,8 @@
 //! the Wegner system for the velocity at its stages) and generation (which integrates
 //! `log q` alongside `φ`).
 
+use crate::lanes::LANES;
+
 /// The four stage velocities and the shifted state of one step, reused from step to step so
 /// that integrating allocates nothing.
 #[derive(Clone, Debug)]
@@ -45,6 +47,47 @@ impl Stages {
             *p += h / 6.0 * (s1[i] + 2.0 * s2[i] + 2.0 * s3[i] + s4[i]);
         }
         Some(h / 6.0 * (d1 + 2.0 * d2 + 2.0 * d3 + d4))
+    }
+    /// [`Stages::rk4`] for a lane group ([`crate::lanes`]): `phi` holds [`LANES`] states
+    /// site-major, lane-minor. `f(t, y, live, out, rates)` writes the velocity of every lane
+    /// and the scalar rates, and returns the lanes whose state may be continued. Lanes not
+    /// `live` on entry, or refused at a stage, keep their state and drop out of `live`; the
+    /// others advance by exactly the operations of `rk4`, and `rates` gets their increments.
+    pub(crate) fn rk4_lanes<F>(
+        &mut self,
+        t: f64,
+        h: f64,
+        phi: &mut [f64],
+        live: &mut [bool; LANES],
+        rates: &mut [f64; LANES],
+        mut f: F,
+    ) where
+        F: FnMut(f64, &[f64], &[bool; LANES], &mut [f64], &mut [f64; LANES]) -> [bool; LANES],
+    {
+        let Self {
+            v: [s1, s2, s3, s4],
+            y,
+        } = self;
+        let mut d = [[0.0; LANES]; 4];
+        let mut stage = |t: f64, y: &[f64], out: &mut [f64], d: &mut [f64; LANES]| {
+            let ok = f(t, y, live, out, d);
+            live.iter_mut().zip(ok).for_each(|(l, ok)| *l &= ok);
+        };
+        stage(t, phi, s1, &mut d[0]);
+        shift(y, phi, 0.5 * h, s1);
+        stage(t + 0.5 * h, y, s2, &mut d[1]);
+        shift(y, phi, 0.5 * h, s2);
+        stage(t + 0.5 * h, y, s3, &mut d[2]);
+        shift(y, phi, h, s3);
+        stage(t + h, y, s4, &mut d[3]);
+        for (i, p) in phi.iter_mut().enumerate() {
+            if live[i % LANES] {
+                *p += h / 6.0 * (s1[i] + 2.0 * s2[i] + 2.0 * s3[i] + s4[i]);
+            }
+        }
+        for (l, r) in rates.iter_mut().enumerate() {
+            *r = h / 6.0 * (d[0][l] + 2.0 * d[1][l] + 2.0 * d[2][l] + d[3][l]);
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use super::exp::Exp;
 use super::map::{Lanes, Map};
 use super::tanh::Tanh;
-use pulp::Simd;
+use pulp::{Simd, WithSimd};
 use std::sync::OnceLock;
 
 /// An instruction-set level the vector functions can run at. Every level gives the same bits.
@@ -66,7 +66,18 @@ impl Level {
     }
 
     fn map<F: Lanes>(self, x: &mut [f64]) {
-        let op = Map::<F>::new(x);
+        self.vectorize(Map::<F>::new(x));
+    }
+
+    /// Runs `op` compiled for this level: code in an `#[inline(always)]` `with_simd` is inlined
+    /// into a function with the level's target features (a closure is not: it is called
+    /// through an out-of-line `FnOnce` shim, measured at baseline speed). This is how the
+    /// batched methods of generated theories ([`crate::lanes`]) run at a chosen level.
+    ///
+    /// # Panics
+    /// If this CPU cannot run the level.
+    #[inline(always)]
+    pub fn vectorize<Op: WithSimd>(self, op: Op) -> Op::Output {
         match self {
             #[cfg(target_arch = "x86_64")]
             Level::Avx512 => Simd::vectorize(self.cpu(pulp::x86::V4::try_new()), op),

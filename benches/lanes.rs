@@ -1,0 +1,69 @@
+//! Lane groups against one configuration at a time: the generated velocity of [`LANES`]
+//! configurations as one `velocity_lanes` call (at each instruction-set level this CPU runs)
+//! and as `LANES` calls of `velocity`, on 32² for `tests/theories/hopping_critical.rs` and the
+//! command line's `hopping-wells` theory (the one the 32² critical card flows with).
+//!
+//! Run with `cargo bench --bench lanes`; BENCHMARKS.md gives the ratios.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use pirk::lanes::{LANES, gather, scatter};
+use pirk::vmath::Level;
+use pirk::{Lattice, Theory};
+use rand::{RngExt, SeedableRng, rngs::StdRng};
+use std::hint::black_box;
+
+#[path = "../tests/theories/mod.rs"]
+#[allow(dead_code)]
+mod theories;
+
+use theories::hopping_critical::HoppingCritical;
+
+fn one_theory<T: Theory>(c: &mut Criterion, name: &str, theory: &T) {
+    let lat = Lattice::new(&[32, 32]);
+    let v = lat.volume();
+    let mut rng = StdRng::seed_from_u64(7);
+    let group: Vec<f64> = (0..v * LANES)
+        .map(|_| rng.random_range(-1.5..1.5))
+        .collect();
+    let configs: Vec<Vec<f64>> = (0..LANES)
+        .map(|l| {
+            let mut one = vec![0.0; v];
+            gather(&group, l, &mut one);
+            one
+        })
+        .collect();
+    let k: Vec<f64> = (0..T::KERNELS.len())
+        .map(|j| 0.1 / (j + 1) as f64)
+        .collect();
+    let mut g = c.benchmark_group(format!("lanes/{name}_32x32"));
+    let mut out = vec![0.0; v * LANES];
+    let mut one_out = vec![0.0; v];
+    g.bench_function("velocity_8_configurations", |b| {
+        b.iter(|| {
+            let mut div = 0.0;
+            for (l, phi) in configs.iter().enumerate() {
+                div += theory.velocity(&lat, &k, black_box(phi), &mut one_out);
+                scatter(&one_out, l, &mut out);
+            }
+            div
+        })
+    });
+    let mut div = [0.0; LANES];
+    for level in Level::ALL.into_iter().filter(|l| l.is_available()) {
+        g.bench_function(format!("velocity_lanes_{level:?}"), |b| {
+            b.iter(|| {
+                theory.velocity_lanes(level, &lat, &k, black_box(&group), &mut out, &mut div);
+                div[0]
+            })
+        });
+    }
+    g.finish();
+}
+
+fn lanes(c: &mut Criterion) {
+    one_theory(c, "hopping_critical", &HoppingCritical);
+    one_theory(c, "hopping_wells", &pirk_theories::Phi4HoppingWells);
+}
+
+criterion_group!(benches, lanes);
+criterion_main!(benches);
