@@ -1,6 +1,7 @@
 //! The batched (lane-group) methods of generated theories against their scalar methods: every
 //! lane bit for bit, on odd lattices, 1-d and 0-d, at every instruction-set level this machine
-//! runs, for every test theory and the built-in theories of the command line.
+//! runs, for every test theory and the built-in theories of the command line; and generation
+//! and training through lane groups against one configuration at a time.
 
 mod theories;
 
@@ -16,44 +17,72 @@ use theories::{
 /// Odd and non-square lattices; 9 × 15 leaves a partial block of the vector calls.
 const LATTICES: [&[usize]; 6] = [&[5, 4], &[3, 4, 5], &[7], &[], &[4, 3], &[9, 15]];
 
-/// `velocity_lanes` at `level` equals `velocity` of each lane, bits included. The lanes hold
-/// fields of different sizes (some large enough to saturate `tanh` and underflow `exp`), so
-/// a lane mix-up or a shared value would show.
-fn velocity_lanes_match<T: Theory>(theory: T, level: Level, seed: u64) {
+/// The bits of a slice, for exact comparisons with readable failures.
+fn bits(x: &[f64]) -> Vec<u64> {
+    x.iter().map(|v| v.to_bits()).collect()
+}
+
+/// A lane group of fields of different sizes (some large enough to saturate `tanh` and
+/// underflow `exp`), so that a lane mix-up or a value shared between lanes would show.
+fn lane_group(rng: &mut StdRng, v: usize) -> Vec<f64> {
+    let mut group = vec![0.0; v * LANES];
+    let mut one = vec![0.0; v];
+    for l in 0..LANES {
+        let scale = [0.1, 1.0, 3.0, 30.0][l % 4];
+        one.iter_mut()
+            .for_each(|p| *p = scale * rng.random_range(-1.5..1.5));
+        scatter(&one, l, &mut group);
+    }
+    group
+}
+
+/// `velocity_lanes`, `force_lanes` and `wegner_row_lanes` at `level` equal `velocity`,
+/// `force` and `wegner_row` of each lane, bits included.
+fn lanes_match<T: Theory>(theory: T, level: Level, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
+    let (nk, np) = (T::KERNELS.len(), T::PARAMS.len());
     for dims in LATTICES {
         let lat = Lattice::new(dims);
         let v = lat.volume();
-        let k: Vec<f64> = (0..T::KERNELS.len())
-            .map(|_| rng.random_range(-1.0..1.0))
-            .collect();
-        let mut group = vec![0.0; v * LANES];
-        let mut one = vec![0.0; v];
-        for l in 0..LANES {
-            let scale = [0.1, 1.0, 3.0, 30.0][l % 4];
-            one.iter_mut()
-                .for_each(|p| *p = scale * rng.random_range(-1.5..1.5));
-            scatter(&one, l, &mut group);
-        }
+        let k: Vec<f64> = (0..nk).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let theta: Vec<f64> = (0..np).map(|_| rng.random_range(0.0..0.5)).collect();
+        let group = lane_group(&mut rng, v);
         let (mut out, mut div) = (vec![f64::NAN; v * LANES], [f64::NAN; LANES]);
         theory.velocity_lanes(level, &lat, &k, &group, &mut out, &mut div);
+        let mut force = vec![f64::NAN; v * LANES];
+        theory.force_lanes(level, &lat, &theta, &group, &mut force);
+        let (mut row, mut dtheta) = (vec![f64::NAN; nk * LANES], vec![f64::NAN; np * LANES]);
+        theory.wegner_row_lanes(level, &lat, &theta, &group, &mut row, &mut dtheta);
+        let mut one = vec![0.0; v];
         let (mut want, mut got) = (vec![0.0; v], vec![0.0; v]);
+        let (mut want_row, mut got_row) = (vec![0.0; nk], vec![0.0; nk]);
+        let (mut want_dtheta, mut got_dtheta) = (vec![0.0; np], vec![0.0; np]);
+        let at = format!("{}, {dims:?}, {level:?}", T::NAME);
         for (l, &got_div) in div.iter().enumerate() {
             gather(&group, l, &mut one);
             let want_div = theory.velocity(&lat, &k, &one, &mut want);
             gather(&out, l, &mut got);
-            let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-            assert_eq!(
-                bits(&got),
-                bits(&want),
-                "{} velocity, lane {l}, {dims:?}, {level:?}",
-                T::NAME
-            );
+            assert_eq!(bits(&got), bits(&want), "velocity, lane {l}, {at}");
             assert_eq!(
                 got_div.to_bits(),
                 want_div.to_bits(),
-                "{} divergence, lane {l}, {dims:?}, {level:?}: {got_div} vs {want_div}",
-                T::NAME,
+                "divergence, lane {l}, {at}: {got_div} vs {want_div}"
+            );
+            theory.force(&lat, &theta, &one, &mut want);
+            gather(&force, l, &mut got);
+            assert_eq!(bits(&got), bits(&want), "force, lane {l}, {at}");
+            theory.wegner_row(&lat, &theta, &one, &mut want_row, &mut want_dtheta);
+            gather(&row, l, &mut got_row);
+            gather(&dtheta, l, &mut got_dtheta);
+            assert_eq!(
+                bits(&got_row),
+                bits(&want_row),
+                "Wegner row, lane {l}, {at}"
+            );
+            assert_eq!(
+                bits(&got_dtheta),
+                bits(&want_dtheta),
+                "∂S/∂θ, lane {l}, {at}"
             );
         }
     }
@@ -70,17 +99,17 @@ fn at_every_level(check: impl Fn(Level)) {
 }
 
 #[test]
-fn velocity_lanes_equal_velocity_bit_for_bit() {
+fn batched_methods_equal_scalar_ones_bit_for_bit() {
     at_every_level(|level| {
-        velocity_lanes_match(Phi4, level, 1);
-        velocity_lanes_match(Phi4Hopping, level, 2);
-        velocity_lanes_match(HoppingCritical, level, 3);
-        velocity_lanes_match(HoppingNeighbours, level, 4);
-        velocity_lanes_match(HoppingTanh, level, 5);
-        velocity_lanes_match(SineGordon, level, 6);
-        velocity_lanes_match(ZeroDimPhi4, level, 7);
-        velocity_lanes_match(pirk_theories::Phi4HoppingWells, level, 8);
-        velocity_lanes_match(pirk_theories::Phi4, level, 9);
+        lanes_match(Phi4, level, 1);
+        lanes_match(Phi4Hopping, level, 2);
+        lanes_match(HoppingCritical, level, 3);
+        lanes_match(HoppingNeighbours, level, 4);
+        lanes_match(HoppingTanh, level, 5);
+        lanes_match(SineGordon, level, 6);
+        lanes_match(ZeroDimPhi4, level, 7);
+        lanes_match(pirk_theories::Phi4HoppingWells, level, 8);
+        lanes_match(pirk_theories::Phi4, level, 9);
     });
 }
 
@@ -128,7 +157,6 @@ fn lane_group_generation_equals_one_at_a_time() {
                 out[1] = phi[3] * phi[3];
             })
     };
-    let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     let mut stopped = 0;
     for case in [(&prior, 10.0), (&wide, 1.02)] {
         let (a, b) = (run(true, case), run(false, case));
@@ -145,4 +173,44 @@ fn lane_group_generation_equals_one_at_a_time() {
         stopped > 0 && stopped < 11,
         "{stopped} stopped: the runaway case must stop some"
     );
+}
+
+/// The Wegner system assembled through lane groups has the rows of [`pirk::Basis::row`], bit
+/// for bit: 11 configurations (a partial last group), declared kernels with a zero mode,
+/// shells and smeared kernels, which need the batched force.
+#[test]
+fn lane_group_assembly_equals_row_by_row() {
+    use pirk::{Basis, Path, WegnerSolver};
+    let lat = Lattice::new(&[5, 4]);
+    let v = lat.volume();
+    let basis = Basis::<Phi4Hopping>::new(&lat)
+        .with_kernels(&["th_half", "hop_th", "zm"])
+        .unwrap()
+        .with_shells(true)
+        .with_smeared(&[1.0, 2.0], &[0.5, 1.0]);
+    let path = Path::linear(&[0.2, 0.0], &[0.27, 0.02]).unwrap();
+    let mut rng = StdRng::seed_from_u64(11);
+    let phi: Vec<f64> = (0..11 * v).map(|_| rng.random_range(-2.0..2.0)).collect();
+    let t = 0.37;
+    let (a, b) = WegnerSolver::new().assemble(&Phi4Hopping, &basis, &path, t, &phi);
+    let (mut theta, mut theta_dot) = (vec![0.0; 2], vec![0.0; 2]);
+    path.theta(t, &mut theta);
+    path.theta_dot(t, &mut theta_dot);
+    let mut s = basis.scratch();
+    let mut row = vec![0.0; basis.len()];
+    for (i, config) in phi.chunks(v).enumerate() {
+        let bi = basis.row(
+            &Phi4Hopping,
+            t,
+            &theta,
+            &theta_dot,
+            config,
+            &mut row,
+            &mut s,
+        );
+        assert_eq!(bi.to_bits(), b[i].to_bits(), "b, configuration {i}");
+        let got = &a[i * basis.len()..(i + 1) * basis.len()];
+        assert_eq!(bits(got), bits(&row), "row of configuration {i}");
+    }
+    assert_eq!(b.len(), 11);
 }

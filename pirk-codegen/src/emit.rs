@@ -348,20 +348,14 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         }
     };
 
-    let per_site = |name: Ident, e: &Expr| {
-        let sw = sweep(&[e], Some(n_params), Layout::Single);
-        let f = &sw.outputs[0];
-        let (prelude, sites) = (&sw.prelude, sw.site_loop(&quote!(out[x] = #f;)));
-        quote! {
-            fn #name(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
-                #prelude
-                ::core::assert_eq!(out.len(), volume, "one force per site");
-                #sites
-            }
-        }
-    };
-    let force = per_site(format_ident!("force"), &d.force);
-    let quadratic_force = per_site(format_ident!("quadratic_force"), &d.quadratic_force);
+    let force = per_site_method(quote!(force), &d.force, n_params, Layout::Single);
+    let force_lanes = per_site_method(quote!(force_lanes), &d.force, n_params, Layout::Lanes);
+    let quadratic_force = per_site_method(
+        quote!(quadratic_force),
+        &d.quadratic_force,
+        n_params,
+        Layout::Single,
+    );
 
     let param_grad = {
         let sw = sweep(
@@ -446,30 +440,13 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     let velocity = velocity_method(d, Layout::Single, &span);
     let velocity_lanes = velocity_method(d, Layout::Lanes, &span);
 
-    let wegner_row = {
-        let exprs: Vec<&Expr> = stein_exprs.iter().copied().chain(&d.param_grads).collect();
-        let sw = sweep(&exprs, Some(n_params), Layout::Single);
-        let mut terms = stein_terms(&sw, d);
-        terms.extend((0..n_params).map(|i| Term::of(&sw, 2 * n_kernels + 1 + i)));
-        let (init, add, totals) = lattice_sums(&terms, sw.layout);
-        let (row, grad) = totals.split_at(n_kernels);
-        let (row_idx, grad_idx) = (indices(n_kernels), indices(n_params));
-        let (prelude, sites) = (&sw.prelude, sw.site_loop(&add));
-        quote! {
-            fn wegner_row(&self, lat: &#lat, theta: &[f64], phi: &[f64], row: &mut [f64], dtheta: &mut [f64]) {
-                #prelude
-                #span
-                ::core::assert_eq!(row.len(), #n_kernels, "one row entry per kernel");
-                ::core::assert_eq!(dtheta.len(), #n_params, "one gradient per coupling");
-                #init
-                #sites
-                #(row[#row_idx] = #row;)*
-                #(dtheta[#grad_idx] = #grad;)*
-            }
-        }
-    };
+    let wegner_row = wegner_row_method(d, n_params, Layout::Single, &span, &stein_exprs);
+    let wegner_row_lanes = wegner_row_method(d, n_params, Layout::Lanes, &span, &stein_exprs);
 
-    quote! { #action #force #quadratic_force #param_grad #kernel #divergence #stein #velocity #velocity_lanes #wegner_row }
+    quote! {
+        #action #force #force_lanes #quadratic_force #param_grad #kernel #divergence #stein
+        #velocity #velocity_lanes #wegner_row #wegner_row_lanes
+    }
 }
 
 /// `velocity` for one configuration, or `velocity_lanes` for a lane group: the sweep is the
@@ -519,50 +496,176 @@ fn velocity_method(d: &Derived, layout: Layout, span: &TokenStream) -> TokenStre
             }
         }
         Layout::Lanes => {
-            let (lanes, n, level) = (lanes(), lane_count(), level());
-            let (with_simd, simd) = (with_simd(), simd());
+            let (lanes, n) = (lanes(), lane_count());
             let sites = sw.site_loop(&quote! {
                 #lanes::from(#(#ks * #kern)+*).store(out, x);
                 #add
             });
-            quote! {
-                fn velocity_lanes(
-                    &self,
-                    level: #level,
-                    lat: &#lat,
-                    k: &[f64],
-                    phi: &[f64],
-                    out: &mut [f64],
-                    div: &mut [f64; #n],
-                ) {
-                    // The sweep as a pulp operation whose `with_simd` is inlined into code
-                    // compiled for `level`'s instructions.
-                    struct Sweep<'a> {
-                        level: #level,
-                        lat: &'a #lat,
-                        k: &'a [f64],
-                        phi: &'a [f64],
-                        out: &'a mut [f64],
-                        div: &'a mut [f64; #n],
-                    }
-                    impl #with_simd for Sweep<'_> {
-                        type Output = ();
-                        #[inline(always)]
-                        fn with_simd<S: #simd>(self, _: S) {
-                            let Sweep { level, lat, k, phi, out, div } = self;
-                            #prelude
-                            #span
-                            ::core::assert_eq!(k.len(), #n_kernels, "one coefficient per kernel");
-                            ::core::assert_eq!(out.len(), volume * #n, "one velocity per site and lane");
-                            #(let #ks = k[#idx];)*
-                            #init
-                            #sites
-                            *div = #lanes::from(#total).0;
-                        }
-                    }
-                    level.vectorize(Sweep { level, lat, k, phi, out, div })
+            let body = quote! {
+                #prelude
+                #span
+                ::core::assert_eq!(k.len(), #n_kernels, "one coefficient per kernel");
+                ::core::assert_eq!(out.len(), volume * #n, "one velocity per site and lane");
+                #(let #ks = k[#idx];)*
+                #init
+                #sites
+                *div = #lanes::from(#total).0;
+            };
+            lanes_method(
+                quote!(velocity_lanes),
+                &[
+                    (quote!(lat), quote!(&#lat), quote!(&'a #lat)),
+                    (quote!(k), quote!(&[f64]), quote!(&'a [f64])),
+                    (quote!(phi), quote!(&[f64]), quote!(&'a [f64])),
+                    (quote!(out), quote!(&mut [f64]), quote!(&'a mut [f64])),
+                    (
+                        quote!(div),
+                        quote!(&mut [f64; #n]),
+                        quote!(&'a mut [f64; #n]),
+                    ),
+                ],
+                !sw.buffers.is_empty(),
+                body,
+            )
+        }
+    }
+}
+
+/// A batched method `name(&self, level, params…)`: `body` runs in a pulp operation whose
+/// `#[inline(always)]` `with_simd` is inlined into code compiled for `level`'s instructions.
+/// Each parameter is (name, type, type with the operation's lifetime `'a`); `uses_level` says
+/// whether `body` calls vector functions at `level`.
+fn lanes_method(
+    name: TokenStream,
+    params: &[(TokenStream, TokenStream, TokenStream)],
+    uses_level: bool,
+    body: TokenStream,
+) -> TokenStream {
+    let (level, with_simd, simd) = (level(), with_simd(), simd());
+    let names: Vec<&TokenStream> = params.iter().map(|p| &p.0).collect();
+    let types: Vec<&TokenStream> = params.iter().map(|p| &p.1).collect();
+    let fields: Vec<&TokenStream> = params.iter().map(|p| &p.2).collect();
+    let bind_level = if uses_level {
+        quote!(level)
+    } else {
+        quote!(level: _)
+    };
+    quote! {
+        fn #name(&self, level: #level, #(#names: #types),*) {
+            struct Sweep<'a> {
+                level: #level,
+                #(#names: #fields),*
+            }
+            impl #with_simd for Sweep<'_> {
+                type Output = ();
+                #[inline(always)]
+                fn with_simd<S: #simd>(self, _: S) {
+                    let Sweep { #bind_level, #(#names),* } = self;
+                    #body
                 }
             }
+            level.vectorize(Sweep { level, #(#names),* })
+        }
+    }
+}
+
+/// A per-site method (`force`, `quadratic_force`) for one configuration, or its batched form
+/// for a lane group (`out` site-major, lane-minor).
+fn per_site_method(name: TokenStream, e: &Expr, n_params: usize, layout: Layout) -> TokenStream {
+    let lat = lattice();
+    let sw = sweep(&[e], Some(n_params), layout);
+    let f = &sw.outputs[0];
+    let prelude = &sw.prelude;
+    match layout {
+        Layout::Single => {
+            let sites = sw.site_loop(&quote!(out[x] = #f;));
+            quote! {
+                fn #name(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
+                    #prelude
+                    ::core::assert_eq!(out.len(), volume, "one force per site");
+                    #sites
+                }
+            }
+        }
+        Layout::Lanes => {
+            let (lanes, n) = (lanes(), lane_count());
+            let sites = sw.site_loop(&quote!(#lanes::from(#f).store(out, x);));
+            let body = quote! {
+                #prelude
+                ::core::assert_eq!(out.len(), volume * #n, "one force per site and lane");
+                #sites
+            };
+            lanes_method(
+                name,
+                &[
+                    (quote!(lat), quote!(&#lat), quote!(&'a #lat)),
+                    (quote!(theta), quote!(&[f64]), quote!(&'a [f64])),
+                    (quote!(phi), quote!(&[f64]), quote!(&'a [f64])),
+                    (quote!(out), quote!(&mut [f64]), quote!(&'a mut [f64])),
+                ],
+                !sw.buffers.is_empty(),
+                body,
+            )
+        }
+    }
+}
+
+/// The fused Wegner row for one configuration, or for a lane group (`row` kernel-major and
+/// `dtheta` coupling-major, lane-minor).
+fn wegner_row_method(
+    d: &Derived,
+    n_params: usize,
+    layout: Layout,
+    span: &TokenStream,
+    stein_exprs: &[&Expr],
+) -> TokenStream {
+    let lat = lattice();
+    let n_kernels = d.kernels.len();
+    let exprs: Vec<&Expr> = stein_exprs.iter().copied().chain(&d.param_grads).collect();
+    let sw = sweep(&exprs, Some(n_params), layout);
+    let mut terms = stein_terms(&sw, d);
+    terms.extend((0..n_params).map(|i| Term::of(&sw, 2 * n_kernels + 1 + i)));
+    let (init, add, totals) = lattice_sums(&terms, sw.layout);
+    let (row, grad) = totals.split_at(n_kernels);
+    let (row_idx, grad_idx) = (indices(n_kernels), indices(n_params));
+    let (prelude, sites) = (&sw.prelude, sw.site_loop(&add));
+    match layout {
+        Layout::Single => quote! {
+            fn wegner_row(&self, lat: &#lat, theta: &[f64], phi: &[f64], row: &mut [f64], dtheta: &mut [f64]) {
+                #prelude
+                #span
+                ::core::assert_eq!(row.len(), #n_kernels, "one row entry per kernel");
+                ::core::assert_eq!(dtheta.len(), #n_params, "one gradient per coupling");
+                #init
+                #sites
+                #(row[#row_idx] = #row;)*
+                #(dtheta[#grad_idx] = #grad;)*
+            }
+        },
+        Layout::Lanes => {
+            let (lanes, n) = (lanes(), lane_count());
+            let body = quote! {
+                #prelude
+                #span
+                ::core::assert_eq!(row.len(), #n_kernels * #n, "one row entry per kernel and lane");
+                ::core::assert_eq!(dtheta.len(), #n_params * #n, "one gradient per coupling and lane");
+                #init
+                #sites
+                #(#lanes::from(#row).store(row, #row_idx);)*
+                #(#lanes::from(#grad).store(dtheta, #grad_idx);)*
+            };
+            lanes_method(
+                quote!(wegner_row_lanes),
+                &[
+                    (quote!(lat), quote!(&#lat), quote!(&'a #lat)),
+                    (quote!(theta), quote!(&[f64]), quote!(&'a [f64])),
+                    (quote!(phi), quote!(&[f64]), quote!(&'a [f64])),
+                    (quote!(row), quote!(&mut [f64]), quote!(&'a mut [f64])),
+                    (quote!(dtheta), quote!(&mut [f64]), quote!(&'a mut [f64])),
+                ],
+                !sw.buffers.is_empty(),
+                body,
+            )
         }
     }
 }

@@ -24,6 +24,25 @@ pub trait Theory: Send + Sync {
     fn action(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64;
     /// `∂S/∂φ_x` for every site.
     fn force(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]);
+    /// [`Theory::force`] of a lane group at `level` (`phi` and `out` site-major, lane-minor).
+    /// Generated theories compute all lanes at once, each bit-identical to `force`; this
+    /// default goes lane by lane.
+    fn force_lanes(
+        &self,
+        level: Level,
+        lat: &Lattice,
+        theta: &[f64],
+        phi: &[f64],
+        out: &mut [f64],
+    ) {
+        let _ = level;
+        let (mut one, mut f) = (vec![0.0; lat.volume()], vec![0.0; lat.volume()]);
+        for l in 0..LANES {
+            gather(phi, l, &mut one);
+            self.force(lat, theta, &one, &mut f);
+            scatter(&f, l, out);
+        }
+    }
     /// `(Hφ)_x` with `H = ∂²S/∂φ∂φ` at `φ = 0`: the force of the action's quadratic part at
     /// zero field, `S_2 = ½ φ·Hφ` (the Gaussian a prior can match; [`crate::QuadraticPart`]).
     fn quadratic_force(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]);
@@ -69,4 +88,29 @@ pub trait Theory: Send + Sync {
         row: &mut [f64],
         dtheta: &mut [f64],
     );
+    /// [`Theory::wegner_row`] of a lane group at `level`: `row` kernel-major and `dtheta`
+    /// coupling-major, lane-minor (`row[j * LANES + l]`). Generated theories compute all
+    /// lanes at once, each bit-identical to `wegner_row`; this default goes lane by lane.
+    fn wegner_row_lanes(
+        &self,
+        level: Level,
+        lat: &Lattice,
+        theta: &[f64],
+        phi: &[f64],
+        row: &mut [f64],
+        dtheta: &mut [f64],
+    ) {
+        let _ = level;
+        let mut one = vec![0.0; lat.volume()];
+        let (mut r, mut d) = (
+            vec![0.0; Self::KERNELS.len()],
+            vec![0.0; Self::PARAMS.len()],
+        );
+        for l in 0..LANES {
+            gather(phi, l, &mut one);
+            self.wegner_row(lat, theta, &one, &mut r, &mut d);
+            scatter(&r, l, row);
+            scatter(&d, l, dtheta);
+        }
+    }
 }

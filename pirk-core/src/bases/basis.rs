@@ -62,6 +62,10 @@ pub struct BasisScratch {
     /// code (shells, projected, smeared).
     lane: Vec<f64>,
     lane_out: Vec<f64>,
+    /// A lane group's declared rows, `∂S/∂θ` and force (kernel-, coupling-, site-major).
+    full_lanes: Vec<f64>,
+    dtheta_lanes: Vec<f64>,
+    force_lanes: Vec<f64>,
     shell: Option<ShellScratch>,
     smeared: Option<SmearedScratch>,
 }
@@ -254,6 +258,13 @@ impl<T: Theory> Basis<T> {
             },
             lane: vec![0.0; self.lat.volume()],
             lane_out: vec![0.0; self.lat.volume()],
+            full_lanes: vec![0.0; T::KERNELS.len() * LANES],
+            dtheta_lanes: vec![0.0; T::PARAMS.len() * LANES],
+            force_lanes: if self.needs_force() {
+                vec![0.0; self.lat.volume() * LANES]
+            } else {
+                Vec::new()
+            },
             shell: self
                 .shells
                 .as_ref()
@@ -277,6 +288,64 @@ impl<T: Theory> Basis<T> {
         s: &mut BasisScratch,
     ) -> f64 {
         theory.wegner_row(&self.lat, theta, phi, &mut s.full, &mut s.dtheta);
+        if self.needs_force() {
+            theory.force(&self.lat, theta, phi, &mut s.force);
+        }
+        self.finish_row(theory, t, theta_dot, phi, row, s)
+    }
+
+    /// [`Basis::row`] of a lane group ([`crate::lanes`]) at instruction-set `level`, for its
+    /// first `rows.len() / self.len()` configurations: rows one after another in `rows`, the
+    /// returned `∂_t Ŝ` in `b`. The declared kernels' rows and the force come from the
+    /// theory's batched code, the rest lane by lane; every row gets `row`'s bits.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rows_lanes(
+        &self,
+        theory: &T,
+        level: Level,
+        t: f64,
+        theta: &[f64],
+        theta_dot: &[f64],
+        phi: &[f64],
+        rows: &mut [f64],
+        b: &mut [f64],
+        s: &mut BasisScratch,
+    ) {
+        let (mut full, mut dtheta) = (take(&mut s.full_lanes), take(&mut s.dtheta_lanes));
+        let mut force = take(&mut s.force_lanes);
+        theory.wegner_row_lanes(level, &self.lat, theta, phi, &mut full, &mut dtheta);
+        if self.needs_force() {
+            theory.force_lanes(level, &self.lat, theta, phi, &mut force);
+        }
+        let mut one = take(&mut s.lane);
+        for (l, (row, bn)) in rows.chunks_mut(self.len().max(1)).zip(b).enumerate() {
+            gather(phi, l, &mut one);
+            gather(&full, l, &mut s.full);
+            gather(&dtheta, l, &mut s.dtheta);
+            if self.needs_force() {
+                gather(&force, l, &mut s.force);
+            }
+            *bn = self.finish_row(theory, t, theta_dot, &one, row, s);
+        }
+        (s.full_lanes, s.dtheta_lanes, s.force_lanes, s.lane) = (full, dtheta, force, one);
+    }
+
+    /// Whether rows need the force `∇S` (for the shells, projected and smeared kernels).
+    fn needs_force(&self) -> bool {
+        self.shells.is_some() || self.projection.is_some() || self.smeared.is_some()
+    }
+
+    /// [`Basis::row`] after the theory's sweeps, from `s.full`, `s.dtheta` and (if needed)
+    /// `s.force`.
+    fn finish_row(
+        &self,
+        theory: &T,
+        t: f64,
+        theta_dot: &[f64],
+        phi: &[f64],
+        row: &mut [f64],
+        s: &mut BasisScratch,
+    ) -> f64 {
         let n = self.selected.len();
         for (r, &j) in row[..n].iter_mut().zip(&self.selected) {
             *r = s.full[j];
@@ -292,14 +361,11 @@ impl<T: Theory> Basis<T> {
             }
             dt -= o.value(phi);
         }
-        if self.shells.is_some() || self.projection.is_some() || self.smeared.is_some() {
-            theory.force(&self.lat, theta, phi, &mut s.force);
-            if self.offset.is_some() {
-                s.force
-                    .iter_mut()
-                    .zip(&s.offset)
-                    .for_each(|(f, d)| *f += weight * d);
-            }
+        if self.needs_force() && self.offset.is_some() {
+            s.force
+                .iter_mut()
+                .zip(&s.offset)
+                .for_each(|(f, d)| *f += weight * d);
         }
         let mut done = n;
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {

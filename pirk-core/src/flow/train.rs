@@ -28,8 +28,10 @@ use crate::Prior;
 use crate::Theory;
 use crate::Wolff;
 use crate::error::{Result, ensure};
+use crate::lanes::{LANES, gather, scatter};
 use crate::ranks::ranks;
 use crate::rng::stream_rng;
+use crate::vmath::Level;
 use crate::{FLOW_VERSION, Flow};
 use crate::{PruneRule, Pruning};
 use crate::{SliceSolution, Switched, WegnerSolver, offset_weight};
@@ -367,6 +369,8 @@ impl Trainer {
 const REFRESH_DOMAIN: u64 = 0x5eed_f4e5_0f4e;
 
 /// The velocity of every configuration into `out`; returns the largest finite `|φ̇_x|`.
+/// Configurations go through the theory's batched code in lane groups ([`crate::lanes`]),
+/// which gives each the bits of [`Basis::velocity`].
 fn velocities<T: Theory>(
     theory: &T,
     basis: &Basis<T>,
@@ -375,12 +379,21 @@ fn velocities<T: Theory>(
     out: &mut [f64],
 ) -> f64 {
     let v = basis.lattice().volume();
-    out.par_chunks_mut(v)
-        .zip(phi.par_chunks(v))
+    let level = Level::best();
+    out.par_chunks_mut(v * LANES)
+        .zip(phi.par_chunks(v * LANES))
         .map_init(
-            || basis.scratch(),
-            |s, (o, p)| {
-                basis.velocity(theory, k, p, o, s);
+            || (basis.scratch(), vec![0.0; v * LANES], vec![0.0; v * LANES]),
+            |(s, group, velocity), (o, p)| {
+                // A partial last group is padded with zero fields.
+                group.iter_mut().for_each(|x| *x = 0.0);
+                for (l, config) in p.chunks(v).enumerate() {
+                    scatter(config, l, group);
+                }
+                basis.velocity_lanes(theory, level, k, group, velocity, s);
+                for (l, config) in o.chunks_mut(v).enumerate() {
+                    gather(velocity, l, config);
+                }
                 o.iter()
                     .map(|x| x.abs())
                     .filter(|x| x.is_finite())

@@ -15,6 +15,8 @@ use crate::Basis;
 use crate::Path;
 use crate::Theory;
 use crate::error::{Error, Result, ensure};
+use crate::lanes::{LANES, scatter};
+use crate::vmath::Level;
 
 /// How the constant `d log N_t/dt` is removed (`"reference"` or `"mean"` in a card).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -144,13 +146,20 @@ impl WegnerSolver {
         let rows = phi.len() / v;
         let mut a = vec![0.0; rows * n];
         let mut b = vec![0.0; rows];
-        a.par_chunks_mut(n.max(1))
-            .zip(phi.par_chunks(v))
-            .zip(b.par_iter_mut())
+        // Lane groups of configurations through the theory's batched code; a partial last
+        // group is padded with zero fields, whose rows are not kept.
+        let level = Level::best();
+        a.par_chunks_mut(n.max(1) * LANES)
+            .zip(phi.par_chunks(v * LANES))
+            .zip(b.par_chunks_mut(LANES))
             .for_each_init(
-                || basis.scratch(),
-                |s, ((row, config), bn)| {
-                    *bn = basis.row(theory, t, &theta, &theta_dot, config, row, s);
+                || (basis.scratch(), vec![0.0; v * LANES]),
+                |(s, group), ((rows, configs), bn)| {
+                    group.iter_mut().for_each(|x| *x = 0.0);
+                    for (l, config) in configs.chunks(v).enumerate() {
+                        scatter(config, l, group);
+                    }
+                    basis.rows_lanes(theory, level, t, &theta, &theta_dot, group, rows, bn, s);
                 },
             );
         if self.centring == Centring::Reference {
