@@ -2,6 +2,8 @@
 //! scheduled into scopes: loop-invariant values hoisted, direction sums of one level in one
 //! scope fused into a single loop, everything in a fixed order.
 
+mod families;
+
 use crate::factor::factor;
 use crate::ir::{Binder, Expr, Func, Shift, rat_to_f64, rat_to_i32};
 use crate::paths::{lanes, vector_function};
@@ -131,6 +133,7 @@ impl SiteProgram {
             totals: vec![],
         };
         p.roots = exprs.iter().map(|e| p.lower(&factor(e))).collect();
+        p.share_transcendentals();
         p
     }
 
