@@ -87,18 +87,12 @@ impl LatticeFft {
             } else if n > 1 {
                 let block = n * stride;
                 let rows = &mut rows[..block];
+                // A chunk is n lines of `stride` values: its transpose holds the axis's lines
+                // as contiguous rows (cache-blocked transposes from the `transpose` crate).
                 for chunk in data.chunks_exact_mut(block) {
-                    for (i, line) in chunk.chunks_exact(stride).enumerate() {
-                        for (offset, &z) in line.iter().enumerate() {
-                            rows[offset * n + i] = z;
-                        }
-                    }
+                    transpose::transpose(chunk, rows, stride, n);
                     plans[mu].process_with_scratch(rows, inner);
-                    for (i, line) in chunk.chunks_exact_mut(stride).enumerate() {
-                        for (offset, z) in line.iter_mut().enumerate() {
-                            *z = rows[offset * n + i];
-                        }
-                    }
+                    transpose::transpose(rows, chunk, n, stride);
                 }
             }
             stride *= n;

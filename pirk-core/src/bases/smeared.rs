@@ -113,11 +113,9 @@ impl Smeared {
                 *a = (f + Complex64::i() * df) * gp;
             }
             self.fft.inverse(&mut s.a, &mut s.fft);
+            let mut held = None;
             for (row, &slope) in rows.iter_mut().zip(&self.slopes) {
-                for (t, z) in s.t.iter_mut().zip(&s.a) {
-                    *t = slope * z.re * inv_v;
-                }
-                vmath::tanh(&mut s.t);
+                slope_tanh(&mut s.t, &mut held, slope, &s.a, inv_v);
                 let (mut div, mut dot) = (0.0, 0.0);
                 for (&t, z) in s.t.iter().zip(&s.a) {
                     div += 1.0 - t * t;
@@ -132,6 +130,26 @@ impl Smeared {
     /// coefficient are skipped: a slope's `tanh`, a radius's two FFTs when all its slopes are
     /// zero, everything when all are.
     pub fn add_velocity(
+        &self,
+        k: &[f64],
+        phi: &[f64],
+        out: &mut [f64],
+        s: &mut SmearedScratch,
+    ) -> f64 {
+        vmath::Level::best().vectorize(AddVelocity {
+            smeared: self,
+            k,
+            phi,
+            out,
+            s,
+        })
+    }
+
+    /// [`Smeared::add_velocity`], inlined into code compiled for the chosen level, whose site
+    /// loops (the slopes' doublings above all) then use its vector instructions; the
+    /// arithmetic and its order, hence the bits, are the same at every level.
+    #[inline(always)]
+    fn add_velocity_inline(
         &self,
         k: &[f64],
         phi: &[f64],
@@ -159,14 +177,12 @@ impl Smeared {
             self.fft.inverse(&mut s.a, &mut s.fft);
             let mut sech2 = 0.0;
             s.u.iter_mut().for_each(|u| *u = 0.0);
+            let mut held = None;
             for (&kj, &slope) in kr.iter().zip(&self.slopes) {
                 if kj == 0.0 {
                     continue;
                 }
-                for (t, z) in s.t.iter_mut().zip(&s.a) {
-                    *t = slope * z.re * inv_v;
-                }
-                vmath::tanh(&mut s.t);
+                slope_tanh(&mut s.t, &mut held, slope, &s.a, inv_v);
                 let mut sum = 0.0;
                 for (u, &t) in s.u.iter_mut().zip(&s.t) {
                     *u += kj * t;
@@ -204,6 +220,57 @@ impl Smeared {
         self.fft.forward(&mut s.phi, &mut s.fft);
         self.fft.forward(&mut s.force, &mut s.fft);
     }
+}
+
+/// [`Smeared::add_velocity`] as a pulp operation.
+struct AddVelocity<'a> {
+    smeared: &'a Smeared,
+    k: &'a [f64],
+    phi: &'a [f64],
+    out: &'a mut [f64],
+    s: &'a mut SmearedScratch,
+}
+
+impl vmath::WithSimd for AddVelocity<'_> {
+    type Output = f64;
+
+    #[inline(always)]
+    fn with_simd<S: vmath::Simd>(self, _: S) -> f64 {
+        let AddVelocity {
+            smeared,
+            k,
+            phi,
+            out,
+            s,
+        } = self;
+        smeared.add_velocity_inline(k, phi, out, s)
+    }
+}
+
+/// Most doublings between two slopes whose `tanh` is shared (factor 16).
+const MAX_DOUBLINGS: i32 = 4;
+
+/// `t ← tanh(a φ_r)` with `φ_r = Re z / V`. When `t` holds `tanh(h φ_r)` (`held = Some(h)`)
+/// and `a = 2^k h`, by `k` doublings `t ← 2t/(1 + t²)`, as generated code shares `tanh`
+/// (`pirk-codegen/src/lower/families.rs`, which documents the error); else by one vector
+/// `tanh`. Slopes ½, 1, 2 cost one `tanh` per site.
+#[inline(always)]
+fn slope_tanh(t: &mut [f64], held: &mut Option<f64>, a: f64, z: &[Complex64], inv_v: f64) {
+    let doublings = held.and_then(|h| (1..=MAX_DOUBLINGS).find(|&k| h * 2f64.powi(k) == a));
+    match doublings {
+        Some(k) => {
+            for _ in 0..k {
+                t.iter_mut().for_each(|x| *x = 2.0 * *x / (1.0 + *x * *x));
+            }
+        }
+        None => {
+            for (x, z) in t.iter_mut().zip(z) {
+                *x = a * z.re * inv_v;
+            }
+            vmath::tanh(t);
+        }
+    }
+    *held = Some(a);
 }
 
 #[cfg(test)]
@@ -247,9 +314,11 @@ mod tests {
     fn rows_velocity_and_divergence_match_real_space_and_finite_differences() {
         let lat = Lattice::new(&[4, 6]);
         let v = lat.volume();
-        let (radii, slopes) = ([0.7, 2.0], [0.5, 1.5]);
+        // Slopes 1 and 2 are doublings of ½, and of ½ twice where slope 1's coefficient is
+        // zero; 3 is not a doubling.
+        let (radii, slopes) = ([0.7, 2.0], [0.5, 1.0, 2.0, 3.0]);
         let family = Smeared::new(&lat, &radii, &slopes);
-        assert_eq!(family.names()[1], "smear(0.7,1.5)");
+        assert_eq!(family.names()[1], "smear(0.7,1)");
         assert_eq!(Smeared::parse("smear(0.7,1.5)"), Some((0.7, 1.5)));
         let mut s = family.scratch();
         let phi: Vec<f64> = (0..v)
@@ -258,7 +327,7 @@ mod tests {
         let force: Vec<f64> = (0..v).map(|x| ((x * 3 + 2) % 5) as f64 - 1.5).collect();
         let mut rows = vec![0.0; family.names().len()];
         family.stein(&phi, &force, &mut rows, &mut s);
-        let k = [0.3, -1.1, 0.8, 0.45];
+        let k = [0.3, -1.1, 0.8, 0.45, 0.2, 0.0, 0.6, -0.7];
         let mut vel = vec![0.0; v];
         let div = family.add_velocity(&k, &phi, &mut vel, &mut s);
         let mut expect_vel = vec![0.0; v];
