@@ -2,13 +2,20 @@
 //! row of `tests/theories/phi4.rs` on 32² (21 floating-point operations and one `tanh` per
 //! site, counted in BENCHMARKS.md), a multiply-add loop at the build's peak throughput, libm
 //! `tanh` and `exp` loops and the vector `pirk::vmath` ones, all on the same 1024 in-cache
-//! values; and the generated `velocity` of `tests/theories/hopping_critical.rs` on 32² (the
+//! values (the multiply-add loops 16 times over them); and the generated `velocity` of
+//! `tests/theories/hopping_critical.rs` on 32² (the
 //! generation hot path: four site-dependent `tanh` and one `exp` per site).
+//!
+//! The batched row: `wegner_row_lanes` of the same theory on a lane group of eight 32²
+//! configurations, and the multiply-add loop written with the lane-group type of batched code
+//! and compiled, like it, for the widest instruction set this CPU offers.
 //!
 //! Run with `cargo bench --bench peak`; BENCHMARKS.md turns the medians into GFLOP/s and a
 //! fraction of the limit.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use pirk::lanes::{LANES, Lanes};
+use pirk::vmath::{Level, Simd, WithSimd};
 use pirk::{Lattice, Theory};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 use std::hint::black_box;
@@ -20,18 +27,67 @@ mod theories;
 use theories::hopping_critical::HoppingCritical;
 use theories::phi4::Phi4;
 
-/// Independent accumulators: enough to hide the add latency, so the loop runs at throughput.
-const LANES: usize = 16;
+/// Passes over the values per call, so that the final sum of the accumulators is a small
+/// part of the time.
+const PASSES: usize = 16;
 
-/// `acc ← acc·a + x` over `x`: two flops per element.
+/// `acc ← acc·a + x` over `x`, [`PASSES`] times, with `N` independent accumulators (enough to
+/// hide the add latency, so that the loop runs at throughput): two flops per element and
+/// pass. 16 fill the two-lane registers of the baseline build.
+#[inline(always)]
 fn multiply_add(x: &[f64], a: f64) -> f64 {
-    let mut acc = [0.0; LANES];
-    for chunk in x.chunks_exact(LANES) {
-        for (s, v) in acc.iter_mut().zip(chunk) {
-            *s = *s * a + v;
+    let mut acc = [0.0; 16];
+    for _ in 0..PASSES {
+        for chunk in x.chunks_exact(16) {
+            for (s, v) in acc.iter_mut().zip(chunk) {
+                *s = *s * a + v;
+            }
         }
     }
     acc.iter().sum()
+}
+
+/// [`multiply_add`] on the lane-group type of generated batched code, eight accumulators of
+/// [`LANES`] values each (an AVX-512 register each).
+#[inline(always)]
+fn multiply_add_lanes(x: &[f64], a: f64) -> f64 {
+    let [
+        mut a0,
+        mut a1,
+        mut a2,
+        mut a3,
+        mut a4,
+        mut a5,
+        mut a6,
+        mut a7,
+    ] = [Lanes::ZERO; 8];
+    for _ in 0..PASSES {
+        for c in x.chunks_exact(8 * LANES) {
+            a0 = a0 * a + Lanes::load(c, 0);
+            a1 = a1 * a + Lanes::load(c, 1);
+            a2 = a2 * a + Lanes::load(c, 2);
+            a3 = a3 * a + Lanes::load(c, 3);
+            a4 = a4 * a + Lanes::load(c, 4);
+            a5 = a5 * a + Lanes::load(c, 5);
+            a6 = a6 * a + Lanes::load(c, 6);
+            a7 = a7 * a + Lanes::load(c, 7);
+        }
+    }
+    [a0, a1, a2, a3, a4, a5, a6, a7]
+        .iter()
+        .map(|l| l.0.iter().sum::<f64>())
+        .sum()
+}
+
+/// [`multiply_add_lanes`] compiled for an instruction-set level.
+struct MultiplyAdd<'a>(&'a [f64], f64);
+
+impl WithSimd for MultiplyAdd<'_> {
+    type Output = f64;
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> f64 {
+        multiply_add_lanes(self.0, self.1)
+    }
 }
 
 fn peak(c: &mut Criterion) {
@@ -47,6 +103,30 @@ fn peak(c: &mut Criterion) {
     });
     g.bench_function("multiply_add_1024", |b| {
         b.iter(|| multiply_add(black_box(&phi), black_box(0.999)))
+    });
+    let best = Level::best();
+    g.bench_function(format!("multiply_add_1024_lanes_{best:?}"), |b| {
+        b.iter(|| best.vectorize(MultiplyAdd(black_box(&phi), black_box(0.999))))
+    });
+    let group: Vec<f64> = (0..v * LANES)
+        .map(|_| rng.random_range(-1.5..1.5))
+        .collect();
+    let (mut rows, mut dtheta) = (vec![0.0; 4 * LANES], vec![0.0; 2 * LANES]);
+    g.bench_function(format!("wegner_row_lanes_32x32_{best:?}"), |b| {
+        b.iter(|| {
+            Phi4.wegner_row_lanes(
+                best,
+                &lat,
+                &theta,
+                black_box(&group),
+                &mut rows,
+                &mut dtheta,
+            )
+        })
+    });
+    let mut dtheta1 = vec![0.0; 2];
+    g.bench_function("wegner_row_32x32", |b| {
+        b.iter(|| Phi4.wegner_row(&lat, &theta, black_box(&phi), &mut row, &mut dtheta1))
     });
     g.bench_function("tanh_1024", |b| {
         b.iter(|| black_box(&phi).iter().map(|x| x.tanh()).sum::<f64>())
