@@ -10,7 +10,8 @@
 //!
 //! Per configuration a row costs one FFT of `φ` and of `∇S` and one inverse FFT per radius
 //! (`φ_r` and `G_r ∗ ∇S` share it as real and imaginary part); a velocity costs one FFT of `φ`,
-//! one inverse FFT and one FFT per radius, and one inverse FFT.
+//! one inverse FFT and one FFT per pair of radii (two real fields as one complex one), and one
+//! inverse FFT.
 
 use rustfft::num_complex::Complex64;
 
@@ -28,6 +29,8 @@ pub struct Smeared {
     filters: Vec<Vec<f64>>,
     /// `‖G_r‖²` per radius.
     norms: Vec<f64>,
+    /// The momentum index of `−p` for every `p`.
+    negated: Vec<usize>,
     names: Vec<String>,
 }
 
@@ -39,6 +42,8 @@ pub struct SmearedScratch {
     a: Vec<Complex64>,
     acc: Vec<Complex64>,
     u: Vec<f64>,
+    /// `u` of the second radius of a pair.
+    u2: Vec<f64>,
     /// `tanh(a φ_r)` for one slope, computed a whole configuration at a time by [`vmath`].
     t: Vec<f64>,
     fft: Vec<Complex64>,
@@ -64,12 +69,24 @@ impl Smeared {
             .iter()
             .flat_map(|r| slopes.iter().map(move |a| format!("smear({r},{a})")))
             .collect();
+        let negated = (0..v)
+            .map(|p| {
+                let minus: Vec<usize> = lat
+                    .coords(p)
+                    .iter()
+                    .zip(lat.dims())
+                    .map(|(&c, &l)| (l - c) % l)
+                    .collect();
+                lat.site(&minus)
+            })
+            .collect();
         Self {
             volume: v,
             fft: LatticeFft::new(lat),
             slopes: slopes.to_vec(),
             filters,
             norms,
+            negated,
             names,
         }
     }
@@ -97,6 +114,7 @@ impl Smeared {
             a: vec![Complex64::default(); v],
             acc: vec![Complex64::default(); v],
             u: vec![0.0; v],
+            u2: vec![0.0; v],
             t: vec![0.0; v],
             fft: vec![Complex64::default(); self.fft.scratch_len()],
         }
@@ -115,7 +133,7 @@ impl Smeared {
             self.fft.inverse(&mut s.a, &mut s.fft);
             let mut held = None;
             for (row, &slope) in rows.iter_mut().zip(&self.slopes) {
-                slope_tanh(&mut s.t, &mut held, slope, &s.a, inv_v);
+                slope_tanh(&mut s.t, &mut held, slope, &s.a, Part::Re, inv_v);
                 let (mut div, mut dot) = (0.0, 0.0);
                 for (&t, z) in s.t.iter().zip(&s.a) {
                     div += 1.0 - t * t;
@@ -167,36 +185,45 @@ impl Smeared {
         let inv_v = 1.0 / self.volume as f64;
         let n = self.slopes.len();
         let mut div = 0.0;
-        for ((g, &norm), kr) in self.filters.iter().zip(&self.norms).zip(k.chunks(n)) {
-            if !live(kr) {
-                continue;
-            }
-            for ((a, &gp), &f) in s.a.iter_mut().zip(g).zip(&s.phi) {
-                *a = f * gp;
+        // Radii with a live slope, two per pair of FFTs: `φ_r1 + i φ_r2` is one inverse
+        // transform (both smearings are real), `u_1 + i u_2` one forward transform whose
+        // halves the symmetry Z(−p) = conj(Z(p)) of real fields separates.
+        let mut radii = (0..self.filters.len()).filter(|&r| live(&k[r * n..(r + 1) * n]));
+        while let Some(r1) = radii.next() {
+            let (g1, k1) = (&self.filters[r1], &k[r1 * n..(r1 + 1) * n]);
+            let Some(r2) = radii.next() else {
+                for ((a, &gp), &f) in s.a.iter_mut().zip(g1).zip(&s.phi) {
+                    *a = f * gp;
+                }
+                self.fft.inverse(&mut s.a, &mut s.fft);
+                let sech2 = self.radius_sum(k1, &s.a, Part::Re, &mut s.u, &mut s.t, inv_v);
+                div += self.norms[r1] * sech2;
+                for (a, &u) in s.a.iter_mut().zip(&s.u) {
+                    *a = Complex64::new(u, 0.0);
+                }
+                self.fft.forward(&mut s.a, &mut s.fft);
+                for ((acc, a), &gp) in s.acc.iter_mut().zip(&s.a).zip(g1) {
+                    *acc += a * gp;
+                }
+                break;
+            };
+            let (g2, k2) = (&self.filters[r2], &k[r2 * n..(r2 + 1) * n]);
+            for (((a, &gp1), &gp2), &f) in s.a.iter_mut().zip(g1).zip(g2).zip(&s.phi) {
+                *a = f * Complex64::new(gp1, gp2);
             }
             self.fft.inverse(&mut s.a, &mut s.fft);
-            let mut sech2 = 0.0;
-            s.u.iter_mut().for_each(|u| *u = 0.0);
-            let mut held = None;
-            for (&kj, &slope) in kr.iter().zip(&self.slopes) {
-                if kj == 0.0 {
-                    continue;
-                }
-                slope_tanh(&mut s.t, &mut held, slope, &s.a, inv_v);
-                let mut sum = 0.0;
-                for (u, &t) in s.u.iter_mut().zip(&s.t) {
-                    *u += kj * t;
-                    sum += 1.0 - t * t;
-                }
-                sech2 += kj * slope * sum;
-            }
-            div += norm * sech2;
-            for (a, &u) in s.a.iter_mut().zip(&s.u) {
-                *a = Complex64::new(u, 0.0);
+            let sech2 = self.radius_sum(k1, &s.a, Part::Re, &mut s.u, &mut s.t, inv_v);
+            div += self.norms[r1] * sech2;
+            let sech2 = self.radius_sum(k2, &s.a, Part::Im, &mut s.u2, &mut s.t, inv_v);
+            div += self.norms[r2] * sech2;
+            for ((a, &u1), &u2) in s.a.iter_mut().zip(&s.u).zip(&s.u2) {
+                *a = Complex64::new(u1, u2);
             }
             self.fft.forward(&mut s.a, &mut s.fft);
-            for ((acc, a), &gp) in s.acc.iter_mut().zip(&s.a).zip(g) {
-                *acc += a * gp;
+            for (p, acc) in s.acc.iter_mut().enumerate() {
+                let (z, zm) = (s.a[p], s.a[self.negated[p]].conj());
+                let (u1, u2) = ((z + zm) * 0.5, (z - zm) * Complex64::new(0.0, -0.5));
+                *acc += u1 * g1[p] + u2 * g2[p];
             }
         }
         self.fft.inverse(&mut s.acc, &mut s.fft);
@@ -204,6 +231,36 @@ impl Smeared {
             *o += z.re * inv_v;
         }
         div
+    }
+
+    /// One radius's `u = Σ_a k_a tanh(a φ_r)` into `u`, with `φ_r` the `part` of `z / V`;
+    /// returns `Σ_a k_a a Σ_x sech²(a φ_r)`.
+    #[inline(always)]
+    fn radius_sum(
+        &self,
+        kr: &[f64],
+        z: &[Complex64],
+        part: Part,
+        u: &mut [f64],
+        t: &mut [f64],
+        inv_v: f64,
+    ) -> f64 {
+        let mut sech2 = 0.0;
+        u.iter_mut().for_each(|u| *u = 0.0);
+        let mut held = None;
+        for (&kj, &slope) in kr.iter().zip(&self.slopes) {
+            if kj == 0.0 {
+                continue;
+            }
+            slope_tanh(t, &mut held, slope, z, part, inv_v);
+            let mut sum = 0.0;
+            for (u, &t) in u.iter_mut().zip(t.iter()) {
+                *u += kj * t;
+                sum += 1.0 - t * t;
+            }
+            sech2 += kj * slope * sum;
+        }
+        sech2
     }
 
     /// `φ̃` and `∇S̃` into `s`.
@@ -250,12 +307,36 @@ impl vmath::WithSimd for AddVelocity<'_> {
 /// Most doublings between two slopes whose `tanh` is shared (factor 16).
 const MAX_DOUBLINGS: i32 = 4;
 
-/// `t ← tanh(a φ_r)` with `φ_r = Re z / V`. When `t` holds `tanh(h φ_r)` (`held = Some(h)`)
+/// Which part of a complex buffer holds a real field.
+#[derive(Clone, Copy)]
+enum Part {
+    Re,
+    Im,
+}
+
+impl Part {
+    #[inline(always)]
+    fn of(self, z: &Complex64) -> f64 {
+        match self {
+            Part::Re => z.re,
+            Part::Im => z.im,
+        }
+    }
+}
+
+/// `t ← tanh(a φ_r)` with `φ_r` the `part` of `z / V`. When `t` holds `tanh(h φ_r)` (`held = Some(h)`)
 /// and `a = 2^k h`, by `k` doublings `t ← 2t/(1 + t²)`, as generated code shares `tanh`
 /// (`pirk-codegen/src/lower/families.rs`, which documents the error); else by one vector
 /// `tanh`. Slopes ½, 1, 2 cost one `tanh` per site.
 #[inline(always)]
-fn slope_tanh(t: &mut [f64], held: &mut Option<f64>, a: f64, z: &[Complex64], inv_v: f64) {
+fn slope_tanh(
+    t: &mut [f64],
+    held: &mut Option<f64>,
+    a: f64,
+    z: &[Complex64],
+    part: Part,
+    inv_v: f64,
+) {
     let doublings = held.and_then(|h| (1..=MAX_DOUBLINGS).find(|&k| h * 2f64.powi(k) == a));
     match doublings {
         Some(k) => {
@@ -265,7 +346,7 @@ fn slope_tanh(t: &mut [f64], held: &mut Option<f64>, a: f64, z: &[Complex64], in
         }
         None => {
             for (x, z) in t.iter_mut().zip(z) {
-                *x = a * z.re * inv_v;
+                *x = a * part.of(z) * inv_v;
             }
             vmath::tanh(t);
         }
@@ -316,7 +397,8 @@ mod tests {
         let v = lat.volume();
         // Slopes 1 and 2 are doublings of ½, and of ½ twice where slope 1's coefficient is
         // zero; 3 is not a doubling.
-        let (radii, slopes) = ([0.7, 2.0], [0.5, 1.0, 2.0, 3.0]);
+        // Radii 0.7 and 2 share their FFTs as a pair, 1.3 is left over.
+        let (radii, slopes) = ([0.7, 2.0, 1.3], [0.5, 1.0, 2.0, 3.0]);
         let family = Smeared::new(&lat, &radii, &slopes);
         assert_eq!(family.names()[1], "smear(0.7,1)");
         assert_eq!(Smeared::parse("smear(0.7,1.5)"), Some((0.7, 1.5)));
@@ -327,11 +409,18 @@ mod tests {
         let force: Vec<f64> = (0..v).map(|x| ((x * 3 + 2) % 5) as f64 - 1.5).collect();
         let mut rows = vec![0.0; family.names().len()];
         family.stein(&phi, &force, &mut rows, &mut s);
-        let k = [0.3, -1.1, 0.8, 0.45, 0.2, 0.0, 0.6, -0.7];
+        let k = [
+            0.3, -1.1, 0.8, 0.45, 0.2, 0.0, 0.6, -0.7, -0.25, 0.5, 0.0, 0.9,
+        ];
         let mut vel = vec![0.0; v];
         let div = family.add_velocity(&k, &phi, &mut vel, &mut s);
-        let mut expect_vel = vec![0.0; v];
-        let mut expect_div = 0.0;
+        // With radius 2's coefficients zero, radii 0.7 and 1.3 make the pair.
+        let mut pruned = k;
+        pruned[4..8].fill(0.0);
+        let mut vel_pruned = vec![0.0; v];
+        let div_pruned = family.add_velocity(&pruned, &phi, &mut vel_pruned, &mut s);
+        let (mut expect_vel, mut expect_pruned) = (vec![0.0; v], vec![0.0; v]);
+        let (mut expect_div, mut expect_div_pruned) = (0.0, 0.0);
         let h = 1e-5;
         let pairs = radii
             .iter()
@@ -347,15 +436,21 @@ mod tests {
             }
             let dot: f64 = kj.iter().zip(&force).map(|(a, b)| a * b).sum();
             assert!((rows[j] - (kdiv - dot)).abs() < 1e-7, "row {j}");
-            for (e, x) in expect_vel.iter_mut().zip(&kj) {
+            for ((e, p), x) in expect_vel.iter_mut().zip(&mut expect_pruned).zip(&kj) {
                 *e += k[j] * x;
+                *p += pruned[j] * x;
             }
             expect_div += k[j] * kdiv;
+            expect_div_pruned += pruned[j] * kdiv;
         }
         for (a, b) in vel.iter().zip(&expect_vel) {
             assert!((a - b).abs() < 1e-10);
         }
         assert!((div - expect_div).abs() < 1e-7);
+        for (a, b) in vel_pruned.iter().zip(&expect_pruned) {
+            assert!((a - b).abs() < 1e-10);
+        }
+        assert!((div_pruned - expect_div_pruned).abs() < 1e-7);
     }
 
     #[test]
