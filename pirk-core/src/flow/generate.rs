@@ -1,7 +1,9 @@
 //! Generation: integrate `φ` and `log q` together from fresh prior samples,
 //! `dφ/dt = Σ_j k_j(t) K_j(φ)`, `d log q/dt = −∇·φ̇`, with `k(t)` interpolated from a [`Flow`].
 //!
-//! Every configuration is integrated on its own from its own random stream, so the ensemble is
+//! Every configuration draws from its own random stream and gets exactly the operations it
+//! would get alone (RK4 integrates lane groups of [`LANES`] through the theory's batched code,
+//! every lane bit-identical to the one-configuration code), so the ensemble is
 //! bit-identical at any thread count, and at any rank count: each rank integrates its block of
 //! indices ([`crate::Ranks::share`]) and every rank gets them all back in index order. The adaptive scheme's steps always end on the flow's
 //! step grid, where `log w_t = −S(φ_t; θ(t)) − log q_t` is recorded for parameter-conditional
