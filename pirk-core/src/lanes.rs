@@ -61,54 +61,6 @@ impl Lanes {
         self.map(|v| v.powf(p))
     }
 
-    /// Lane-wise `sqrt`.
-    #[inline(always)]
-    pub fn sqrt(self) -> Lanes {
-        self.map(f64::sqrt)
-    }
-
-    /// Lane-wise `exp` (libm, as the scalar methods call it outside site blocks).
-    #[inline(always)]
-    pub fn exp(self) -> Lanes {
-        self.map(f64::exp)
-    }
-
-    /// Lane-wise natural logarithm.
-    #[inline(always)]
-    pub fn ln(self) -> Lanes {
-        self.map(f64::ln)
-    }
-
-    /// Lane-wise `sin`.
-    #[inline(always)]
-    pub fn sin(self) -> Lanes {
-        self.map(f64::sin)
-    }
-
-    /// Lane-wise `cos`.
-    #[inline(always)]
-    pub fn cos(self) -> Lanes {
-        self.map(f64::cos)
-    }
-
-    /// Lane-wise `tanh`.
-    #[inline(always)]
-    pub fn tanh(self) -> Lanes {
-        self.map(f64::tanh)
-    }
-
-    /// Lane-wise `sinh`.
-    #[inline(always)]
-    pub fn sinh(self) -> Lanes {
-        self.map(f64::sinh)
-    }
-
-    /// Lane-wise `cosh`.
-    #[inline(always)]
-    pub fn cosh(self) -> Lanes {
-        self.map(f64::cosh)
-    }
-
     /// Per lane, the sum over the sites of a lane-group field of `volume` sites, each in
     /// site order from −0 (as `Iterator::sum` of that configuration's values).
     #[inline(always)]
@@ -120,6 +72,24 @@ impl Lanes {
         acc
     }
 }
+
+/// Lane-wise `f64` methods of one argument, by the same name (libm where `f64` calls it, as the
+/// scalar methods do outside site blocks).
+macro_rules! lane_wise_functions {
+    ($($name:ident),*) => {
+        impl Lanes {
+            $(
+                #[doc = concat!("Lane-wise `", stringify!($name), "`.")]
+                #[inline(always)]
+                pub fn $name(self) -> Lanes {
+                    self.map(f64::$name)
+                }
+            )*
+        }
+    };
+}
+
+lane_wise_functions!(sqrt, exp, ln, sin, cos, tanh, sinh, cosh);
 
 macro_rules! lane_wise {
     ($trait:ident, $method:ident, $op:tt) => {
