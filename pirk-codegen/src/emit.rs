@@ -514,15 +514,11 @@ fn velocity_method(d: &Derived, layout: Layout, span: &TokenStream) -> TokenStre
             lanes_method(
                 quote!(velocity_lanes),
                 &[
-                    (quote!(lat), quote!(&#lat), quote!(&'a #lat)),
-                    (quote!(k), quote!(&[f64]), quote!(&'a [f64])),
-                    (quote!(phi), quote!(&[f64]), quote!(&'a [f64])),
-                    (quote!(out), quote!(&mut [f64]), quote!(&'a mut [f64])),
-                    (
-                        quote!(div),
-                        quote!(&mut [f64; #n]),
-                        quote!(&'a mut [f64; #n]),
-                    ),
+                    Param::shared("lat", lat),
+                    Param::shared("k", quote!([f64])),
+                    Param::shared("phi", quote!([f64])),
+                    Param::exclusive("out", quote!([f64])),
+                    Param::exclusive("div", quote!([f64; #n])),
                 ],
                 !sw.buffers.is_empty(),
                 body,
@@ -531,20 +527,47 @@ fn velocity_method(d: &Derived, layout: Layout, span: &TokenStream) -> TokenStre
     }
 }
 
+/// A reference parameter of a batched method: its name, its type in the method's signature
+/// and in the operation struct (with the struct's lifetime `'a`).
+struct Param {
+    name: Ident,
+    ty: TokenStream,
+    field: TokenStream,
+}
+
+impl Param {
+    /// `name: &target`.
+    fn shared(name: &str, target: TokenStream) -> Param {
+        Param {
+            name: format_ident!("{}", name),
+            ty: quote!(&#target),
+            field: quote!(&'a #target),
+        }
+    }
+
+    /// `name: &mut target`.
+    fn exclusive(name: &str, target: TokenStream) -> Param {
+        Param {
+            name: format_ident!("{}", name),
+            ty: quote!(&mut #target),
+            field: quote!(&'a mut #target),
+        }
+    }
+}
+
 /// A batched method `name(&self, level, params…)`: `body` runs in a pulp operation whose
 /// `#[inline(always)]` `with_simd` is inlined into code compiled for `level`'s instructions.
-/// Each parameter is (name, type, type with the operation's lifetime `'a`); `uses_level` says
-/// whether `body` calls vector functions at `level`.
+/// `uses_level` says whether `body` calls vector functions at `level`.
 fn lanes_method(
     name: TokenStream,
-    params: &[(TokenStream, TokenStream, TokenStream)],
+    params: &[Param],
     uses_level: bool,
     body: TokenStream,
 ) -> TokenStream {
     let (level, with_simd, simd) = (level(), with_simd(), simd());
-    let names: Vec<&TokenStream> = params.iter().map(|p| &p.0).collect();
-    let types: Vec<&TokenStream> = params.iter().map(|p| &p.1).collect();
-    let fields: Vec<&TokenStream> = params.iter().map(|p| &p.2).collect();
+    let names: Vec<&Ident> = params.iter().map(|p| &p.name).collect();
+    let types: Vec<&TokenStream> = params.iter().map(|p| &p.ty).collect();
+    let fields: Vec<&TokenStream> = params.iter().map(|p| &p.field).collect();
     let bind_level = if uses_level {
         quote!(level)
     } else {
@@ -598,10 +621,10 @@ fn per_site_method(name: TokenStream, e: &Expr, n_params: usize, layout: Layout)
             lanes_method(
                 name,
                 &[
-                    (quote!(lat), quote!(&#lat), quote!(&'a #lat)),
-                    (quote!(theta), quote!(&[f64]), quote!(&'a [f64])),
-                    (quote!(phi), quote!(&[f64]), quote!(&'a [f64])),
-                    (quote!(out), quote!(&mut [f64]), quote!(&'a mut [f64])),
+                    Param::shared("lat", lat),
+                    Param::shared("theta", quote!([f64])),
+                    Param::shared("phi", quote!([f64])),
+                    Param::exclusive("out", quote!([f64])),
                 ],
                 !sw.buffers.is_empty(),
                 body,
@@ -657,11 +680,11 @@ fn wegner_row_method(
             lanes_method(
                 quote!(wegner_row_lanes),
                 &[
-                    (quote!(lat), quote!(&#lat), quote!(&'a #lat)),
-                    (quote!(theta), quote!(&[f64]), quote!(&'a [f64])),
-                    (quote!(phi), quote!(&[f64]), quote!(&'a [f64])),
-                    (quote!(row), quote!(&mut [f64]), quote!(&'a mut [f64])),
-                    (quote!(dtheta), quote!(&mut [f64]), quote!(&'a mut [f64])),
+                    Param::shared("lat", lat),
+                    Param::shared("theta", quote!([f64])),
+                    Param::shared("phi", quote!([f64])),
+                    Param::exclusive("row", quote!([f64])),
+                    Param::exclusive("dtheta", quote!([f64])),
                 ],
                 !sw.buffers.is_empty(),
                 body,
