@@ -180,12 +180,20 @@ fn a_rank_that_dies_ends_the_job_and_resume_completes_it() {
     let out = dir.path().join("out");
     let out = out.to_str().unwrap();
     let pirk = env!("CARGO_BIN_EXE_pirk");
+    // Rank 1 dies once rank 0 has checkpointed a chunk of samples (not after a fixed time,
+    // which a fast build may outlast), so the resumed job has a checkpoint to continue from.
+    let first_chunk = dir
+        .path()
+        .join(".out.pirk-partial/checkpoints/chunk-00000-logw.npy");
+    let first_chunk = first_chunk.to_str().unwrap();
     let killed = Command::new("mpirun")
         .args(["--allow-run-as-root", "--oversubscribe", "-np", "1", pirk])
         .args(["--quiet", "run", card, "--out", out])
         .args([":", "-np", "1", "sh", "-c"])
         .arg(format!(
-            "{pirk} --quiet run {card} --out {out} & sleep 2; kill -9 $!; wait"
+            "{pirk} --quiet run {card} --out {out} & \
+             until [ -e {first_chunk} ] || ! kill -0 $! 2>/dev/null; do sleep 0.05; done; \
+             kill -9 $!; wait"
         ))
         .output()
         .expect("mpirun runs");
