@@ -214,3 +214,60 @@ fn lane_group_assembly_equals_row_by_row() {
     }
     assert_eq!(b.len(), 11);
 }
+
+/// HMC of a lane group of chains (the training refresh) gives every chain the bits of its own
+/// `Hmc::run`: both integrators, a path action with a prior offset (lane-by-lane gradient
+/// terms), and chains that start so wide that their trajectories are rejected.
+#[test]
+fn lane_group_hmc_equals_one_chain_at_a_time() {
+    use pirk::{Hmc, Integrator, Potential, PriorOffset, Switched, ZeroModePrior};
+    fn check<P: Potential>(potential: &P, hmc: &Hmc, lat: &Lattice, theta: &[f64], seed: u64) {
+        let v = lat.volume();
+        let mut rng = StdRng::seed_from_u64(seed);
+        let start = lane_group(&mut rng, v);
+        let seeds: [u64; LANES] = std::array::from_fn(|_| rng.random());
+        at_every_level(|level| {
+            let (mut one, mut got) = (vec![0.0; v], vec![0.0; v]);
+            let mut group = start.clone();
+            hmc.run_lanes(potential, level, lat, theta, &mut group, &seeds);
+            let mut moved = 0;
+            for (l, &seed) in seeds.iter().enumerate() {
+                gather(&start, l, &mut one);
+                let report =
+                    hmc.clone()
+                        .with_seed(seed)
+                        .run(potential, lat, theta, &mut one, |_| {});
+                gather(&group, l, &mut got);
+                assert_eq!(bits(&got), bits(&one), "chain {l}, {level:?}");
+                moved += usize::from(report.acceptance > 0.0);
+            }
+            assert!(
+                moved > 0 && moved < LANES,
+                "{moved} of {LANES} chains moved"
+            );
+        });
+    }
+    let lat = Lattice::new(&[5, 4]);
+    let theta = [0.26, 0.02];
+    let leapfrog = Hmc::new()
+        .with_trajectories(4)
+        .unwrap()
+        .with_step(0.2)
+        .unwrap()
+        .with_steps(3)
+        .unwrap()
+        .with_integrator(Integrator::Leapfrog);
+    let omelyan = leapfrog
+        .clone()
+        .with_integrator(Integrator::Omelyan { lambda: 0.1932 });
+    check(&Phi4Hopping, &leapfrog, &lat, &theta, 21);
+    check(&HoppingCritical, &omelyan, &lat, &[0.27, 0.022], 22);
+    let prior = ZeroModePrior::new(&lat, 0.25, 0.01, -0.02, 0.01).unwrap();
+    let offset = PriorOffset::new(Phi4Hopping, prior, &lat, &[0.25, 0.0]);
+    let path_action = Switched {
+        theory: &Phi4Hopping,
+        offset: &offset,
+        weight: 0.6,
+    };
+    check(&path_action, &omelyan, &lat, &theta, 23);
+}

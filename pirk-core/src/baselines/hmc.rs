@@ -9,7 +9,9 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::Estimate;
 use crate::error::{Result, ensure};
+use crate::lanes::{LANES, gather, scatter};
 use crate::rng::stream_rng;
+use crate::vmath::Level;
 use crate::{Lattice, Theory};
 
 /// The molecular-dynamics integrator.
@@ -57,6 +59,25 @@ pub trait Potential {
     fn value(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64;
     /// `∂S/∂φ_x` for every site.
     fn gradient(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]);
+    /// [`Potential::gradient`] of a lane group at `level` (`phi` and `out` site-major,
+    /// lane-minor, [`crate::lanes`]), each lane bit-identical to `gradient`; this default goes
+    /// lane by lane.
+    fn gradient_lanes(
+        &self,
+        level: Level,
+        lat: &Lattice,
+        theta: &[f64],
+        phi: &[f64],
+        out: &mut [f64],
+    ) {
+        let _ = level;
+        let (mut one, mut g) = (vec![0.0; lat.volume()], vec![0.0; lat.volume()]);
+        for l in 0..LANES {
+            gather(phi, l, &mut one);
+            self.gradient(lat, theta, &one, &mut g);
+            scatter(&g, l, out);
+        }
+    }
 }
 
 impl<T: Theory> Potential for T {
@@ -66,6 +87,17 @@ impl<T: Theory> Potential for T {
 
     fn gradient(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]) {
         self.force(lat, theta, phi, out)
+    }
+
+    fn gradient_lanes(
+        &self,
+        level: Level,
+        lat: &Lattice,
+        theta: &[f64],
+        phi: &[f64],
+        out: &mut [f64],
+    ) {
+        self.force_lanes(level, lat, theta, phi, out)
     }
 }
 
@@ -80,6 +112,11 @@ pub fn update_momentum<T: Potential + ?Sized>(
     force: &mut [f64],
 ) {
     theory.gradient(lat, theta, phi, force);
+    kick(pi, force, eps);
+}
+
+/// `π −= ε F` for a force `F` already computed; element-wise, so any layout.
+fn kick(pi: &mut [f64], force: &[f64], eps: f64) {
     pi.iter_mut()
         .zip(force.iter())
         .for_each(|(p, f)| *p -= eps * f);
@@ -160,29 +197,82 @@ impl Hmc {
         phi: &mut [f64],
         pi: &mut [f64],
     ) {
+        self.integrate_with(phi, pi, |phi, force| {
+            theory.gradient(lat, theta, phi, force)
+        });
+    }
+
+    /// The integrator's steps with the force from `gradient`. The updates are element-wise,
+    /// so `phi` and `pi` may hold one configuration or a lane group.
+    fn integrate_with(
+        &self,
+        phi: &mut [f64],
+        pi: &mut [f64],
+        mut gradient: impl FnMut(&[f64], &mut [f64]),
+    ) {
         let eps = self.step;
         let mut force = vec![0.0; phi.len()];
+        let mut momentum = |phi: &[f64], pi: &mut [f64], eps: f64| {
+            gradient(phi, &mut force);
+            kick(pi, &force, eps);
+        };
         for _ in 0..self.steps {
             match self.integrator {
                 Integrator::Leapfrog => {
-                    update_momentum(theory, lat, theta, phi, pi, 0.5 * eps, &mut force);
+                    momentum(phi, pi, 0.5 * eps);
                     update_position(phi, pi, eps);
-                    update_momentum(theory, lat, theta, phi, pi, 0.5 * eps, &mut force);
+                    momentum(phi, pi, 0.5 * eps);
                 }
                 Integrator::Omelyan { lambda } => {
-                    update_momentum(theory, lat, theta, phi, pi, lambda * eps, &mut force);
+                    momentum(phi, pi, lambda * eps);
                     update_position(phi, pi, 0.5 * eps);
-                    update_momentum(
-                        theory,
-                        lat,
-                        theta,
-                        phi,
-                        pi,
-                        (1.0 - 2.0 * lambda) * eps,
-                        &mut force,
-                    );
+                    momentum(phi, pi, (1.0 - 2.0 * lambda) * eps);
                     update_position(phi, pi, 0.5 * eps);
-                    update_momentum(theory, lat, theta, phi, pi, lambda * eps, &mut force);
+                    momentum(phi, pi, lambda * eps);
+                }
+            }
+        }
+    }
+
+    /// [`Hmc::run`] of [`LANES`] independent chains in lockstep, chain `l` from lane `l` of
+    /// `phi` (site-major, lane-minor, updated in place) with seed `seeds[l]`: the force of all
+    /// chains is one [`Potential::gradient_lanes`] call at `level`, and each lane ends with the
+    /// bits `run` gives its chain alone (its own momenta, its own accept/reject).
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_lanes<T: Potential + ?Sized>(
+        &self,
+        theory: &T,
+        level: Level,
+        lat: &Lattice,
+        theta: &[f64],
+        phi: &mut [f64],
+        seeds: &[u64; LANES],
+    ) {
+        let v = lat.volume();
+        let (mut pi, mut trial) = (vec![0.0; v * LANES], vec![0.0; v * LANES]);
+        let (mut one_phi, mut one_pi) = (vec![0.0; v], vec![0.0; v]);
+        let mut h0 = [0.0; LANES];
+        for i in 0..self.trajectories {
+            let mut rngs = seeds.map(|seed| stream_rng(seed, i as u64));
+            trial.copy_from_slice(phi);
+            for (l, rng) in rngs.iter_mut().enumerate() {
+                one_pi
+                    .iter_mut()
+                    .for_each(|p| *p = StandardNormal.sample(&mut *rng));
+                scatter(&one_pi, l, &mut pi);
+                gather(&trial, l, &mut one_phi);
+                h0[l] = hamiltonian(theory, lat, theta, &one_phi, &one_pi);
+            }
+            self.integrate_with(&mut trial, &mut pi, |phi, force| {
+                theory.gradient_lanes(level, lat, theta, phi, force)
+            });
+            for (l, rng) in rngs.iter_mut().enumerate() {
+                gather(&trial, l, &mut one_phi);
+                gather(&pi, l, &mut one_pi);
+                let dh = hamiltonian(theory, lat, theta, &one_phi, &one_pi) - h0[l];
+                let u: f64 = rng.random();
+                if dh.is_finite() && u.ln() < -dh {
+                    scatter(&one_phi, l, phi);
                 }
             }
         }

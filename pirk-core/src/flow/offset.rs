@@ -11,6 +11,8 @@
 //! refresh moves under `S_t`, and the weights along the path are `e^{−S_t}/q_t`; generation
 //! needs nothing of it, so a trained flow is used as any other.
 
+use crate::lanes::{LANES, gather};
+use crate::vmath::Level;
 use crate::{Lattice, Potential, Prior, Theory};
 
 /// `Δ = S_0 − S(θ(0))` and its gradient: the part of the path's action that is switched off.
@@ -82,6 +84,26 @@ impl<T: Theory> Potential for Switched<'_, T> {
         out.iter_mut()
             .zip(&offset)
             .for_each(|(o, d)| *o += self.weight * d);
+    }
+
+    /// The theory's batched force, plus the difference's gradient lane by lane.
+    fn gradient_lanes(
+        &self,
+        level: Level,
+        lat: &Lattice,
+        theta: &[f64],
+        phi: &[f64],
+        out: &mut [f64],
+    ) {
+        let (mut one, mut offset) = (vec![0.0; lat.volume()], vec![0.0; lat.volume()]);
+        self.theory.force_lanes(level, lat, theta, phi, out);
+        for l in 0..LANES {
+            gather(phi, l, &mut one);
+            self.offset.gradient(&one, &mut offset);
+            for (o, d) in out.chunks_exact_mut(LANES).zip(&offset) {
+                o[l] += self.weight * d;
+            }
+        }
     }
 }
 

@@ -319,49 +319,55 @@ impl Trainer {
         let mut theta = vec![0.0; path.len()];
         path.theta(t, &mut theta);
         let seed: u64 = stream_rng(self.seed ^ REFRESH_DOMAIN, n as u64).random();
-        phi.par_chunks_mut(lat.volume())
-            .enumerate()
-            .for_each(|(i, config)| {
-                let walker: u64 = stream_rng(seed, (first + i) as u64).random();
-                match (refresh, basis.offset()) {
-                    (Refresh::Hmc(hmc), None) => {
-                        hmc.clone()
-                            .with_seed(walker)
-                            .run(theory, lat, &theta, config, |_| {});
-                    }
-                    (Refresh::Hmc(hmc), Some(offset)) => {
-                        let path_action = Switched {
-                            theory,
-                            offset,
-                            weight: offset_weight(t),
-                        };
-                        hmc.clone().with_seed(walker).run(
-                            &path_action,
-                            lat,
-                            &theta,
-                            config,
-                            |_| {},
-                        );
-                    }
-                    (
-                        Refresh::Wolff {
-                            wolff,
-                            kappa,
-                            lambda,
-                        },
-                        _,
-                    ) => {
-                        let couplings = Hopping {
-                            kappa: theta[*kappa],
-                            lambda: theta[*lambda],
-                        };
-                        wolff
-                            .clone()
-                            .with_seed(walker)
-                            .run(&couplings, lat, config, |_| {});
-                    }
-                }
-            });
+        let walker = |i: usize| -> u64 { stream_rng(seed, (first + i) as u64).random() };
+        let v = lat.volume();
+        match refresh {
+            // Lane groups of walkers in lockstep through the batched force; each walker gets
+            // the bits of its own chain. A partial last group is padded with zero fields.
+            Refresh::Hmc(hmc) => {
+                let level = Level::best();
+                phi.par_chunks_mut(v * LANES)
+                    .enumerate()
+                    .for_each(|(g, configs)| {
+                        let seeds = std::array::from_fn(|l| walker(g * LANES + l));
+                        let mut group = vec![0.0; v * LANES];
+                        for (l, config) in configs.chunks(v).enumerate() {
+                            scatter(config, l, &mut group);
+                        }
+                        let hmc = hmc.clone();
+                        match basis.offset() {
+                            None => hmc.run_lanes(theory, level, lat, &theta, &mut group, &seeds),
+                            Some(offset) => {
+                                let path_action = Switched {
+                                    theory,
+                                    offset,
+                                    weight: offset_weight(t),
+                                };
+                                hmc.run_lanes(&path_action, level, lat, &theta, &mut group, &seeds)
+                            }
+                        }
+                        for (l, config) in configs.chunks_mut(v).enumerate() {
+                            gather(&group, l, config);
+                        }
+                    });
+            }
+            Refresh::Wolff {
+                wolff,
+                kappa,
+                lambda,
+            } => {
+                let couplings = Hopping {
+                    kappa: theta[*kappa],
+                    lambda: theta[*lambda],
+                };
+                phi.par_chunks_mut(v).enumerate().for_each(|(i, config)| {
+                    wolff
+                        .clone()
+                        .with_seed(walker(i))
+                        .run(&couplings, lat, config, |_| {});
+                });
+            }
+        }
     }
 }
 
