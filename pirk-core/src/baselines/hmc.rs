@@ -130,7 +130,12 @@ pub fn hamiltonian<T: Potential + ?Sized>(
     phi: &[f64],
     pi: &[f64],
 ) -> f64 {
-    0.5 * pi.iter().map(|p| p * p).sum::<f64>() + theory.value(lat, theta, phi)
+    kinetic(pi) + theory.value(lat, theta, phi)
+}
+
+/// `½ π²`.
+fn kinetic(pi: &[f64]) -> f64 {
+    0.5 * pi.iter().map(|p| p * p).sum::<f64>()
 }
 
 impl Default for Hmc {
@@ -203,7 +208,10 @@ impl Hmc {
     }
 
     /// The integrator's steps with the force from `gradient`. The updates are element-wise,
-    /// so `phi` and `pi` may hold one configuration or a lane group.
+    /// so `phi` and `pi` may hold one configuration or a lane group. A step's last momentum
+    /// update and the next step's first see the same field, so its force is computed once
+    /// (`steps + 1` forces per leapfrog trajectory, `2 steps + 1` per Omelyan one), and both
+    /// updates are still applied one after the other, as without the reuse.
     fn integrate_with(
         &self,
         phi: &mut [f64],
@@ -212,23 +220,32 @@ impl Hmc {
     ) {
         let eps = self.step;
         let mut force = vec![0.0; phi.len()];
-        let mut momentum = |phi: &[f64], pi: &mut [f64], eps: f64| {
-            gradient(phi, &mut force);
+        let mut current = false;
+        let mut momentum = |phi: &[f64], pi: &mut [f64], eps: f64, current: &mut bool| {
+            if !*current {
+                gradient(phi, &mut force);
+                *current = true;
+            }
             kick(pi, &force, eps);
         };
+        let position = |phi: &mut [f64], pi: &[f64], eps: f64, current: &mut bool| {
+            update_position(phi, pi, eps);
+            *current = false;
+        };
+        let c = &mut current;
         for _ in 0..self.steps {
             match self.integrator {
                 Integrator::Leapfrog => {
-                    momentum(phi, pi, 0.5 * eps);
-                    update_position(phi, pi, eps);
-                    momentum(phi, pi, 0.5 * eps);
+                    momentum(phi, pi, 0.5 * eps, c);
+                    position(phi, pi, eps, c);
+                    momentum(phi, pi, 0.5 * eps, c);
                 }
                 Integrator::Omelyan { lambda } => {
-                    momentum(phi, pi, lambda * eps);
-                    update_position(phi, pi, 0.5 * eps);
-                    momentum(phi, pi, (1.0 - 2.0 * lambda) * eps);
-                    update_position(phi, pi, 0.5 * eps);
-                    momentum(phi, pi, lambda * eps);
+                    momentum(phi, pi, lambda * eps, c);
+                    position(phi, pi, 0.5 * eps, c);
+                    momentum(phi, pi, (1.0 - 2.0 * lambda) * eps, c);
+                    position(phi, pi, 0.5 * eps, c);
+                    momentum(phi, pi, lambda * eps, c);
                 }
             }
         }
@@ -251,6 +268,10 @@ impl Hmc {
         let v = lat.volume();
         let (mut pi, mut trial) = (vec![0.0; v * LANES], vec![0.0; v * LANES]);
         let (mut one_phi, mut one_pi) = (vec![0.0; v], vec![0.0; v]);
+        let mut action: [f64; LANES] = std::array::from_fn(|l| {
+            gather(phi, l, &mut one_phi);
+            theory.value(lat, theta, &one_phi)
+        });
         let mut h0 = [0.0; LANES];
         for i in 0..self.trajectories {
             let mut rngs = seeds.map(|seed| stream_rng(seed, i as u64));
@@ -260,8 +281,7 @@ impl Hmc {
                     .iter_mut()
                     .for_each(|p| *p = StandardNormal.sample(&mut *rng));
                 scatter(&one_pi, l, &mut pi);
-                gather(&trial, l, &mut one_phi);
-                h0[l] = hamiltonian(theory, lat, theta, &one_phi, &one_pi);
+                h0[l] = kinetic(&one_pi) + action[l];
             }
             self.integrate_with(&mut trial, &mut pi, |phi, force| {
                 theory.gradient_lanes(level, lat, theta, phi, force)
@@ -269,10 +289,12 @@ impl Hmc {
             for (l, rng) in rngs.iter_mut().enumerate() {
                 gather(&trial, l, &mut one_phi);
                 gather(&pi, l, &mut one_pi);
-                let dh = hamiltonian(theory, lat, theta, &one_phi, &one_pi) - h0[l];
+                let trial_action = theory.value(lat, theta, &one_phi);
+                let dh = kinetic(&one_pi) + trial_action - h0[l];
                 let u: f64 = rng.random();
                 if dh.is_finite() && u.ln() < -dh {
                     scatter(&one_phi, l, phi);
+                    action[l] = trial_action;
                 }
             }
         }
@@ -293,17 +315,21 @@ impl Hmc {
         let (mut pi, mut trial) = (vec![0.0; v], vec![0.0; v]);
         let (mut accepted, mut dh_sum) = (0usize, 0.0);
         let mut exp_dh = Vec::with_capacity(trajectories);
+        // The action of the chain's configuration, kept from the trajectory that set it.
+        let mut action = theory.value(lat, theta, phi);
         for i in 0..trajectories {
             let mut rng = stream_rng(seed, i as u64);
             pi.iter_mut()
                 .for_each(|p| *p = StandardNormal.sample(&mut rng));
             trial.copy_from_slice(phi);
-            let h0 = hamiltonian(theory, lat, theta, &trial, &pi);
+            let h0 = kinetic(&pi) + action;
             self.integrate(theory, lat, theta, &mut trial, &mut pi);
-            let dh = hamiltonian(theory, lat, theta, &trial, &pi) - h0;
+            let trial_action = theory.value(lat, theta, &trial);
+            let dh = kinetic(&pi) + trial_action - h0;
             let u: f64 = rng.random();
             if dh.is_finite() && u.ln() < -dh {
                 phi.copy_from_slice(&trial);
+                action = trial_action;
                 accepted += 1;
             }
             dh_sum += dh;
