@@ -66,6 +66,9 @@ pub struct BasisScratch {
     full_lanes: Vec<f64>,
     dtheta_lanes: Vec<f64>,
     force_lanes: Vec<f64>,
+    /// The shells' velocity as a momentum-space multiplier, when the smeared kernels' transforms
+    /// carry it ([`Shells::filter`]).
+    shell_filter: Vec<f64>,
     shell: Option<ShellScratch>,
     smeared: Option<SmearedScratch>,
 }
@@ -265,6 +268,11 @@ impl<T: Theory> Basis<T> {
             } else {
                 Vec::new()
             },
+            shell_filter: if self.shells.is_some() && self.smeared.is_some() {
+                vec![0.0; self.lat.volume()]
+            } else {
+                Vec::new()
+            },
             shell: self
                 .shells
                 .as_ref()
@@ -454,9 +462,16 @@ impl<T: Theory> Basis<T> {
         s: &mut BasisScratch,
     ) -> f64 {
         let mut done = self.selected.len();
+        let smeared_live =
+            (self.smeared.as_ref()).is_some_and(|m| live(&k[k.len() - m.names().len()..]));
+        let mut shells_in_smeared = false;
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {
             let ks = &k[done..done + shells.len()];
-            if live(ks) {
+            if live(ks) && smeared_live {
+                // The smeared kernels transform φ anyway: the shells ride along.
+                div += shells.filter(ks, &mut s.shell_filter);
+                shells_in_smeared = true;
+            } else if live(ks) {
                 div += shells.add_velocity(ks, phi, out, ss);
             }
             done += shells.len();
@@ -478,7 +493,8 @@ impl<T: Theory> Basis<T> {
             done += p.kernels.len() * p.orbits.len();
         }
         if let (Some(m), Some(ms)) = (&self.smeared, s.smeared.as_mut()) {
-            div += m.add_velocity(&k[done..], phi, out, ms);
+            let shells = shells_in_smeared.then_some(&s.shell_filter[..]);
+            div += m.add_velocity(&k[done..], phi, shells, out, ms);
         }
         div
     }

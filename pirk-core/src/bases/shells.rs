@@ -7,7 +7,7 @@
 //! (0, 2) and (1, 1) both have `p̂² = 4`); orbits are never coarser, and still cheap.
 //! Each orbit is closed under `p → −p`, so `P_q φ` is real and `∇·K_q = tr P_q = n_q`.
 //!
-//! All shells' Stein rows come from one FFT of `φ` and one of `∇S` (Parseval):
+//! All shells' Stein rows come from one FFT of `φ + i∇S` (Parseval):
 //! `K_q·∇S = (1/V) Σ_{p∈q} Re(conj(φ̃_p) ∇S̃_p)`.
 //!
 //! The same projectors act on an ultralocal function of the field, `K_{q,g} = P_q g(φ)` with
@@ -137,8 +137,8 @@ impl Shells {
     /// Stein rows `L_q = n_q − K_q·∇S` for all shells into `out`, given `force = ∇S`. Leaves
     /// the transform of the force in `s` for [`Shells::stein_projected`].
     pub fn stein(&self, phi: &[f64], force: &[f64], out: &mut [f64], s: &mut ShellScratch) {
-        self.transform(phi, s);
-        self.transform_force(force, s);
+        self.fft
+            .forward_real_pair(phi, force, &mut s.a, &mut s.b, &mut s.fft);
         for (o, &n) in out.iter_mut().zip(&self.count) {
             *o = n as f64;
         }
@@ -211,6 +211,21 @@ impl Shells {
             *a *= k[c];
         }
         self.back(out, s, true);
+        self.divergence(k)
+    }
+
+    /// `Σ_q k_q P_q` as a multiplier of the field's transform, `h_p = k_{q(p)}`, into `h`, for
+    /// a family that transforms the field anyway ([`crate::Smeared::add_velocity`]); returns
+    /// the divergence `Σ_q k_q n_q`.
+    pub fn filter(&self, k: &[f64], h: &mut [f64]) -> f64 {
+        for (h, &c) in h.iter_mut().zip(&self.class) {
+            *h = k[c];
+        }
+        self.divergence(k)
+    }
+
+    /// `∇·Σ_q k_q P_q φ = Σ_q k_q n_q`.
+    fn divergence(&self, k: &[f64]) -> f64 {
         k.iter().zip(&self.count).map(|(k, &n)| k * n as f64).sum()
     }
 

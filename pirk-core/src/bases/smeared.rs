@@ -8,10 +8,11 @@
 //! kernel is the gradient of `Σ_x log cosh(a φ_r(x))/a` with `φ_r = G_r ∗ φ`, odd in `φ`, and
 //! its divergence is `‖G_r‖² Σ_x a sech²(a φ_r(x))` with `‖G_r‖² = (1/V) Σ_p G̃_r(p)²`.
 //!
-//! Per configuration a row costs one FFT of `φ` and of `∇S` and one inverse FFT per radius
+//! Per configuration a row costs one FFT of `φ + i∇S` and one inverse FFT per radius
 //! (`φ_r` and `G_r ∗ ∇S` share it as real and imaginary part); a velocity costs one FFT of `φ`,
 //! one inverse FFT and one FFT per pair of radii (two real fields as one complex one), and one
-//! inverse FFT.
+//! inverse FFT, which the shells' velocity shares when the basis has both
+//! ([`Smeared::add_velocity`]).
 
 use rustfft::num_complex::Complex64;
 
@@ -29,8 +30,6 @@ pub struct Smeared {
     filters: Vec<Vec<f64>>,
     /// `‖G_r‖²` per radius.
     norms: Vec<f64>,
-    /// The momentum index of `−p` for every `p`.
-    negated: Vec<usize>,
     names: Vec<String>,
 }
 
@@ -69,24 +68,12 @@ impl Smeared {
             .iter()
             .flat_map(|r| slopes.iter().map(move |a| format!("smear({r},{a})")))
             .collect();
-        let negated = (0..v)
-            .map(|p| {
-                let minus: Vec<usize> = lat
-                    .coords(p)
-                    .iter()
-                    .zip(lat.dims())
-                    .map(|(&c, &l)| (l - c) % l)
-                    .collect();
-                lat.site(&minus)
-            })
-            .collect();
         Self {
             volume: v,
             fft: LatticeFft::new(lat),
             slopes: slopes.to_vec(),
             filters,
             norms,
-            negated,
             names,
         }
     }
@@ -146,11 +133,14 @@ impl Smeared {
 
     /// Adds `Σ k_{r,a} K_{r,a}(φ)` to `out`; returns its divergence. Kernels with a zero
     /// coefficient are skipped: a slope's `tanh`, a radius's two FFTs when all its slopes are
-    /// zero, everything when all are.
+    /// zero, everything when all are. `shells`, a multiplier of `φ̃` ([`crate::Shells::filter`]),
+    /// adds that linear velocity too, through the same forward and inverse transform (its
+    /// divergence is the caller's).
     pub fn add_velocity(
         &self,
         k: &[f64],
         phi: &[f64],
+        shells: Option<&[f64]>,
         out: &mut [f64],
         s: &mut SmearedScratch,
     ) -> f64 {
@@ -158,6 +148,7 @@ impl Smeared {
             smeared: self,
             k,
             phi,
+            shells,
             out,
             s,
         })
@@ -171,17 +162,25 @@ impl Smeared {
         &self,
         k: &[f64],
         phi: &[f64],
+        shells: Option<&[f64]>,
         out: &mut [f64],
         s: &mut SmearedScratch,
     ) -> f64 {
-        if !live(k) {
+        if !live(k) && shells.is_none() {
             return 0.0;
         }
         for (a, &f) in s.phi.iter_mut().zip(phi) {
             *a = Complex64::new(f, 0.0);
         }
         self.fft.forward(&mut s.phi, &mut s.fft);
-        s.acc.iter_mut().for_each(|z| *z = Complex64::default());
+        match shells {
+            Some(h) => {
+                for ((acc, &f), &hp) in s.acc.iter_mut().zip(&s.phi).zip(h) {
+                    *acc = f * hp;
+                }
+            }
+            None => s.acc.iter_mut().for_each(|z| *z = Complex64::default()),
+        }
         let inv_v = 1.0 / self.volume as f64;
         let n = self.slopes.len();
         let mut div = 0.0;
@@ -221,8 +220,7 @@ impl Smeared {
             }
             self.fft.forward(&mut s.a, &mut s.fft);
             for (p, acc) in s.acc.iter_mut().enumerate() {
-                let (z, zm) = (s.a[p], s.a[self.negated[p]].conj());
-                let (u1, u2) = ((z + zm) * 0.5, (z - zm) * Complex64::new(0.0, -0.5));
+                let (u1, u2) = self.fft.split(&s.a, p);
                 *acc += u1 * g1[p] + u2 * g2[p];
             }
         }
@@ -263,19 +261,10 @@ impl Smeared {
         sech2
     }
 
-    /// `φ̃` and `∇S̃` into `s`.
+    /// `φ̃` and `∇S̃` into `s`, by one transform.
     fn transform(&self, phi: &[f64], force: &[f64], s: &mut SmearedScratch) {
-        for ((a, b), (&f, &df)) in s
-            .phi
-            .iter_mut()
-            .zip(&mut s.force)
-            .zip(phi.iter().zip(force))
-        {
-            *a = Complex64::new(f, 0.0);
-            *b = Complex64::new(df, 0.0);
-        }
-        self.fft.forward(&mut s.phi, &mut s.fft);
-        self.fft.forward(&mut s.force, &mut s.fft);
+        self.fft
+            .forward_real_pair(phi, force, &mut s.phi, &mut s.force, &mut s.fft);
     }
 }
 
@@ -284,6 +273,7 @@ struct AddVelocity<'a> {
     smeared: &'a Smeared,
     k: &'a [f64],
     phi: &'a [f64],
+    shells: Option<&'a [f64]>,
     out: &'a mut [f64],
     s: &'a mut SmearedScratch,
 }
@@ -297,10 +287,11 @@ impl vmath::WithSimd for AddVelocity<'_> {
             smeared,
             k,
             phi,
+            shells,
             out,
             s,
         } = self;
-        smeared.add_velocity_inline(k, phi, out, s)
+        smeared.add_velocity_inline(k, phi, shells, out, s)
     }
 }
 
@@ -413,12 +404,12 @@ mod tests {
             0.3, -1.1, 0.8, 0.45, 0.2, 0.0, 0.6, -0.7, -0.25, 0.5, 0.0, 0.9,
         ];
         let mut vel = vec![0.0; v];
-        let div = family.add_velocity(&k, &phi, &mut vel, &mut s);
+        let div = family.add_velocity(&k, &phi, None, &mut vel, &mut s);
         // With radius 2's coefficients zero, radii 0.7 and 1.3 make the pair.
         let mut pruned = k;
         pruned[4..8].fill(0.0);
         let mut vel_pruned = vec![0.0; v];
-        let div_pruned = family.add_velocity(&pruned, &phi, &mut vel_pruned, &mut s);
+        let div_pruned = family.add_velocity(&pruned, &phi, None, &mut vel_pruned, &mut s);
         let (mut expect_vel, mut expect_pruned) = (vec![0.0; v], vec![0.0; v]);
         let (mut expect_div, mut expect_div_pruned) = (0.0, 0.0);
         let h = 1e-5;
@@ -453,6 +444,35 @@ mod tests {
         assert!((div_pruned - expect_div_pruned).abs() < 1e-7);
     }
 
+    /// The shells' velocity carried through the smeared kernels' transforms equals the two
+    /// families' velocities added separately, also when every smeared coefficient is zero.
+    #[test]
+    fn shells_ride_along_the_smeared_transforms() {
+        let lat = Lattice::new(&[6, 5]);
+        let v = lat.volume();
+        let family = Smeared::new(&lat, &[0.8, 1.7, 3.0], &[0.5, 1.0]);
+        let shells = crate::Shells::new(&lat);
+        let (mut s, mut ss) = (family.scratch(), shells.scratch());
+        let phi: Vec<f64> = (0..v)
+            .map(|x| ((x * 11 + 4) % 13) as f64 * 0.25 - 1.4)
+            .collect();
+        let ks: Vec<f64> = (0..shells.len()).map(|q| 0.3 - 0.17 * q as f64).collect();
+        let mut h = vec![0.0; v];
+        let shells_div = shells.filter(&ks, &mut h);
+        for k in [[0.4, -0.9, 0.0, 0.7, 0.2, -0.3], [0.0; 6]] {
+            let (mut apart, mut together) = (vec![0.0; v], vec![0.0; v]);
+            let div = shells.add_velocity(&ks, &phi, &mut apart, &mut ss)
+                + family.add_velocity(&k, &phi, None, &mut apart, &mut s);
+            let div_together =
+                shells_div + family.add_velocity(&k, &phi, Some(&h), &mut together, &mut s);
+            for (a, b) in apart.iter().zip(&together) {
+                assert!((a - b).abs() < 1e-13, "{a} vs {b}, k = {k:?}");
+            }
+            assert!((div - div_together).abs() < 1e-12 * div.abs().max(1.0));
+            assert!(apart.iter().any(|x| x.abs() > 0.1));
+        }
+    }
+
     #[test]
     fn kernels_are_odd_in_the_field() {
         let lat = Lattice::new(&[6, 4]);
@@ -465,8 +485,8 @@ mod tests {
         let minus: Vec<f64> = phi.iter().map(|x| -x).collect();
         let (mut up, mut down) = (vec![0.0; v], vec![0.0; v]);
         let k = [0.7, -0.4];
-        let d_up = family.add_velocity(&k, &phi, &mut up, &mut s);
-        let d_down = family.add_velocity(&k, &minus, &mut down, &mut s);
+        let d_up = family.add_velocity(&k, &phi, None, &mut up, &mut s);
+        let d_down = family.add_velocity(&k, &minus, None, &mut down, &mut s);
         assert!(up.iter().zip(&down).all(|(a, b)| (a + b).abs() < 1e-12));
         assert!((d_up - d_down).abs() < 1e-12);
     }
