@@ -1,7 +1,10 @@
 //! Lane groups against one configuration at a time: the generated velocity of [`LANES`]
 //! configurations as one `velocity_lanes` call (at each instruction-set level this CPU runs)
 //! and as `LANES` calls of `velocity`, on 32² for `tests/theories/hopping_critical.rs` and the
-//! command line's `hopping-wells` theory (the one the 32² critical card flows with).
+//! command line's `hopping-wells` theory (the one the 32² critical card flows with); and
+//! `Basis::velocity_lanes` of that card's basis with and without its shells and smeared
+//! kernels, which split a generation step's cost between the generated sweep and the
+//! Fourier-space families.
 //!
 //! Run with `cargo bench --bench lanes`; BENCHMARKS.md gives the ratios.
 
@@ -60,10 +63,71 @@ fn one_theory<T: Theory>(c: &mut Criterion, name: &str, theory: &T) {
     g.finish();
 }
 
+/// The 32² critical card's basis (its 18 declared kernels, shells, smeared kernels of radii
+/// 1, 2, 4, 8 and slopes ½, 1, 2), one lane group's velocity with every kernel and with the
+/// declared ones alone.
+fn basis(c: &mut Criterion) {
+    use pirk::Basis;
+    use pirk_theories::Phi4HoppingWells;
+    let lat = Lattice::new(&[32, 32]);
+    let v = lat.volume();
+    let declared = [
+        "th_q",
+        "th_half",
+        "th1",
+        "th2",
+        "d3_1",
+        "d3_4",
+        "hop_sech",
+        "th_hop",
+        "rat",
+        "zm1",
+        "zm2",
+        "zm4",
+        "zm_d3",
+        "hop2_sech",
+        "rat2",
+        "th_hop2",
+        "th_hop8",
+        "th_sq",
+    ];
+    let alone = Basis::<Phi4HoppingWells>::new(&lat)
+        .with_kernels(&declared)
+        .unwrap();
+    let full = alone
+        .clone()
+        .with_shells(true)
+        .with_smeared(&[1.0, 2.0, 4.0, 8.0], &[0.5, 1.0, 2.0]);
+    let mut rng = StdRng::seed_from_u64(8);
+    let group: Vec<f64> = (0..v * LANES)
+        .map(|_| rng.random_range(-1.5..1.5))
+        .collect();
+    let mut out = vec![0.0; v * LANES];
+    let level = Level::best();
+    let mut g = c.benchmark_group("basis/hopping_wells_32x32");
+    for (name, basis) in [("declared_only", &alone), ("card_basis", &full)] {
+        let k: Vec<f64> = (0..basis.len()).map(|j| 0.1 / (j + 1) as f64).collect();
+        let mut s = basis.scratch();
+        g.bench_function(format!("velocity_lanes_{name}"), |b| {
+            b.iter(|| {
+                basis.velocity_lanes(
+                    &Phi4HoppingWells,
+                    level,
+                    &k,
+                    black_box(&group),
+                    &mut out,
+                    &mut s,
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
 fn lanes(c: &mut Criterion) {
     one_theory(c, "hopping_critical", &HoppingCritical);
     one_theory(c, "hopping_wells", &pirk_theories::Phi4HoppingWells);
 }
 
-criterion_group!(benches, lanes);
+criterion_group!(benches, lanes, basis);
 criterion_main!(benches);

@@ -185,6 +185,14 @@ fn mass_floor(lat: &Lattice) -> f64 {
     1.0 / lat.volume() as f64
 }
 
+/// A core builder's rejection of a setting that the card spells `name`.
+fn rename(name: &'static str) -> impl Fn(pirk::Error) -> pirk::Error {
+    move |e| match e {
+        pirk::Error::InvalidSetting { reason, .. } => pirk::Error::InvalidSetting { name, reason },
+        e => e,
+    }
+}
+
 /// A core builder's rejection as a one-line input error naming the card key
 /// `section.setting`.
 fn keyed(section: &'static str) -> impl Fn(pirk::Error) -> InputError {
@@ -223,7 +231,20 @@ impl<T: Theory> Setup<T> {
         };
         Ok(match (f.refresh, f.refresh_with) {
             (0, _) => trainer,
-            (n, RefreshKind::Hmc) => trainer.with_refresh(Refresh::Hmc(self.hmc(n, 0)?)),
+            (n, RefreshKind::Hmc) => {
+                let h = &self.card.hmc;
+                let (step, steps) = (
+                    f.refresh_step.unwrap_or(h.step),
+                    f.refresh_steps.unwrap_or(h.steps),
+                );
+                let refresh = self
+                    .hmc(n, 0)?
+                    .with_step(step)
+                    .map_err(rename("refresh_step"))?;
+                trainer.with_refresh(Refresh::Hmc(
+                    refresh.with_steps(steps).map_err(rename("refresh_steps"))?,
+                ))
+            }
             (n, RefreshKind::Wolff) => trainer.with_refresh(self.wolff_refresh(n)?),
         })
     }

@@ -32,9 +32,14 @@ pub struct FlowCard {
     pub centring: Centring,
     /// Singular-value cut-off.
     pub rcond: f64,
-    /// HMC trajectories (with the `[hmc]` step, steps and integrator) per collocation
-    /// configuration after every training step; 0 = off.
+    /// HMC trajectories (with the `[hmc]` integrator) per collocation configuration after
+    /// every training step; 0 = off.
     pub refresh: usize,
+    /// The refresh's step size; without it, the `[hmc]` step. Set apart so that tuning the
+    /// HMC baseline does not change the flow.
+    pub refresh_step: Option<f64>,
+    /// The refresh's steps per trajectory; without it, the `[hmc]` steps.
+    pub refresh_steps: Option<usize>,
     /// What the refresh runs: HMC trajectories or Wolff updates.
     pub refresh_with: RefreshKind,
     /// Pruning tolerance: drop the kernels the fit does not need while the residual they add
@@ -54,6 +59,8 @@ impl Default for FlowCard {
             centring: Centring::default(),
             rcond: 1e-6,
             refresh: 0,
+            refresh_step: None,
+            refresh_steps: None,
             refresh_with: RefreshKind::Hmc,
             prune: 0.0,
             prune_relative: 0.0,
