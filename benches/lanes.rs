@@ -71,28 +71,8 @@ fn basis(c: &mut Criterion) {
     use pirk_theories::Phi4HoppingWells;
     let lat = Lattice::new(&[32, 32]);
     let v = lat.volume();
-    let declared = [
-        "th_q",
-        "th_half",
-        "th1",
-        "th2",
-        "d3_1",
-        "d3_4",
-        "hop_sech",
-        "th_hop",
-        "rat",
-        "zm1",
-        "zm2",
-        "zm4",
-        "zm_d3",
-        "hop2_sech",
-        "rat2",
-        "th_hop2",
-        "th_hop8",
-        "th_sq",
-    ];
     let alone = Basis::<Phi4HoppingWells>::new(&lat)
-        .with_kernels(&declared)
+        .with_kernels(&theories::CRITICAL_CARD_KERNELS)
         .unwrap();
     let full = alone
         .clone()

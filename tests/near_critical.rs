@@ -17,7 +17,7 @@ mod reference;
 mod theories;
 
 use pirk_theories::Phi4HoppingWells;
-use theories::hopping_critical::HoppingCritical;
+use theories::{CRITICAL_CARD_KERNELS, hopping_critical::HoppingCritical};
 
 const LAMBDA: f64 = 0.022;
 
@@ -244,7 +244,7 @@ fn zero_mode_prior_samples_the_critical_point_at_12x12() {
     let start = [kappa0, 0.0, 0.0, mu, g];
     pirk::check_prior(&Phi4HoppingWells, &lat, &start, &prior, 1).unwrap();
     let basis = Basis::<Phi4HoppingWells>::new(&lat)
-        .with_kernels(&NEAR_CRITICAL_KERNELS)
+        .with_kernels(&CRITICAL_CARD_KERNELS)
         .unwrap()
         .with_shells(true);
     let path = Path::linear(&start, &[0.2709, LAMBDA, 0.0, 0.0, 0.0]).unwrap();
@@ -263,25 +263,3 @@ fn zero_mode_prior_samples_the_critical_point_at_12x12() {
         "flow ⟨M²⟩ {m2} (ESS {ess:.4}) vs Wolff {wolff}"
     );
 }
-
-/// The near-critical kernels of `examples/cards/cost/hopping-32-critical.toml`.
-const NEAR_CRITICAL_KERNELS: [&str; 18] = [
-    "th_q",
-    "th_half",
-    "th1",
-    "th2",
-    "d3_1",
-    "d3_4",
-    "hop_sech",
-    "th_hop",
-    "rat",
-    "zm1",
-    "zm2",
-    "zm4",
-    "zm_d3",
-    "hop2_sech",
-    "rat2",
-    "th_hop2",
-    "th_hop8",
-    "th_sq",
-];

@@ -166,6 +166,23 @@ pub fn scatter(values: &[f64], lane: usize, group: &mut [f64]) {
     }
 }
 
+/// A one-configuration map of `volume` values applied to each lane of `input`, into `output`
+/// (both lane-group arrays): `f(lane, configuration, result)`. The default batched methods of
+/// hand-written theories and potentials go this way.
+pub fn per_lane(
+    volume: usize,
+    input: &[f64],
+    output: &mut [f64],
+    mut f: impl FnMut(usize, &[f64], &mut [f64]),
+) {
+    let (mut one, mut result) = (vec![0.0; volume], vec![0.0; volume]);
+    for l in 0..LANES {
+        gather(input, l, &mut one);
+        f(l, &one, &mut result);
+        scatter(&result, l, output);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +197,22 @@ mod tests {
             let (x, y) = (a.0[l], b.0[l]);
             let s = -(2.0 * x - y / 3.0 + x * y) + (x - 0.5).tanh() * y.powi(3);
             assert_eq!(r.0[l].to_bits(), s.to_bits(), "lane {l}");
+        }
+    }
+
+    /// `per_lane` hands each lane's configuration to the map and stores its result there.
+    #[test]
+    fn per_lane_maps_each_configuration() {
+        let v = 3;
+        let group: Vec<f64> = (0..v * LANES).map(|i| i as f64).collect();
+        let mut out = vec![0.0; v * LANES];
+        per_lane(v, &group, &mut out, |l, one, result| {
+            for (r, x) in result.iter_mut().zip(one) {
+                *r = 10.0 * x + l as f64;
+            }
+        });
+        for (i, (&o, &g)) in out.iter().zip(&group).enumerate() {
+            assert_eq!(o, 10.0 * g + (i % LANES) as f64);
         }
     }
 

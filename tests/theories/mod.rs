@@ -9,6 +9,30 @@ pub mod phi4;
 pub mod sine_gordon;
 pub mod zero_dim;
 
+/// The 18 declared kernels of `examples/cards/cost/hopping-32-critical.toml` (theory
+/// `hopping-wells`).
+#[allow(dead_code)]
+pub const CRITICAL_CARD_KERNELS: [&str; 18] = [
+    "th_q",
+    "th_half",
+    "th1",
+    "th2",
+    "d3_1",
+    "d3_4",
+    "hop_sech",
+    "th_hop",
+    "rat",
+    "zm1",
+    "zm2",
+    "zm4",
+    "zm_d3",
+    "hop2_sech",
+    "rat2",
+    "th_hop2",
+    "th_hop8",
+    "th_sq",
+];
+
 /// File name and text of every declaration, for compiling through `pirk_codegen` directly.
 #[allow(dead_code)]
 pub const DECLARATIONS: [(&str, &str); 5] = [

@@ -9,7 +9,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::Estimate;
 use crate::error::{Result, ensure};
-use crate::lanes::{LANES, gather, scatter};
+use crate::lanes::{LANES, gather, per_lane, scatter};
 use crate::rng::stream_rng;
 use crate::vmath::Level;
 use crate::{Lattice, Theory};
@@ -71,12 +71,9 @@ pub trait Potential {
         out: &mut [f64],
     ) {
         let _ = level;
-        let (mut one, mut g) = (vec![0.0; lat.volume()], vec![0.0; lat.volume()]);
-        for l in 0..LANES {
-            gather(phi, l, &mut one);
-            self.gradient(lat, theta, &one, &mut g);
-            scatter(&g, l, out);
-        }
+        per_lane(lat.volume(), phi, out, |_, one, g| {
+            self.gradient(lat, theta, one, g)
+        });
     }
 }
 
