@@ -244,12 +244,22 @@ fn core_settings_are_checked_before_any_output() {
     );
     command_rejects(
         "train",
-        |c| c.replace("samples = 400", "samples = 400\nrefresh = 2\nrefresh_step = 0.0"),
+        |c| {
+            c.replace(
+                "samples = 400",
+                "samples = 400\nrefresh = 2\nrefresh_step = 0.0",
+            )
+        },
         "flow.refresh_step: must be positive, got 0",
     );
     command_rejects(
         "run",
-        |c| c.replace("samples = 400", "samples = 400\nrefresh = 2\nrefresh_steps = 0"),
+        |c| {
+            c.replace(
+                "samples = 400",
+                "samples = 400\nrefresh = 2\nrefresh_steps = 0",
+            )
+        },
         "flow.refresh_steps: need at least 1",
     );
 }

@@ -159,15 +159,24 @@ fn train_then_sample_with_the_saved_flow() {
 fn the_refresh_has_its_own_step_settings() {
     let flow = |extra: &str, hmc_step: &str| {
         let text = tiny_card()
-            .replace("samples = 400", &format!("samples = 100\nrefresh = 1{extra}"))
-            .replace("step = 0.2\nsteps = 5", &format!("step = {hmc_step}\nsteps = 5"));
+            .replace(
+                "samples = 400",
+                &format!("samples = 100\nrefresh = 1{extra}"),
+            )
+            .replace(
+                "step = 0.2\nsteps = 5",
+                &format!("step = {hmc_step}\nsteps = 5"),
+            );
         let (dir, card) = with_card(&text);
         let out = dir.path().join("out");
         ok(&job("train", &card, &out, &[]));
         std::fs::read(out.join("flow.json")).unwrap()
     };
     let default = flow("", "0.2");
-    assert_eq!(default, flow("\nrefresh_step = 0.2\nrefresh_steps = 5", "0.3"));
+    assert_eq!(
+        default,
+        flow("\nrefresh_step = 0.2\nrefresh_steps = 5", "0.3")
+    );
     assert_ne!(default, flow("", "0.3"));
     assert_ne!(default, flow("\nrefresh_steps = 4", "0.2"));
 }
