@@ -397,6 +397,8 @@ fn wolff(w: &Chain<WolffRun>, plan: &WolffPlan, primary: bool, r: &mut Report) -
         updates: plan.updates,
         thermalise: plan.thermalise,
         width: plan.width,
+        sweeps: plan.sweeps,
+        clusters: plan.clusters,
         acceptance: run.report.acceptance,
         cluster_fraction: run.report.cluster_fraction,
         pulls: BTreeMap::new(),

@@ -228,6 +228,10 @@ pub struct WolffInfo {
     pub thermalise: usize,
     /// Metropolis proposal half-width.
     pub width: f64,
+    /// Metropolis sweeps per update.
+    pub sweeps: usize,
+    /// Single-cluster flips per update.
+    pub clusters: usize,
     /// Metropolis acceptance.
     pub acceptance: f64,
     /// Mean flipped cluster size over the volume.

@@ -65,10 +65,13 @@ pub fn run<T: Theory>(
     })
 }
 
-/// `updates` updates of one Metropolis sweep and one cluster flip each, from stream offset `seed`.
+/// `updates` updates of the plan's Metropolis sweeps and cluster flips each, from stream offset
+/// `seed`.
 fn sampler(plan: &WolffPlan, updates: usize, seed: u64) -> pirk::Result<Wolff> {
     Ok(Wolff::new()
         .with_updates(updates)?
+        .with_sweeps(plan.sweeps)?
+        .with_clusters(plan.clusters)?
         .with_metropolis(Metropolis::new().with_width(plan.width)?)
         .with_seed(seed))
 }

@@ -124,7 +124,7 @@ fn too_few_refinement_samples() {
 
 #[test]
 fn unknown_wolff_key() {
-    rejects(|c| c + "\n[wolff]\nsweeps = 2\n", "unknown field `sweeps`");
+    rejects(|c| c + "\n[wolff]\nsteps = 2\n", "unknown field `steps`");
 }
 
 /// The shipped 8² φ⁴ (form A) card: a theory Wolff cannot update.
@@ -212,6 +212,18 @@ fn wolff_section_at_negative_kappa() {
     rejects(
         |c| c.replace("kappa = 0.21\nlambda", "kappa = -0.1\nlambda") + "\n[wolff]\n",
         "wolff: the Wolff cluster needs target kappa >= 0, got -0.1",
+    );
+}
+
+#[test]
+fn wolff_schedule_needs_a_sweep_and_a_cluster() {
+    rejects(
+        |c| c + "\n[wolff]\nclusters = 0\n",
+        "wolff.clusters: need at least 1, got 0",
+    );
+    rejects(
+        |c| c + "\n[wolff]\nsweeps = 0\n",
+        "wolff.sweeps: need at least 1, got 0",
     );
 }
 

@@ -243,6 +243,22 @@ fn wolff_alone() {
     let (mean, err) = (m["mean"].as_f64().unwrap(), m["err"].as_f64().unwrap());
     assert!(err > 0.0 && mean.abs() < 4.0 * err, "⟨M⟩ = {mean} ± {err}");
     assert!(!out.join("ensemble.npy").exists());
+    assert_eq!(
+        (&r["wolff"]["sweeps"], &r["wolff"]["clusters"]),
+        (&1.into(), &1.into())
+    );
+    // Another schedule per update is another chain.
+    let scheduled =
+        tiny_card_with_wolff().replace("width = 1.2", "width = 1.2\nsweeps = 2\nclusters = 3");
+    let (dir, card) = with_card(&scheduled);
+    let out = dir.path().join("out");
+    ok(&job("wolff", &card, &out, &[]));
+    let s = report(&out);
+    assert_eq!(
+        (&s["wolff"]["sweeps"], &s["wolff"]["clusters"]),
+        (&2.into(), &3.into())
+    );
+    assert_ne!(s["observables"]["M2"], r["observables"]["M2"]);
 }
 
 /// `compare` on the hopping theory runs PIK + MH, HMC and the Wolff cluster baseline with the

@@ -17,6 +17,10 @@ pub struct WolffCard {
     pub thermalise: Option<usize>,
     /// Metropolis proposal half-width.
     pub width: f64,
+    /// Metropolis sweeps per update of the baseline (the refresh keeps one).
+    pub sweeps: usize,
+    /// Single-cluster flips per update of the baseline (the refresh keeps one).
+    pub clusters: usize,
 }
 
 impl Default for WolffCard {
@@ -25,6 +29,8 @@ impl Default for WolffCard {
             updates: None,
             thermalise: None,
             width: 1.5,
+            sweeps: 1,
+            clusters: 1,
         }
     }
 }
@@ -38,6 +44,10 @@ pub struct WolffPlan {
     pub thermalise: usize,
     /// Metropolis proposal half-width.
     pub width: f64,
+    /// Metropolis sweeps per update.
+    pub sweeps: usize,
+    /// Single-cluster flips per update.
+    pub clusters: usize,
     /// The target couplings.
     pub couplings: Hopping,
 }
@@ -51,6 +61,8 @@ impl Card {
             updates: w.updates.unwrap_or(self.hmc.trajectories),
             thermalise: w.thermalise.unwrap_or(self.hmc.thermalise),
             width: w.width,
+            sweeps: w.sweeps,
+            clusters: w.clusters,
             couplings,
         })
     }
@@ -67,6 +79,11 @@ impl Card {
             && n < 2
         {
             bad_input!("wolff.updates: need at least 2, got {n}");
+        }
+        for (key, n) in [("sweeps", w.sweeps), ("clusters", w.clusters)] {
+            if n < 1 {
+                bad_input!("wolff.{key}: need at least 1, got {n}");
+            }
         }
         Ok(())
     }
