@@ -98,6 +98,15 @@ impl<T: Theory> Potential for T {
     }
 }
 
+/// One update of a molecular-dynamics step, by its share `c` of the step size ε.
+#[derive(Clone, Copy)]
+enum Update {
+    /// `π −= c ε ∂S/∂φ`.
+    Momentum(f64),
+    /// `φ += c ε π`.
+    Position(f64),
+}
+
 /// Momentum update `π −= ε ∂S/∂φ`.
 pub fn update_momentum<T: Potential + ?Sized>(
     theory: &T,
@@ -215,34 +224,34 @@ impl Hmc {
         pi: &mut [f64],
         mut gradient: impl FnMut(&[f64], &mut [f64]),
     ) {
-        let eps = self.step;
+        use Update::{Momentum, Position};
+        let updates: &[Update] = match self.integrator {
+            Integrator::Leapfrog => &[Momentum(0.5), Position(1.0), Momentum(0.5)],
+            Integrator::Omelyan { lambda } => &[
+                Momentum(lambda),
+                Position(0.5),
+                Momentum(1.0 - 2.0 * lambda),
+                Position(0.5),
+                Momentum(lambda),
+            ],
+        };
         let mut force = vec![0.0; phi.len()];
+        // Whether `force` is the gradient at the current `phi`.
         let mut current = false;
-        let mut momentum = |phi: &[f64], pi: &mut [f64], eps: f64, current: &mut bool| {
-            if !*current {
-                gradient(phi, &mut force);
-                *current = true;
-            }
-            kick(pi, &force, eps);
-        };
-        let position = |phi: &mut [f64], pi: &[f64], eps: f64, current: &mut bool| {
-            update_position(phi, pi, eps);
-            *current = false;
-        };
-        let c = &mut current;
         for _ in 0..self.steps {
-            match self.integrator {
-                Integrator::Leapfrog => {
-                    momentum(phi, pi, 0.5 * eps, c);
-                    position(phi, pi, eps, c);
-                    momentum(phi, pi, 0.5 * eps, c);
-                }
-                Integrator::Omelyan { lambda } => {
-                    momentum(phi, pi, lambda * eps, c);
-                    position(phi, pi, 0.5 * eps, c);
-                    momentum(phi, pi, (1.0 - 2.0 * lambda) * eps, c);
-                    position(phi, pi, 0.5 * eps, c);
-                    momentum(phi, pi, lambda * eps, c);
+            for &update in updates {
+                match update {
+                    Position(c) => {
+                        update_position(phi, pi, c * self.step);
+                        current = false;
+                    }
+                    Momentum(c) => {
+                        if !current {
+                            gradient(phi, &mut force);
+                            current = true;
+                        }
+                        kick(pi, &force, c * self.step);
+                    }
                 }
             }
         }

@@ -467,12 +467,14 @@ impl<T: Theory> Basis<T> {
         let mut shells_in_smeared = false;
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {
             let ks = &k[done..done + shells.len()];
-            if live(ks) && smeared_live {
-                // The smeared kernels transform φ anyway: the shells ride along.
-                div += shells.filter(ks, &mut s.shell_filter);
-                shells_in_smeared = true;
-            } else if live(ks) {
-                div += shells.add_velocity(ks, phi, out, ss);
+            if live(ks) {
+                // The smeared kernels transform φ anyway: then the shells ride along.
+                shells_in_smeared = smeared_live;
+                div += if smeared_live {
+                    shells.filter(ks, &mut s.shell_filter)
+                } else {
+                    shells.add_velocity(ks, phi, out, ss)
+                };
             }
             done += shells.len();
         }

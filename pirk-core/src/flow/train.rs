@@ -334,7 +334,6 @@ impl Trainer {
                         for (l, config) in configs.chunks(v).enumerate() {
                             scatter(config, l, &mut group);
                         }
-                        let hmc = hmc.clone();
                         match basis.offset() {
                             None => hmc.run_lanes(theory, level, lat, &theta, &mut group, &seeds),
                             Some(offset) => {
