@@ -212,3 +212,9 @@ fn zero_dimensional_phi4() {
 fn sine_gordon() {
     check_theory(SineGordon, &[1.3, 0.8], 4);
 }
+
+/// The built-in XY model: a periodic field, sines of whole-number angle differences.
+#[test]
+fn xy_model() {
+    check_theory(pirk_theories::Xy, &[1.1], 16);
+}

@@ -182,6 +182,17 @@ fn sine_gordon() {
     );
 }
 
+/// The built-in XY model: a periodic field, harmonics and products of neighbour sines.
+#[test]
+fn xy_model() {
+    agree(
+        pirk_theories::Xy,
+        pirk_theories::declaration("xy").unwrap(),
+        &[1.1],
+        16,
+    );
+}
+
 /// The built-in `hopping-wells`: the zero-mode potential (−log cosh(w M), μ M², g M⁴) makes
 /// every site's force and divergence depend on the whole field through M.
 #[test]

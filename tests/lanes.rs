@@ -110,6 +110,7 @@ fn batched_methods_equal_scalar_ones_bit_for_bit() {
         lanes_match(ZeroDimPhi4, level, 7);
         lanes_match(pirk_theories::Phi4HoppingWells, level, 8);
         lanes_match(pirk_theories::Phi4, level, 9);
+        lanes_match(pirk_theories::Xy, level, 10);
     });
 }
 

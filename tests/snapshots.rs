@@ -5,9 +5,15 @@ mod theories;
 
 use std::fmt::Write;
 
+/// The test theories and the built-in XY model (the one periodic field).
+fn declarations() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let xy = ("xy", pirk_theories::declaration("xy").expect("built in"));
+    theories::DECLARATIONS.into_iter().chain([xy])
+}
+
 #[test]
 fn generated_code() {
-    for (name, text) in theories::DECLARATIONS {
+    for (name, text) in declarations() {
         let compiled = theories::compile(text);
         insta::assert_snapshot!(format!("{name}_code"), compiled.source.clone());
     }
@@ -15,7 +21,7 @@ fn generated_code() {
 
 #[test]
 fn symbolic_forms() {
-    for (name, text) in theories::DECLARATIONS {
+    for (name, text) in declarations() {
         let c = theories::compile(text);
         let mut out = String::new();
         writeln!(out, "action      = {}", c.derived.action).unwrap();
@@ -40,7 +46,7 @@ fn symbolic_forms() {
 /// The same declaration gives the same bits (egg runs without time limits).
 #[test]
 fn expansion_is_deterministic() {
-    for (_, text) in theories::DECLARATIONS {
+    for (_, text) in declarations() {
         assert_eq!(
             theories::compile(text).source.clone(),
             theories::compile(text).source.clone()

@@ -214,10 +214,10 @@ fn flow<T: Theory>(
         wegner_residual: slices,
         refinement: f.refinement.clone(),
         start: StartInfo {
-            prior: if setup.from_action.is_some() {
-                "action"
-            } else {
-                "card"
+            prior: match (&setup.from_action, &setup.card.prior) {
+                (Some(_), _) => "action",
+                (None, Some(_)) => "card",
+                (None, None) => "uniform",
             },
             quadratic_part: setup.from_action,
             settings: setup.prior_card.clone(),

@@ -123,8 +123,19 @@ impl Card {
         self.path_couplings(entry)?;
         if let Some(prior) = &self.prior {
             prior.check(&self.lattice)?;
+            match (entry.periodic, prior.kind == PriorKind::Uniform) {
+                (true, false) => bad_input!(
+                    "prior.kind: theory {} has a periodic field; its prior is kind = \"uniform\"",
+                    entry.name
+                ),
+                (false, true) => bad_input!(
+                    "prior.kind: the uniform prior is for periodic fields, and theory {}'s is not",
+                    entry.name
+                ),
+                _ => {}
+            }
         }
-        self.kernels().check(entry, &self.lattice)?;
+        self.kernels(entry).check(entry, &self.lattice)?;
         if self.flow.refresh_with == RefreshKind::Wolff {
             self.check_wolff_refresh(entry, registry)?;
         }
@@ -133,7 +144,14 @@ impl Card {
         self.hmc.check()?;
         self.scan.check()?;
         self.tune.check()?;
-        if self.tune_rounds() > 0
+        if self.tune.rounds.is_some_and(|r| r > 0) && entry.periodic {
+            bad_input!(
+                "tune.rounds: tuning fits a free-field prior's zero-mode couplings, and theory {}'s \
+                 periodic field starts from the uniform prior; set tune.rounds = 0",
+                entry.name
+            );
+        }
+        if self.tune_rounds(entry) > 0
             && let Some(p) = &self.prior
             && (p.kind != PriorKind::Free || p.wells.is_some())
         {
@@ -162,14 +180,15 @@ impl Card {
 
     /// `[kernels]`, or without it every declared kernel, the momentum shells and the smeared
     /// kernels of radii 1, 2, 4, … up to a quarter of the shortest extent with slopes ½, 1, 2
-    /// (declared kernels alone on zero dimensions): near κ_c the long-wavelength kernels carry
-    /// the collective mode that declared, local kernels miss while the ESS stays high
-    /// (docs/physics.md, "Minimal cards").
-    pub fn kernels(&self) -> KernelsCard {
+    /// (declared kernels alone on zero dimensions and for periodic fields, whose Fourier
+    /// modes are not periodic): near κ_c the long-wavelength kernels carry the collective mode
+    /// that declared, local kernels miss while the ESS stays high (docs/physics.md, "Minimal
+    /// cards").
+    pub fn kernels(&self, entry: &Entry) -> KernelsCard {
         if let Some(k) = &self.kernels {
             return k.clone();
         }
-        let Some(&shortest) = self.lattice.iter().min() else {
+        let Some(&shortest) = self.lattice.iter().min().filter(|_| !entry.periodic) else {
             return KernelsCard::default();
         };
         let radii: Vec<f64> = std::iter::successors(Some(1usize), |r| Some(2 * r))
@@ -186,12 +205,16 @@ impl Card {
         }
     }
 
-    /// Tuning rounds: `[tune] rounds`, else 4 for a card without `[prior]` (its prior comes
-    /// from the action) and 0 for one with.
-    pub fn tune_rounds(&self) -> usize {
-        self.tune
-            .rounds
-            .unwrap_or(if self.prior.is_none() { 5 } else { 0 })
+    /// Tuning rounds: `[tune] rounds`, else 5 for a card without `[prior]` (its prior comes
+    /// from the action) and 0 for one with or for a periodic field (its uniform prior has
+    /// nothing to tune).
+    pub fn tune_rounds(&self, entry: &Entry) -> usize {
+        let default = if self.prior.is_none() && !entry.periodic {
+            5
+        } else {
+            0
+        };
+        self.tune.rounds.unwrap_or(default)
     }
 
     /// Configurations per refinement round: `[refine] samples`, else `[flow] samples`.
@@ -242,6 +265,12 @@ fn positive(key: &str, v: usize) -> Result<(), InputError> {
 mod tests {
     use super::*;
 
+    fn entry(periodic: bool) -> Entry {
+        let mut entry = Entry::new::<pirk_theories::Phi4Hopping>("hopping", "");
+        entry.periodic = periodic;
+        entry
+    }
+
     fn minimal(lattice: &str) -> Card {
         toml::from_str(&format!(
             "theory = \"hopping\"\nlattice = {lattice}\n[target]\nkappa = 0.2\nlambda = 0.0\n"
@@ -253,15 +282,18 @@ mod tests {
     /// declared kernels alone on zero dimensions; a given `[kernels]` as written.
     #[test]
     fn default_basis_follows_the_lattice() {
-        let radii = |lattice| minimal(lattice).kernels().smeared.map(|m| m.radii);
+        let e = entry(false);
+        let radii = |lattice| minimal(lattice).kernels(&e).smeared.map(|m| m.radii);
         assert_eq!(radii("[16, 16]"), Some(vec![1.0, 2.0, 4.0]));
         assert_eq!(radii("[32, 8]"), Some(vec![1.0, 2.0]));
         assert_eq!(radii("[3]"), Some(vec![1.0]));
         assert_eq!(radii("[]"), None);
-        assert!(minimal("[8, 8]").kernels().shells);
-        assert!(!minimal("[]").kernels().shells);
+        assert!(minimal("[8, 8]").kernels(&e).shells);
+        assert!(!minimal("[]").kernels(&e).shells);
+        let periodic = minimal("[16, 16]").kernels(&entry(true));
+        assert!(!periodic.shells && periodic.smeared.is_none());
         let mut given = minimal("[16, 16]");
         given.kernels = Some(KernelsCard::default());
-        assert!(!given.kernels().shells && given.kernels().smeared.is_none());
+        assert!(!given.kernels(&e).shells && given.kernels(&e).smeared.is_none());
     }
 }

@@ -160,7 +160,7 @@ impl<'r> Job<'r> {
         let p = &self.progress;
         let mut o = Outcome::default();
         let trains = matches!(self.kind, Kind::Run | Kind::Train | Kind::Compare);
-        let (setup, tuned) = if trains && setup.card.tune_rounds() > 0 {
+        let (setup, tuned) = if trains && setup.card.tune_rounds(&setup.entry) > 0 {
             let tuned = tune::tune(setup, out, p)?;
             o.tuning = Some((tuned.tuning, tuned.seconds));
             (tuned.setup, tuned.flow)

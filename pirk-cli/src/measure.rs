@@ -1,12 +1,14 @@
 //! Observables with errors from an ensemble: per-configuration primaries (M, |M|, M², S/V and
-//! the lowest-momentum power for ξ), then either Markov-chain estimates (Γ-method for means,
-//! blocked jackknife for derived quantities) or importance-weighted ones.
+//! the lowest-momentum power for ξ; for a periodic field the planar spins' magnetisation
+//! vector and the vortex density instead of ξ), then either Markov-chain estimates (Γ-method
+//! for means, blocked jackknife for derived quantities) or importance-weighted ones.
 
 use std::collections::BTreeMap;
 
 use pirk::{
     Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, lowest_mode_power,
-    magnetisation, second_moment_length, susceptibility,
+    magnetisation, o_n_binder, planar_magnetisation, second_moment_length, susceptibility,
+    vortex_density,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -31,39 +33,54 @@ pub type Observables = BTreeMap<String, Measured>;
 /// Per-configuration primary observables.
 #[derive(Clone, Debug, Default)]
 pub struct Primaries {
-    /// `M = mean φ`.
+    /// `M = mean φ`; for a periodic field the first component `mean cos θ` of the planar
+    /// spins' magnetisation.
     pub m: Vec<f64>,
     /// `S/V` at the measured couplings.
     pub action: Vec<f64>,
-    /// `|φ̃(p_1)|²/V` with `p_1` the lowest momentum along axis 0 (empty in zero dimensions).
+    /// `|φ̃(p_1)|²/V` with `p_1` the lowest momentum along axis 0 (empty in zero dimensions
+    /// and for periodic fields).
     pub p1: Vec<f64>,
+    /// The second component `mean sin θ` (periodic fields only, else empty).
+    pub m_sin: Vec<f64>,
+    /// Vortices per plaquette (periodic fields on two or more dimensions, else empty).
+    pub vortices: Vec<f64>,
+}
+
+/// One configuration's primaries.
+struct Row {
+    m: f64,
+    action: f64,
+    p1: Option<f64>,
+    planar: Option<(f64, Option<f64>)>,
 }
 
 impl Primaries {
     /// Primaries of the flat ensemble `phi` (`n × V`) at couplings `theta`.
     pub fn of<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -> Self {
-        let rows: Vec<(f64, f64, f64)> = phi
+        let rows: Vec<Row> = phi
             .par_chunks(lat.volume())
             .map(|c| primaries(theory, lat, theta, c))
             .collect();
         let mut all = Self::default();
-        for (m, action, p1) in rows {
-            all.push_row(lat, m, action, p1);
+        for row in rows {
+            all.push_row(row);
         }
         all
     }
 
     /// Appends the primaries of one configuration (chains measured as they run).
     pub fn push<T: Theory>(&mut self, theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) {
-        let (m, action, p1) = primaries(theory, lat, theta, phi);
-        self.push_row(lat, m, action, p1);
+        self.push_row(primaries(theory, lat, theta, phi));
     }
 
-    fn push_row(&mut self, lat: &Lattice, m: f64, action: f64, p1: f64) {
-        self.m.push(m);
-        self.action.push(action);
-        if lat.ndim() > 0 {
-            self.p1.push(p1);
+    fn push_row(&mut self, row: Row) {
+        self.m.push(row.m);
+        self.action.push(row.action);
+        self.p1.extend(row.p1);
+        if let Some((m_sin, vortices)) = row.planar {
+            self.m_sin.push(m_sin);
+            self.vortices.extend(vortices);
         }
     }
 
@@ -72,6 +89,8 @@ impl Primaries {
         self.m.extend(more.m);
         self.action.extend(more.action);
         self.p1.extend(more.p1);
+        self.m_sin.extend(more.m_sin);
+        self.vortices.extend(more.vortices);
     }
 
     /// Every rank's primaries, in rank order (see crate::replicas).
@@ -81,6 +100,8 @@ impl Primaries {
             m: ranks.all_gather(self.m),
             action: ranks.all_gather(self.action),
             p1: ranks.all_gather(self.p1),
+            m_sin: ranks.all_gather(self.m_sin),
+            vortices: ranks.all_gather(self.vortices),
         }
     }
 
@@ -97,17 +118,31 @@ impl Primaries {
             m: pick(&self.m),
             action: pick(&self.action),
             p1: pick(&self.p1),
+            m_sin: pick(&self.m_sin),
+            vortices: pick(&self.vortices),
         }
     }
 }
 
-/// `(M, S/V, |φ̃(p_1)|²/V)` of one configuration.
-fn primaries<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -> (f64, f64, f64) {
-    (
-        magnetisation(phi),
-        action_density(theory, lat, theta, phi),
-        lowest_mode_power(lat, phi),
-    )
+/// The primaries of one configuration.
+fn primaries<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -> Row {
+    let action = action_density(theory, lat, theta, phi);
+    if T::PERIODIC {
+        let [m, m_sin] = planar_magnetisation(phi);
+        let vortices = (lat.ndim() >= 2).then(|| vortex_density(lat, phi));
+        return Row {
+            m,
+            action,
+            p1: None,
+            planar: Some((m_sin, vortices)),
+        };
+    }
+    Row {
+        m: magnetisation(phi),
+        action,
+        p1: (lat.ndim() > 0).then(|| lowest_mode_power(lat, phi)),
+        planar: None,
+    }
 }
 
 /// How means and errors are estimated.
@@ -124,8 +159,6 @@ pub enum Estimator<'a> {
 /// Every observable of `p` on a lattice `lat`.
 pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables {
     let v = lat.volume();
-    let abs: Vec<f64> = p.m.iter().map(|x| x.abs()).collect();
-    let m2: Vec<f64> = p.m.iter().map(|x| x * x).collect();
     let jk = Jackknife::new();
     let weights = match how {
         Estimator::Chains(_) => None,
@@ -154,10 +187,31 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
         }
     };
     let mut out = Observables::new();
+    out.insert("action_density".into(), mean(&p.action));
+    if !p.m_sin.is_empty() {
+        // Planar spins: the magnetisation vector's length; χ = V⟨|M|²⟩ (⟨M⟩ = 0 by the O(2)
+        // symmetry, which a chain need not restore) and the O(2) Binder cumulant.
+        let m2: Vec<f64> =
+            p.m.iter()
+                .zip(&p.m_sin)
+                .map(|(a, b)| a * a + b * b)
+                .collect();
+        let abs: Vec<f64> = m2.iter().map(|x| x.sqrt()).collect();
+        let chi: Vec<f64> = m2.iter().map(|x| v as f64 * x).collect();
+        out.insert("abs_M".into(), mean(&abs));
+        out.insert("M2".into(), mean(&m2));
+        out.insert("chi".into(), mean(&chi));
+        out.insert("binder".into(), plain(o_n_binder(&m2, 2, weights, &jk)));
+        if !p.vortices.is_empty() {
+            out.insert("vortex_density".into(), mean(&p.vortices));
+        }
+        return out;
+    }
+    let abs: Vec<f64> = p.m.iter().map(|x| x.abs()).collect();
+    let m2: Vec<f64> = p.m.iter().map(|x| x * x).collect();
     out.insert("M".into(), mean(&p.m));
     out.insert("abs_M".into(), mean(&abs));
     out.insert("M2".into(), mean(&m2));
-    out.insert("action_density".into(), mean(&p.action));
     out.insert("chi".into(), plain(susceptibility(&p.m, v, weights, &jk)));
     // V(⟨M²⟩ − ⟨|M|⟩²): the broken phase's χ, the same for a sampler that tunnels between the
     // wells and for one that stays in a well (where it equals `chi`).
@@ -231,6 +285,7 @@ mod tests {
                 m,
                 action: vec![0.0; n],
                 p1: Vec::new(),
+                ..Primaries::default()
             };
             observables(&p, &lat, Estimator::Chains(&[n]))
         };
@@ -260,6 +315,7 @@ mod tests {
                 m: m.clone(),
                 action: vec![0.0; m.len()],
                 p1: vec![g1; m.len()],
+                ..Primaries::default()
             };
             observables(&p, &lat, Estimator::Chains(&[m.len()]))["xi_2nd"]
         };

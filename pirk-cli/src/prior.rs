@@ -1,10 +1,13 @@
 //! The card's prior as one concrete type, so every generic runtime call is instantiated once.
 
-use pirk::{FreeFieldPrior, Lattice, NormalPrior, Prior, StreamRng, TwoWellPrior, ZeroModePrior};
+use pirk::{
+    FreeFieldPrior, Lattice, NormalPrior, Prior, StreamRng, TwoWellPrior, UniformAnglePrior,
+    ZeroModePrior,
+};
 
 use crate::card::{PriorCard, PriorKind};
 
-/// A normal, free-field, two-well or zero-mode prior.
+/// A normal, free-field, two-well, zero-mode or uniform-angle prior.
 #[derive(Clone, Debug)]
 pub enum CardPrior {
     /// Ultralocal Gaussian.
@@ -15,6 +18,8 @@ pub enum CardPrior {
     TwoWell(TwoWellPrior),
     /// Free field with a quartic potential for its magnetisation.
     ZeroMode(ZeroModePrior),
+    /// Uniform angles.
+    Uniform(UniformAnglePrior),
 }
 
 impl CardPrior {
@@ -38,6 +43,7 @@ impl CardPrior {
                     (None, None) => Self::Free(FreeFieldPrior::new(lat, kinetic, mass)?),
                 }
             }
+            PriorKind::Uniform => Self::Uniform(UniformAnglePrior::new(lat.volume())),
         })
     }
 
@@ -47,6 +53,7 @@ impl CardPrior {
             Self::Free(p) => p,
             Self::TwoWell(p) => p,
             Self::ZeroMode(p) => p,
+            Self::Uniform(p) => p,
         }
     }
 }

@@ -133,8 +133,9 @@ pub struct FlowInfo {
 /// Where the flow starts: which prior, and whether the runtime switches it off.
 #[derive(Clone, Debug, Serialize)]
 pub struct StartInfo {
-    /// `card`, or `action`: the Gaussian of the action's quadratic part at the path's start
-    /// (with tuning's zero-mode couplings, when it ran).
+    /// `card`, `action`: the Gaussian of the action's quadratic part at the path's start
+    /// (with tuning's zero-mode couplings, when it ran), or `uniform`: the uniform angles a
+    /// periodic field starts from when the card names no prior.
     pub prior: &'static str,
     /// The prior's settings as a `[prior]` table: copied into a card, it starts the same flow
     /// without tuning.

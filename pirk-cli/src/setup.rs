@@ -71,6 +71,7 @@ impl<T: Theory + Default + 'static> Setup<T> {
         let theory = T::default();
         let (from_action, prior_card) = match (&card.prior, prior) {
             (Some(card_prior), given) => (None, given.unwrap_or_else(|| card_prior.clone())),
+            (None, given) if T::PERIODIC => (None, given.unwrap_or_else(PriorCard::uniform)),
             (None, given) => {
                 let part = QuadraticPart::of(&theory, &lat, path.start())
                     .map_err(|e| invalid("prior", e))?;
@@ -89,7 +90,7 @@ impl<T: Theory + Default + 'static> Setup<T> {
         };
         let prior = CardPrior::new(&prior_card, &lat).map_err(|e| invalid("prior", e))?;
         let switched_off = check_prior(&theory, &lat, path.start(), &prior, card.seed).is_err();
-        let kernels = card.kernels();
+        let kernels = card.kernels(&entry);
         let mut basis = Basis::<T>::new(&lat);
         if switched_off {
             if card.flow.refresh > 0 && card.flow.refresh_with == RefreshKind::Wolff {

@@ -217,7 +217,11 @@ pub fn pik<T: Theory>(
     let mut ens = sample::generate(setup, flow, steps.steps, out, progress, stop_after)?;
     let seconds = start.elapsed().as_secs_f64();
     let abs_m: Vec<f64> = ens.primaries.m.iter().map(|m| m.abs()).collect();
-    let tilt = zero_mode_tilt(&ens.primaries.m, &ens.log_w, setup.lat.volume());
+    // A periodic field's magnetisation is a vector of bounded length, not a zero mode a
+    // prior can tilt.
+    let tilt = (!T::PERIODIC)
+        .then(|| zero_mode_tilt(&ens.primaries.m, &ens.log_w, setup.lat.volume()))
+        .flatten();
     let correction = setup.card.sample.correction;
     let corrected = Corrected::new(
         setup,

@@ -1,7 +1,7 @@
 //! The built-in theories (declared in the `pirk-theories` crate), registered with their card
 //! names, dimensions and Wolff embeddings.
 
-use pirk_theories::{Phi4, Phi4Hopping, Phi4HoppingWells, SineGordon, ZeroDimPhi4};
+use pirk_theories::{Phi4, Phi4Hopping, Phi4HoppingWells, SineGordon, Xy, ZeroDimPhi4};
 
 use crate::App;
 use crate::registry::WolffEmbedding;
@@ -38,5 +38,9 @@ pub fn builtins(app: App) -> App {
     .theory::<SineGordon>(
         "sine-gordon",
         "massive sine-Gordon: ½ Σ_μ (θ_{x+μ} − θ_x)² + ½ m² θ² + (α/β²)(1 − cos βθ)",
+    )
+    .theory::<Xy>(
+        "xy",
+        "XY model of planar spins (periodic θ): −β Σ_μ cos(θ_{x+μ} − θ_x)",
     )
 }

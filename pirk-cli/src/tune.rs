@@ -159,7 +159,7 @@ pub fn tune<T: Theory + Default + 'static>(
         });
     }
     let card = setup.card.tune.clone();
-    let rounds = setup.card.tune_rounds();
+    let rounds = setup.card.tune_rounds(&setup.entry);
     let mut records: Vec<TuneRound> = Vec::new();
     let mut best: Option<(Setup<T>, Flow)> = None;
     let starts = setup.starts();

@@ -13,6 +13,9 @@ pub struct Decl {
     pub name: Ident,
     /// The field's name (`phi` unless a `field:` line renames it).
     pub field: Option<Ident>,
+    /// `field: periodic theta`: the field is an angle, and the action and kernels must be
+    /// 2π-periodic in it (the `periodic` keyword, for errors about the declaration).
+    pub periodic: Option<Ident>,
     /// Declared couplings.
     pub params: Vec<Ident>,
     /// The `params` key, for errors about the list as a whole.

@@ -22,6 +22,8 @@ pub struct Model {
     pub action: Expr,
     /// Named kernels `K_j(φ)_x`.
     pub kernels: Vec<(String, Expr)>,
+    /// The field is an angle (`field: periodic theta`); everything is 2π-periodic in it.
+    pub periodic: bool,
 }
 
 /// Check a parsed declaration; on failure, every error at once.
@@ -80,6 +82,15 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             (name.to_string(), k)
         })
         .collect();
+    if decl.periodic.is_some() {
+        let field = cx.field.clone();
+        let declared = decl.action.iter().chain(decl.kernels.iter().map(|k| &k.1));
+        for ast in declared {
+            if let Some((span, msg)) = crate::periodic::violation(&field, ast) {
+                cx.error(span, msg);
+            }
+        }
+    }
     let mut errors = cx.errors.into_iter();
     match errors.next() {
         Some(mut first) => {
@@ -93,6 +104,7 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             params: decl.params.iter().map(Ident::to_string).collect(),
             action: action.map(|a| a.0).unwrap_or_else(|| Expr::int(0)),
             kernels,
+            periodic: decl.periodic.is_some(),
         }),
     }
 }

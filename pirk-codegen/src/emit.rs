@@ -28,6 +28,7 @@ pub fn stub(name: &Ident, params: &[String], kernels: &[String]) -> TokenStream 
         params: params.to_vec(),
         action: Expr::int(0),
         kernels: kernels.iter().map(|k| (k.clone(), Expr::int(0))).collect(),
+        periodic: false,
     };
     items(
         &model,
@@ -57,6 +58,11 @@ fn items(model: &Model, derived: Option<&Derived>, source: TokenStream) -> Token
     let params = &model.params;
     let kernels: Vec<&String> = model.kernels.iter().map(|k| &k.0).collect();
     let methods = derived.map_or_else(stub_methods, |d| methods(model, d));
+    let periodic = model.periodic.then(|| {
+        quote!(
+            const PERIODIC: bool = true;
+        )
+    });
     quote! {
         #(#attrs)*
         #default_doc
@@ -67,6 +73,7 @@ fn items(model: &Model, derived: Option<&Derived>, source: TokenStream) -> Token
             const NAME: &'static str = #name_str;
             const PARAMS: &'static [&'static str] = &[#(#params),*];
             const KERNELS: &'static [&'static str] = &[#(#kernels),*];
+            #periodic
             #source
             #methods
         }

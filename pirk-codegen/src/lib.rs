@@ -14,6 +14,7 @@ pub mod ir;
 mod lower;
 mod parse;
 mod paths;
+mod periodic;
 pub mod symbolic;
 
 pub use check::Model;

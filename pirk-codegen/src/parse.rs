@@ -16,6 +16,7 @@ impl Parse for Decl {
             attrs,
             vis,
             field: None,
+            periodic: None,
             params: Vec::new(),
             params_span: name.span(),
             action: None,
@@ -35,7 +36,15 @@ impl Parse for Decl {
             }
             body.parse::<Token![:]>()?;
             match key_name.as_str() {
-                "field" => decl.field = Some(body.parse()?),
+                "field" => {
+                    let first: Ident = body.parse()?;
+                    if first == "periodic" && body.peek(Ident) {
+                        decl.periodic = Some(first);
+                        decl.field = Some(body.parse()?);
+                    } else {
+                        decl.field = Some(first);
+                    }
+                }
                 "params" => {
                     let list;
                     bracketed!(list in body);

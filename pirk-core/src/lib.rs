@@ -1,10 +1,11 @@
 //! pirk's runtime: lattices, the [`Theory`] interface that `pirk::theory!` implements, and
 //! the samplers built on it: priors, paths, kernel bases, the Wegner solver, training,
-//! generation with exact correction, HMC, the Wolff-cluster baseline, observables and
+//! generation with exact correction, HMC, the Wolff-cluster baselines, observables and
 //! statistics.
 #![warn(missing_docs)]
 
 mod analysis;
+mod angles;
 mod baselines;
 mod bases;
 mod error;
@@ -18,8 +19,9 @@ mod theory;
 pub mod vmath;
 
 pub use analysis::observables::{
-    action_density, binder, connected_correlator, lowest_mode_power, magnetisation,
-    second_moment_length, susceptibility, two_point,
+    action_density, binder, connected_correlator, helicity_modulus, helicity_terms,
+    lowest_mode_power, magnetisation, o_n_binder, planar_magnetisation, second_moment_length,
+    susceptibility, two_point, vortex_density,
 };
 pub use analysis::pareto::{PARETO_K_UNRELIABLE, pareto_k, pareto_smoothed};
 pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};
@@ -27,12 +29,14 @@ pub use analysis::quadrature::quadrature;
 pub use analysis::stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
 pub use analysis::tilt::{TiltFit, ZeroModeTilt, zero_mode_tilt};
 pub use analysis::weights::{RunningEss, Weights};
+pub use angles::{wrap_angle, wrap_angles};
 pub use baselines::hmc::{
     Hmc, HmcReport, Integrator, Potential, hamiltonian, update_momentum, update_position,
 };
 pub use baselines::metropolis::{Hopping, Metropolis};
 pub use baselines::schedule::ChainSchedule;
 pub use baselines::wolff::{Wolff, WolffReport};
+pub use baselines::xy_wolff::{XyWolff, XyWolffReport};
 pub use bases::basis::{Basis, BasisScratch};
 pub use bases::fourier::{LatticeFft, lattice_momentum_squared};
 pub use bases::shells::{ShellScratch, Shells};
@@ -54,6 +58,7 @@ pub use priors::nearest::nearest_mass;
 pub use priors::normal::NormalPrior;
 pub use priors::prior::{Prior, check_prior};
 pub use priors::quadratic::QuadraticPart;
+pub use priors::uniform::UniformAnglePrior;
 pub use priors::wells::TwoWellPrior;
 pub use priors::zero_mode::ZeroModePrior;
 #[cfg(feature = "mpi")]

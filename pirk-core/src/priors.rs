@@ -1,7 +1,7 @@
 //! Exactly samplable starting distributions of the flow: the interface and its check, the
-//! ultralocal Gaussian, the free field, and the free field times a zero-mode factor (two wells,
-//! or a quartic potential of the magnetisation); and the prior from the action: its quadratic
-//! part, with the mass of the Gaussian nearest the theory.
+//! ultralocal Gaussian, the free field, the free field times a zero-mode factor (two wells, or
+//! a quartic potential of the magnetisation), and uniform angles for periodic fields; and the
+//! prior from the action: its quadratic part, with the mass of the Gaussian nearest the theory.
 
 pub mod free;
 pub mod nearest;
@@ -10,5 +10,8 @@ pub mod prior;
 pub mod quadratic;
 #[cfg(test)]
 pub(crate) mod quartic_theory;
+pub mod uniform;
 pub mod wells;
+#[cfg(test)]
+pub(crate) mod xy_theory;
 pub mod zero_mode;

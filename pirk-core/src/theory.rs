@@ -22,6 +22,11 @@ pub trait Theory: Send + Sync {
     const KERNELS: &'static [&'static str];
     /// The generated implementation as formatted Rust, for reading and `pirk expand`.
     const SOURCE: &'static str;
+    /// The field is an angle (period 2π): the action and every kernel are 2π-periodic in each
+    /// site's value (the compiler checks this), so configurations may be wrapped into
+    /// `[−π, π)` ([`crate::wrap_angles`]) at any time without changing the action, the velocity
+    /// or `log q`.
+    const PERIODIC: bool = false;
 
     /// `S(φ; θ)`.
     fn action(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64;

@@ -1,29 +1,33 @@
 //! pirk's built-in theories, one `pirk::theory!` declaration per file: lattice φ⁴ in form A
 //! and in hopping form (with and without the zero-mode potential that shapes priors near the
-//! critical point), the zero-dimensional φ⁴ of the PIK paper, and massive sine-Gordon. The
-//! `pirk` command line registers them; tests, benches and examples use the same types, and
+//! critical point), the zero-dimensional φ⁴ of the PIK paper, massive sine-Gordon and the XY
+//! model of planar spins. The `pirk` command line registers them; tests, benches and examples
+//! use the same types, and
 //! [`DECLARATIONS`] gives their source text to tools that compile it directly.
 
 mod hopping;
 mod hopping_wells;
 mod phi4;
 mod sine_gordon;
+mod xy;
 mod zero_dim;
 
 pub use hopping::Phi4Hopping;
 pub use hopping_wells::Phi4HoppingWells;
 pub use phi4::Phi4;
 pub use sine_gordon::SineGordon;
+pub use xy::Xy;
 pub use zero_dim::ZeroDimPhi4;
 
 /// File stem and text of every declaration, for compiling through `pirk_codegen` directly
 /// (snapshots, expansion benches, the interpreter oracle).
-pub const DECLARATIONS: [(&str, &str); 5] = [
+pub const DECLARATIONS: [(&str, &str); 6] = [
     ("phi4", include_str!("phi4.rs")),
     ("hopping", include_str!("hopping.rs")),
     ("hopping_wells", include_str!("hopping_wells.rs")),
     ("zero_dim", include_str!("zero_dim.rs")),
     ("sine_gordon", include_str!("sine_gordon.rs")),
+    ("xy", include_str!("xy.rs")),
 ];
 
 /// The text of the declaration in file `stem`.rs, if it is a built-in.
@@ -99,6 +103,7 @@ mod tests {
         divergences_match_finite_differences::<Phi4Hopping>(&[4, 5]);
         divergences_match_finite_differences::<Phi4HoppingWells>(&[4, 5]);
         divergences_match_finite_differences::<SineGordon>(&[4, 5]);
+        divergences_match_finite_differences::<Xy>(&[4, 5]);
         divergences_match_finite_differences::<ZeroDimPhi4>(&[]);
     }
 
@@ -108,6 +113,7 @@ mod tests {
         kernels_are_odd::<Phi4Hopping>(&[4, 5]);
         kernels_are_odd::<Phi4HoppingWells>(&[4, 5]);
         kernels_are_odd::<SineGordon>(&[4, 5]);
+        kernels_are_odd::<Xy>(&[4, 5]);
         kernels_are_odd::<ZeroDimPhi4>(&[]);
     }
 }

@@ -52,6 +52,21 @@ impl KernelsCard {
                 );
             }
         }
+        if entry.periodic {
+            for (key, used) in [
+                ("shells", self.shells),
+                ("smeared", self.smeared.is_some()),
+                ("projected", !self.projected.is_empty()),
+            ] {
+                if used {
+                    bad_input!(
+                        "kernels.{key}: theory {} has a periodic field, and Fourier-space \
+                         kernels of angles are not periodic; use its declared kernels",
+                        entry.name
+                    );
+                }
+            }
+        }
         if self.shells && lattice.is_empty() {
             bad_input!("kernels.shells: a zero-dimensional lattice has no momentum shells");
         }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::finite;
 use crate::error::{InputError, bad_input};
 
-/// Which Gaussian prior.
+/// Which prior.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum PriorKind {
@@ -13,13 +13,15 @@ pub enum PriorKind {
     Normal,
     /// `S_0 = Σ [a Σ_μ (φ_{x+μ} − φ_x)² + m_0 φ²]`.
     Free,
+    /// Independent angles uniform on [−π, π): the Haar measure, for periodic fields.
+    Uniform,
 }
 
 /// `[prior]`; also how a flow file and the report record the prior a flow starts from.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PriorCard {
-    /// `normal` or `free`.
+    /// `normal`, `free` or `uniform`.
     pub kind: PriorKind,
     /// σ² of the normal prior.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,6 +61,19 @@ impl PriorCard {
         }
     }
 
+    /// The uniform prior of a periodic field.
+    pub fn uniform() -> Self {
+        Self {
+            kind: PriorKind::Uniform,
+            variance: None,
+            kinetic: None,
+            mass: None,
+            wells: None,
+            zm_mass: None,
+            zm_quartic: None,
+        }
+    }
+
     /// The settings its kind needs, none it does not use, and at most one zero-mode factor.
     pub(super) fn check(&self, lattice: &[usize]) -> Result<(), InputError> {
         let p = self;
@@ -76,6 +91,17 @@ impl PriorCard {
             PriorKind::Free => (
                 &[("kinetic", p.kinetic), ("mass", p.mass)],
                 &[("variance", p.variance)],
+            ),
+            PriorKind::Uniform => (
+                &[],
+                &[
+                    ("variance", p.variance),
+                    ("kinetic", p.kinetic),
+                    ("mass", p.mass),
+                    ("wells", p.wells),
+                    ("zm_mass", p.zm_mass),
+                    ("zm_quartic", p.zm_quartic),
+                ],
             ),
         };
         for (name, value) in needed {

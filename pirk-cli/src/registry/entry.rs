@@ -30,6 +30,8 @@ pub struct Entry {
     pub kernels: &'static [&'static str],
     /// `Theory::SOURCE`.
     pub source: &'static str,
+    /// `Theory::PERIODIC`: the field is an angle.
+    pub periodic: bool,
     /// Where the theory contains the hopping form, if it does.
     pub wolff: Option<Embedding>,
     /// The job code for the theory's type.
@@ -47,6 +49,7 @@ impl Entry {
             params: T::PARAMS,
             kernels: T::KERNELS,
             source: T::SOURCE,
+            periodic: T::PERIODIC,
             wolff: None,
             prepare: job::prepare::<T>,
         }

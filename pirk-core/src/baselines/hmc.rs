@@ -8,6 +8,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::Estimate;
+use crate::angles::wrap_angles;
 use crate::error::{Result, ensure};
 use crate::lanes::{LANES, gather, per_lane, scatter};
 use crate::rng::stream_rng;
@@ -55,6 +56,10 @@ pub fn update_position(phi: &mut [f64], pi: &[f64], eps: f64) {
 /// What HMC moves under: an action and its force. Every [`Theory`] is one; so is the action
 /// of a path that switches its prior off ([`crate::flow::offset::Switched`]).
 pub trait Potential {
+    /// The potential is 2π-periodic in each site's value, as a periodic theory's is
+    /// ([`Theory::PERIODIC`]), so chains may keep their configurations wrapped into `[−π, π)`
+    /// (after every trajectory). False never wraps, which is always correct.
+    const PERIODIC: bool = false;
     /// `S(φ; θ)`.
     fn value(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64;
     /// `∂S/∂φ_x` for every site.
@@ -78,6 +83,8 @@ pub trait Potential {
 }
 
 impl<T: Theory> Potential for T {
+    const PERIODIC: bool = T::PERIODIC;
+
     fn value(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64 {
         self.action(lat, theta, phi)
     }
@@ -303,11 +310,14 @@ impl Hmc {
                     action[l] = trial_action;
                 }
             }
+            if T::PERIODIC {
+                wrap_angles(phi);
+            }
         }
     }
 
     /// Runs the trajectories from `phi` (updated in place), calling `observe` with the
-    /// configuration after each one.
+    /// configuration after each one (wrapped into `[−π, π)` for a [`Potential::PERIODIC`] one).
     pub fn run<T: Potential + ?Sized>(
         &self,
         theory: &T,
@@ -340,6 +350,9 @@ impl Hmc {
             }
             dh_sum += dh;
             exp_dh.push((-dh).exp());
+            if T::PERIODIC {
+                wrap_angles(phi);
+            }
             observe(phi);
         }
         let n = trajectories as f64;
@@ -353,5 +366,75 @@ impl Hmc {
                 error: (var / n).sqrt(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::f64::consts::PI;
+
+    use super::*;
+    use crate::priors::xy_theory::XyTheory;
+    use crate::wrap_angle;
+
+    fn bits(x: &[f64]) -> Vec<u64> {
+        x.iter().map(|v| v.to_bits()).collect()
+    }
+
+    /// Chains of a periodic theory started far outside `[−π, π)` are observed inside it; they
+    /// are the non-periodic theory's chains (which stay outside) wrapped, up to rounding, and a
+    /// lane group of them gets each chain's bits.
+    #[test]
+    fn periodic_chains_are_wrapped() {
+        let lat = Lattice::new(&[4, 3]);
+        let v = lat.volume();
+        let hmc = Hmc::new()
+            .with_trajectories(6)
+            .unwrap()
+            .with_step(0.2)
+            .unwrap()
+            .with_steps(5)
+            .unwrap();
+        let theta = [0.9];
+        let start = |l: usize| -> Vec<f64> {
+            (0..v)
+                .map(|x| 10.0 + 0.4 * ((x * 7 + l * 3) % 5) as f64)
+                .collect()
+        };
+        let seeds: [u64; LANES] = std::array::from_fn(|l| 40 + l as u64);
+        let mut group = vec![0.0; v * LANES];
+        for l in 0..LANES {
+            scatter(&start(l), l, &mut group);
+        }
+        hmc.run_lanes(
+            &XyTheory::<true>,
+            Level::best(),
+            &lat,
+            &theta,
+            &mut group,
+            &seeds,
+        );
+        let (mut got, mut accepted) = (vec![0.0; v], 0.0);
+        for (l, &seed) in seeds.iter().enumerate() {
+            let chain = hmc.clone().with_seed(seed);
+            let (mut wrapped, mut plain) = (Vec::new(), Vec::new());
+            let mut one = start(l);
+            let report = chain.run(&XyTheory::<true>, &lat, &theta, &mut one, |phi| {
+                wrapped.extend_from_slice(phi)
+            });
+            accepted += report.acceptance;
+            gather(&group, l, &mut got);
+            assert_eq!(bits(&got), bits(&one), "chain {l}");
+            let mut other = start(l);
+            chain.run(&XyTheory::<false>, &lat, &theta, &mut other, |phi| {
+                plain.extend_from_slice(phi)
+            });
+            assert!(wrapped.iter().all(|p| (-PI..PI).contains(p)));
+            assert!(plain.iter().all(|p| *p > PI));
+            for (a, b) in wrapped.iter().zip(&plain) {
+                assert!(wrap_angle(a - b).abs() < 1e-9, "chain {l}: {a} vs {b}");
+            }
+        }
+        assert!(accepted > 0.0);
     }
 }

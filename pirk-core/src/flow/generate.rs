@@ -13,6 +13,11 @@
 //! `runaway × Flow::max_speed` is stopped and gets weight zero from the grid interval it was
 //! stopped in; at the earlier grid times it was a valid sample and keeps its weights, which
 //! tell how much of the target's mass it carried before it was lost.
+//!
+//! A periodic theory's states ([`Theory::PERIODIC`]) are wrapped into `[−π, π)` at every grid
+//! time after the start (where its prior, e.g. [`crate::UniformAnglePrior`], draws them), so
+//! observers and the ensemble see angles in one interval; `log q` is unchanged, since the
+//! velocity is periodic and the flow commutes with wrapping.
 
 use rayon::prelude::*;
 
@@ -20,6 +25,7 @@ use crate::Flow;
 use crate::Prior;
 use crate::Theory;
 use crate::Weights;
+use crate::angles::wrap_angles;
 use crate::error::{Result, ensure};
 use crate::lanes::{LANES, gather, scatter};
 use crate::ranks::ranks;
@@ -413,6 +419,10 @@ impl Generator {
                 }
                 tr.log_q += increments[l];
                 gather(group, l, config);
+                if T::PERIODIC {
+                    wrap_angles(config);
+                    scatter(config, l, group);
+                }
                 record(m + 1, l, config, tr);
                 tr.recorded = m + 2;
             }
@@ -510,6 +520,9 @@ impl Generator {
                     }
                 }
             }
+            if T::PERIODIC {
+                wrap_angles(phi);
+            }
             record(m + 1, phi, log_q, theta);
             recorded = m + 2;
         }
@@ -569,4 +582,83 @@ where
         err = err.max(e.abs() / (1.0 + y[i].abs()));
     }
     Some((dlq, err))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::f64::consts::PI;
+
+    use super::*;
+    use crate::priors::xy_theory::XyTheory;
+    use crate::{FLOW_VERSION, Lattice, Path, UniformAnglePrior, wrap_angle};
+
+    fn bits(x: &[f64]) -> Vec<u64> {
+        x.iter().map(|v| v.to_bits()).collect()
+    }
+
+    /// 11 configurations (a full lane group and a partial one) of the XY fixture on 4 × 3,
+    /// flowed by `K = 4 + sin θ / 2` from uniform angles; observers record `θ_0`.
+    fn generate<const P: bool>(generator: &Generator) -> Samples {
+        let lat = Lattice::new(&[4, 3]);
+        let grid = vec![0.0, 0.5, 1.0];
+        let flow = Flow {
+            version: FLOW_VERSION,
+            theory: "XyTheory".into(),
+            params: vec!["beta".into()],
+            kernels: vec!["shift".into(), "sine".into()],
+            lattice: vec![4, 3],
+            path: Path::linear(&[0.0], &[0.8]).unwrap(),
+            steps: 2,
+            coeffs: vec![vec![4.0, 0.5]; 3],
+            residuals: vec![0.0; 3],
+            conditions: vec![1.0; 3],
+            grid,
+            max_speed: 5.0,
+            pruning: None,
+            prior: None,
+        };
+        let basis = Basis::<XyTheory<P>>::new(&lat);
+        let prior = UniformAnglePrior::new(lat.volume());
+        generator.generate_observed(
+            &XyTheory::<P>,
+            &prior,
+            &basis,
+            &flow,
+            11,
+            1,
+            |_, phi, out| out[0] = phi[0],
+        )
+    }
+
+    /// A periodic theory's configurations reach observers and the ensemble wrapped into
+    /// `[−π, π)`, by both schemes, with the same bits with and without lane groups; they are the
+    /// non-periodic theory's configurations (which leave the interval) wrapped, with the same
+    /// `log q` and weights up to rounding.
+    #[test]
+    fn periodic_configurations_are_wrapped() {
+        let rk4 = Generator::new().with_steps(8).unwrap();
+        let plain = generate::<false>(&rk4);
+        assert!(plain.phi.iter().any(|p| p.abs() > PI));
+        let lanes = generate::<true>(&rk4);
+        let single = generate::<true>(&rk4.clone().with_lane_groups(false));
+        assert_eq!(bits(&lanes.phi), bits(&single.phi));
+        assert_eq!(bits(&lanes.log_q), bits(&single.log_q));
+        assert_eq!(bits(&lanes.obs_t.concat()), bits(&single.obs_t.concat()));
+        let bs = rk4
+            .clone()
+            .with_scheme(Scheme::BogackiShampine { tol: 1e-6 })
+            .unwrap();
+        for samples in [&lanes, &generate::<true>(&bs)] {
+            assert_eq!(samples.rejected, 0);
+            let angles = samples.phi.iter().chain(samples.obs_t.iter().flatten());
+            assert!(angles.into_iter().all(|p| (-PI..PI).contains(p)));
+        }
+        for (a, b) in lanes.phi.iter().zip(&plain.phi) {
+            assert!(wrap_angle(a - b).abs() < 1e-9, "{a} vs {b}");
+        }
+        let weights = |s: &Samples| [s.log_q.clone(), s.log_w_t.concat()].concat();
+        for (a, b) in weights(&lanes).iter().zip(&weights(&plain)) {
+            assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+        }
+    }
 }
