@@ -178,37 +178,37 @@ fn lane_group_generation_equals_one_at_a_time() {
 
 /// The Wegner system assembled through lane groups has the rows of [`pirk::Basis::row`], bit
 /// for bit: 11 configurations (a partial last group), declared kernels with a zero mode,
-/// shells and smeared kernels, which need the batched force.
+/// shells and smeared kernels, which need the batched force; and the XY model's declared
+/// kernels with spin-smeared kernels.
 #[test]
 fn lane_group_assembly_equals_row_by_row() {
-    use pirk::{Basis, Path, WegnerSolver};
+    use pirk::{Basis, Path};
     let lat = Lattice::new(&[5, 4]);
-    let v = lat.volume();
     let basis = Basis::<Phi4Hopping>::new(&lat)
         .with_kernels(&["th_half", "hop_th", "zm"])
         .unwrap()
         .with_shells(true)
         .with_smeared(&[1.0, 2.0], &[0.5, 1.0]);
     let path = Path::linear(&[0.2, 0.0], &[0.27, 0.02]).unwrap();
+    assembly_matches(&Phi4Hopping, &basis, &path);
+    let basis = Basis::<pirk_theories::Xy>::new(&lat).with_spins(&[1.0, 2.0], &[1, 2]);
+    let path = Path::linear(&[0.0], &[0.9]).unwrap();
+    assembly_matches(&pirk_theories::Xy, &basis, &path);
+}
+
+fn assembly_matches<T: Theory>(theory: &T, basis: &pirk::Basis<T>, path: &pirk::Path) {
+    let v = basis.lattice().volume();
     let mut rng = StdRng::seed_from_u64(11);
     let phi: Vec<f64> = (0..11 * v).map(|_| rng.random_range(-2.0..2.0)).collect();
     let t = 0.37;
-    let (a, b) = WegnerSolver::new().assemble(&Phi4Hopping, &basis, &path, t, &phi);
-    let (mut theta, mut theta_dot) = (vec![0.0; 2], vec![0.0; 2]);
+    let (a, b) = pirk::WegnerSolver::new().assemble(theory, basis, path, t, &phi);
+    let (mut theta, mut theta_dot) = (vec![0.0; path.len()], vec![0.0; path.len()]);
     path.theta(t, &mut theta);
     path.theta_dot(t, &mut theta_dot);
     let mut s = basis.scratch();
     let mut row = vec![0.0; basis.len()];
     for (i, config) in phi.chunks(v).enumerate() {
-        let bi = basis.row(
-            &Phi4Hopping,
-            t,
-            &theta,
-            &theta_dot,
-            config,
-            &mut row,
-            &mut s,
-        );
+        let bi = basis.row(theory, t, &theta, &theta_dot, config, &mut row, &mut s);
         assert_eq!(bi.to_bits(), b[i].to_bits(), "b, configuration {i}");
         let got = &a[i * basis.len()..(i + 1) * basis.len()];
         assert_eq!(bits(got), bits(&row), "row of configuration {i}");

@@ -15,7 +15,7 @@ use crate::error::InputError;
 use crate::host::{Cancel, CommandError, Interrupted, TheoryListing};
 use crate::job::{Job, Kind};
 use crate::progress::Progress;
-use crate::registry::{Entry, Registry, WolffEmbedding};
+use crate::registry::{ClusterEmbedding, Entry, Registry};
 use crate::{scaffold, theories};
 
 /// The `pirk` command line over a set of registered theories.
@@ -73,11 +73,14 @@ impl App {
         self
     }
 
-    /// Where the theory registered last contains the hopping form: enables the Wolff baseline
-    /// (`compare`, `wolff`) and the Wolff refresh of training for it. Panics if a name is not
-    /// one of its couplings.
-    pub fn wolff(mut self, embedding: WolffEmbedding) -> Self {
-        self.registry.last_mut("wolff").set_wolff(embedding);
+    /// Where the theory registered last contains an action a Wolff cluster algorithm updates:
+    /// the hopping form ([`crate::WolffEmbedding`]), which enables the Wolff baseline
+    /// (`compare`, `wolff`) and the Wolff refresh of training, or the planar action of a
+    /// periodic field ([`crate::PlanarEmbedding`]), which enables the O(2) Wolff baseline and
+    /// the helicity modulus. Panics if a name is not one of its couplings, or if a planar
+    /// embedding is given for a field that is not periodic.
+    pub fn wolff(mut self, embedding: impl Into<ClusterEmbedding>) -> Self {
+        self.registry.last_mut("wolff").set_wolff(embedding.into());
         self
     }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use pirk::Theory;
 
-use crate::card::{Correction, WolffPlan};
+use crate::card::{Correction, WolffChain, WolffPlan};
 use crate::cost::{Cost, pulls};
 use crate::hmc::HmcRun;
 use crate::outdir::{OutDir, write_bytes};
@@ -390,17 +390,21 @@ fn wolff(w: &Chain<WolffRun>, plan: &WolffPlan, primary: bool, r: &mut Report) -
     );
     if primary {
         r.sampler = Some("wolff");
-        r.acceptance = Some(run.report.acceptance);
+        r.acceptance = run.acceptance;
         r.observables = run.observables.clone();
     }
+    let (width, sweeps) = match plan.chain {
+        WolffChain::Hopping { width, sweeps, .. } => (Some(width), Some(sweeps)),
+        WolffChain::Planar { .. } => (None, None),
+    };
     r.wolff = Some(WolffInfo {
         updates: plan.updates,
         thermalise: plan.thermalise,
-        width: plan.width,
-        sweeps: plan.sweeps,
+        width,
+        sweeps,
         clusters: plan.clusters,
-        acceptance: run.report.acceptance,
-        cluster_fraction: run.report.cluster_fraction,
+        acceptance: run.acceptance,
+        cluster_fraction: run.cluster_fraction,
         pulls: BTreeMap::new(),
         observables: run.observables.clone(),
         tau_int: cost.tau_int,

@@ -23,13 +23,13 @@ mod wolff;
 
 pub use flow::{FlowCard, RefineCard, RefreshKind};
 pub use hmc::{HmcCard, IntegratorKind};
-pub use kernels::{KernelsCard, SmearedCard};
+pub use kernels::{KernelsCard, SmearedCard, SpinsCard};
 pub use path::PathCard;
 pub use prior::{PriorCard, PriorKind};
 pub use sample::{Correction, SampleCard, Steps, WeightsKind};
 pub use scan::ScanCard;
 pub use tune::TuneCard;
-pub use wolff::{WolffCard, WolffPlan};
+pub use wolff::{WolffCard, WolffChain, WolffPlan};
 
 /// Couplings by name, as written in `[target]`, `[path] start` and waypoints.
 pub type Couplings = BTreeMap<String, f64>;
@@ -180,21 +180,31 @@ impl Card {
 
     /// `[kernels]`, or without it every declared kernel, the momentum shells and the smeared
     /// kernels of radii 1, 2, 4, … up to a quarter of the shortest extent with slopes ½, 1, 2
-    /// (declared kernels alone on zero dimensions and for periodic fields, whose Fourier
-    /// modes are not periodic): near κ_c the long-wavelength kernels carry the collective mode
-    /// that declared, local kernels miss while the ESS stays high (docs/physics.md, "Minimal
-    /// cards").
+    /// (declared kernels alone on zero dimensions): near κ_c the long-wavelength kernels carry
+    /// the collective mode that declared, local kernels miss while the ESS stays high
+    /// (docs/physics.md, "Minimal cards"). A periodic field, whose Fourier modes are not
+    /// periodic, gets the spin-smeared kernels of the same radii with harmonics 1 and 2
+    /// instead: its spin waves are long-range too.
     pub fn kernels(&self, entry: &Entry) -> KernelsCard {
         if let Some(k) = &self.kernels {
             return k.clone();
         }
-        let Some(&shortest) = self.lattice.iter().min().filter(|_| !entry.periodic) else {
+        let Some(&shortest) = self.lattice.iter().min() else {
             return KernelsCard::default();
         };
         let radii: Vec<f64> = std::iter::successors(Some(1usize), |r| Some(2 * r))
             .take_while(|&r| r == 1 || 4 * r <= shortest)
             .map(|r| r as f64)
             .collect();
+        if entry.periodic {
+            return KernelsCard {
+                spins: Some(SpinsCard {
+                    radii,
+                    harmonics: vec![1, 2],
+                }),
+                ..KernelsCard::default()
+            };
+        }
         KernelsCard {
             shells: true,
             smeared: Some(SmearedCard {
@@ -278,8 +288,9 @@ mod tests {
         .unwrap()
     }
 
-    /// Without `[kernels]`: shells and smeared radii up to a quarter of the shortest extent;
-    /// declared kernels alone on zero dimensions; a given `[kernels]` as written.
+    /// Without `[kernels]`: shells and smeared radii up to a quarter of the shortest extent,
+    /// spin-smeared kernels of those radii for a periodic field; declared kernels alone on
+    /// zero dimensions; a given `[kernels]` as written.
     #[test]
     fn default_basis_follows_the_lattice() {
         let e = entry(false);
@@ -292,8 +303,19 @@ mod tests {
         assert!(!minimal("[]").kernels(&e).shells);
         let periodic = minimal("[16, 16]").kernels(&entry(true));
         assert!(!periodic.shells && periodic.smeared.is_none());
+        assert_eq!(periodic.spins.map(|m| m.harmonics), Some(vec![1, 2]));
+        let spin_radii = |lattice| {
+            minimal(lattice)
+                .kernels(&entry(true))
+                .spins
+                .map(|m| m.radii)
+        };
+        assert_eq!(spin_radii("[16, 16]"), Some(vec![1.0, 2.0, 4.0]));
+        assert_eq!(spin_radii("[32, 8]"), Some(vec![1.0, 2.0]));
+        assert_eq!(spin_radii("[]"), None);
         let mut given = minimal("[16, 16]");
         given.kernels = Some(KernelsCard::default());
         assert!(!given.kernels(&e).shells && given.kernels(&e).smeared.is_none());
+        assert!(given.kernels(&entry(true)).spins.is_none());
     }
 }

@@ -48,8 +48,9 @@ pub enum Command {
     },
     /// Sample the target with hybrid Monte Carlo only.
     Hmc(JobArgs),
-    /// Sample the target with the Wolff cluster algorithm only (theories with a hopping
-    /// form): the reference chain that tunnels where HMC does not.
+    /// Sample the target with the Wolff cluster algorithm only (theories with a Wolff
+    /// embedding: hopping φ⁴, planar spins): the reference chain that tunnels where HMC does
+    /// not.
     Wolff(JobArgs),
     /// PIK+MH and HMC on the same card: observables, ESS/acceptance, τ_int and cost.
     Compare(JobArgs),

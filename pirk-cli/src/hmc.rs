@@ -74,7 +74,7 @@ pub fn run<T: Theory>(setup: &Setup<T>, progress: &Progress) -> pirk::Result<Hmc
         mean_dh: rates[1],
         exp_dh: replicas::pooled_estimate(report.exp_dh, own),
     };
-    let primaries = Primaries::of(theory, lat, theta, &configs);
+    let primaries = Primaries::of(setup, theta, &configs);
     let observables = observables(&primaries, lat, Estimator::Chains(&lengths));
     Ok(HmcRun {
         phi: configs,

@@ -32,7 +32,7 @@ pub enum Kind {
     Hmc,
     /// Wolff only.
     Wolff,
-    /// PIK, HMC and (hopping theory) Wolff.
+    /// PIK, HMC and (theories with a Wolff embedding) Wolff.
     Compare,
     /// PIK along the path, with the given flow or a trained one.
     Scan(Option<PathBuf>),

@@ -42,4 +42,4 @@ mod wolff;
 
 pub use app::App;
 pub use host::{Cancel, CommandError, Interrupted, TheoryListing};
-pub use registry::WolffEmbedding;
+pub use registry::{ClusterEmbedding, PlanarEmbedding, WolffEmbedding};

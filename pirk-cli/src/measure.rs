@@ -1,17 +1,20 @@
 //! Observables with errors from an ensemble: per-configuration primaries (M, |M|, M², S/V and
 //! the lowest-momentum power for ξ; for a periodic field the planar spins' magnetisation
-//! vector and the vortex density instead of ξ), then either Markov-chain estimates (Γ-method
-//! for means, blocked jackknife for derived quantities) or importance-weighted ones.
+//! vector, the vortex density and, where the theory is the planar action, the helicity
+//! modulus's estimator instead of ξ), then either Markov-chain estimates (Γ-method for means,
+//! blocked jackknife for derived quantities) or importance-weighted ones.
 
 use std::collections::BTreeMap;
 
 use pirk::{
-    Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, lowest_mode_power,
-    magnetisation, o_n_binder, planar_magnetisation, second_moment_length, susceptibility,
-    vortex_density,
+    Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, helicity_terms,
+    lowest_mode_power, magnetisation, o_n_binder, planar_magnetisation, second_moment_length,
+    susceptibility, vortex_density,
 };
 use rayon::prelude::*;
 use serde::Serialize;
+
+use crate::setup::Setup;
 
 /// One observable: mean, one-sigma error, and `τ_int` for Markov-chain estimates.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -45,6 +48,10 @@ pub struct Primaries {
     pub m_sin: Vec<f64>,
     /// Vortices per plaquette (periodic fields on two or more dimensions, else empty).
     pub vortices: Vec<f64>,
+    /// The helicity modulus's estimator `(Σ_μ E_μ − β Σ_μ I_μ²)/(d V)` at the measured β
+    /// (periodic fields of a theory with the planar embedding on one or more dimensions, else
+    /// empty).
+    pub helicity: Vec<f64>,
 }
 
 /// One configuration's primaries.
@@ -52,15 +59,23 @@ struct Row {
     m: f64,
     action: f64,
     p1: Option<f64>,
-    planar: Option<(f64, Option<f64>)>,
+    planar: Option<PlanarRow>,
+}
+
+/// One configuration's primaries of planar spins beyond `M`'s first component.
+struct PlanarRow {
+    m_sin: f64,
+    vortices: Option<f64>,
+    helicity: Option<f64>,
 }
 
 impl Primaries {
-    /// Primaries of the flat ensemble `phi` (`n × V`) at couplings `theta`.
-    pub fn of<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -> Self {
+    /// Primaries of the flat ensemble `phi` (`n × V`) of the setup's theory at couplings
+    /// `theta`.
+    pub fn of<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Self {
         let rows: Vec<Row> = phi
-            .par_chunks(lat.volume())
-            .map(|c| primaries(theory, lat, theta, c))
+            .par_chunks(setup.lat.volume())
+            .map(|c| primaries(setup, theta, c))
             .collect();
         let mut all = Self::default();
         for row in rows {
@@ -70,17 +85,18 @@ impl Primaries {
     }
 
     /// Appends the primaries of one configuration (chains measured as they run).
-    pub fn push<T: Theory>(&mut self, theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) {
-        self.push_row(primaries(theory, lat, theta, phi));
+    pub fn push<T: Theory>(&mut self, setup: &Setup<T>, theta: &[f64], phi: &[f64]) {
+        self.push_row(primaries(setup, theta, phi));
     }
 
     fn push_row(&mut self, row: Row) {
         self.m.push(row.m);
         self.action.push(row.action);
         self.p1.extend(row.p1);
-        if let Some((m_sin, vortices)) = row.planar {
-            self.m_sin.push(m_sin);
-            self.vortices.extend(vortices);
+        if let Some(planar) = row.planar {
+            self.m_sin.push(planar.m_sin);
+            self.vortices.extend(planar.vortices);
+            self.helicity.extend(planar.helicity);
         }
     }
 
@@ -91,6 +107,7 @@ impl Primaries {
         self.p1.extend(more.p1);
         self.m_sin.extend(more.m_sin);
         self.vortices.extend(more.vortices);
+        self.helicity.extend(more.helicity);
     }
 
     /// Every rank's primaries, in rank order (see crate::replicas).
@@ -102,6 +119,7 @@ impl Primaries {
             p1: ranks.all_gather(self.p1),
             m_sin: ranks.all_gather(self.m_sin),
             vortices: ranks.all_gather(self.vortices),
+            helicity: ranks.all_gather(self.helicity),
         }
     }
 
@@ -120,21 +138,30 @@ impl Primaries {
             p1: pick(&self.p1),
             m_sin: pick(&self.m_sin),
             vortices: pick(&self.vortices),
+            helicity: pick(&self.helicity),
         }
     }
 }
 
 /// The primaries of one configuration.
-fn primaries<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -> Row {
-    let action = action_density(theory, lat, theta, phi);
+fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
+    let lat = &setup.lat;
+    let action = action_density(&setup.theory, lat, theta, phi);
     if T::PERIODIC {
         let [m, m_sin] = planar_magnetisation(phi);
-        let vortices = (lat.ndim() >= 2).then(|| vortex_density(lat, phi));
+        // Zero dimensions have no links to twist.
+        let helicity = (setup.entry.planar_beta())
+            .filter(|_| lat.ndim() > 0)
+            .map(|beta| helicity(lat, theta[beta], phi));
         return Row {
             m,
             action,
             p1: None,
-            planar: Some((m_sin, vortices)),
+            planar: Some(PlanarRow {
+                m_sin,
+                vortices: (lat.ndim() >= 2).then(|| vortex_density(lat, phi)),
+                helicity,
+            }),
         };
     }
     Row {
@@ -143,6 +170,15 @@ fn primaries<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64], phi: &[f64]) -
         p1: (lat.ndim() > 0).then(|| lowest_mode_power(lat, phi)),
         planar: None,
     }
+}
+
+/// One configuration's estimator of the helicity modulus at coupling β,
+/// `(Σ_μ E_μ − β Σ_μ I_μ²)/(d V)` of [`helicity_terms`]: its mean is [`pirk::helicity_modulus`]'s
+/// Υ, which is linear in the terms' means, so the Γ-method of a chain and the delta method of
+/// reweighting give it the errors they give any mean (`τ_int` included).
+fn helicity(lat: &Lattice, beta: f64, theta: &[f64]) -> f64 {
+    let (e, i2) = helicity_terms(lat, theta);
+    (e - beta * i2) / (lat.ndim() * lat.volume()) as f64
 }
 
 /// How means and errors are estimated.
@@ -204,6 +240,9 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
         out.insert("binder".into(), plain(o_n_binder(&m2, 2, weights, &jk)));
         if !p.vortices.is_empty() {
             out.insert("vortex_density".into(), mean(&p.vortices));
+        }
+        if !p.helicity.is_empty() {
+            out.insert("helicity_modulus".into(), mean(&p.helicity));
         }
         return out;
     }
@@ -297,6 +336,32 @@ mod tests {
             (b["chi"].mean - v * m2).abs() < 1e-3 * v * m2,
             "{}",
             b["chi"].mean
+        );
+    }
+
+    /// The per-configuration estimator's mean is the core's helicity modulus of the same
+    /// configurations, on a lattice whose directions differ (so the 1/(dV) normalisation and
+    /// the sum over directions are both tested).
+    #[test]
+    fn helicity_estimator_averages_to_the_helicity_modulus() {
+        let lat = Lattice::new(&[4, 3, 2]);
+        let beta = 0.7;
+        let configs: Vec<Vec<f64>> = (0..50)
+            .map(|c| {
+                (0..lat.volume())
+                    .map(|x| pirk::wrap_angle(0.3 * c as f64 + 1.7 * (x * x % 7) as f64))
+                    .collect()
+            })
+            .collect();
+        let terms: Vec<(f64, f64)> = configs.iter().map(|t| helicity_terms(&lat, t)).collect();
+        let (e, i2): (Vec<f64>, Vec<f64>) = terms.into_iter().unzip();
+        let exact = pirk::helicity_modulus(&e, &i2, beta, &lat, None, &Jackknife::new()).value;
+        let mean =
+            configs.iter().map(|t| helicity(&lat, beta, t)).sum::<f64>() / configs.len() as f64;
+        assert!((mean - exact).abs() < 1e-12, "{mean} vs {exact}");
+        assert!(
+            exact.abs() > 1e-3,
+            "a configuration set with a stiffness: {exact}"
         );
     }
 

@@ -61,7 +61,7 @@ pub struct Report {
     pub sampling: Option<SamplingInfo>,
     /// HMC details.
     pub hmc: Option<HmcInfo>,
-    /// The Wolff cluster baseline (`compare` on the hopping theory).
+    /// The Wolff cluster baseline (`wolff`, and `compare` on a theory with a Wolff embedding).
     pub wolff: Option<WolffInfo>,
     /// Observables at the target, from the primary sampler.
     pub observables: Observables,
@@ -227,14 +227,14 @@ pub struct WolffInfo {
     pub updates: usize,
     /// Discarded updates.
     pub thermalise: usize,
-    /// Metropolis proposal half-width.
-    pub width: f64,
-    /// Metropolis sweeps per update.
-    pub sweeps: usize,
+    /// Metropolis proposal half-width (null for the planar embedding, which has no sweeps).
+    pub width: Option<f64>,
+    /// Metropolis sweeps per update (null for the planar embedding).
+    pub sweeps: Option<usize>,
     /// Single-cluster flips per update.
     pub clusters: usize,
-    /// Metropolis acceptance.
-    pub acceptance: f64,
+    /// Metropolis acceptance (null for the planar embedding).
+    pub acceptance: Option<f64>,
     /// Mean flipped cluster size over the volume.
     pub cluster_fraction: f64,
     /// Observables with Γ-method errors.

@@ -92,8 +92,7 @@ impl Ensemble {
             }
         }
         self.log_w.extend(times[times.len() - 1]);
-        self.primaries
-            .extend(Primaries::of(&setup.theory, &setup.lat, theta, phi));
+        self.primaries.extend(Primaries::of(setup, theta, phi));
     }
 }
 

@@ -13,7 +13,7 @@ use crate::card::{Card, IntegratorKind, PriorCard, RefreshKind, Steps, WolffPlan
 use crate::error::InputError;
 use crate::memory;
 use crate::prior::CardPrior;
-use crate::registry::{Entry, WolffObstacle};
+use crate::registry::{Embedding, Entry, WolffObstacle};
 use crate::seeds;
 
 /// A job's inputs for theory `T`.
@@ -39,8 +39,8 @@ pub struct Setup<T: Theory> {
     pub from_action: Option<QuadraticPart>,
     /// The kernel basis.
     pub basis: Basis<T>,
-    /// The Wolff chain of `compare` and `wolff`, or why it cannot run (it needs the hopping
-    /// form at κ ≥ 0).
+    /// The Wolff chain of `compare` and `wolff`, or why it cannot run (it needs a Wolff
+    /// embedding at κ ≥ 0 or β ≥ 0).
     pub wolff: Result<WolffPlan, WolffObstacle>,
 }
 
@@ -117,6 +117,10 @@ impl<T: Theory + Default + 'static> Setup<T> {
             Some(m) => basis.with_smeared(&m.radii, &m.slopes),
             None => basis,
         };
+        let basis = match &kernels.spins {
+            Some(m) => basis.with_spins(&m.radii, &m.harmonics),
+            None => basis,
+        };
         memory::check(&card, volume, basis.len())?;
         for (key, samples) in [
             ("flow.samples", card.flow.samples),
@@ -168,7 +172,7 @@ impl<T: Theory + Default + 'static> Setup<T> {
     fn validate(&self) -> Result<(), InputError> {
         self.hmc(self.card.hmc.trajectories, 0)
             .map_err(keyed("hmc"))?;
-        let width = self.card.wolff.clone().unwrap_or_default().width;
+        let width = self.card.wolff.clone().unwrap_or_default().width();
         Metropolis::new()
             .with_width(width)
             .map_err(keyed("wolff"))?;
@@ -253,19 +257,19 @@ impl<T: Theory> Setup<T> {
     /// `updates` Wolff updates per configuration with the `[wolff]` Metropolis width, on the
     /// hopping form's κ and λ (the card was checked to have them).
     fn wolff_refresh(&self, updates: usize) -> pirk::Result<Refresh> {
-        let Some(embedding) = self.entry.wolff else {
+        let Some(Embedding::Hopping { kappa, lambda, .. }) = self.entry.wolff else {
             return Err(pirk::Error::InvalidSetting {
                 name: "refresh_with",
-                reason: format!("theory {} has no Wolff embedding", self.entry.name),
+                reason: format!("theory {} is not the hopping form", self.entry.name),
             });
         };
-        let width = self.card.wolff.clone().unwrap_or_default().width;
+        let width = self.card.wolff.clone().unwrap_or_default().width();
         Ok(Refresh::Wolff {
             wolff: Wolff::new()
                 .with_updates(updates)?
                 .with_metropolis(Metropolis::new().with_width(width)?),
-            kappa: embedding.kappa,
-            lambda: embedding.lambda,
+            kappa,
+            lambda,
         })
     }
 

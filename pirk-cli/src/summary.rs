@@ -110,10 +110,13 @@ pub fn render(r: &Report) -> String {
         );
     }
     if let Some(w) = &r.wolff {
+        let sweeps = w.acceptance.map_or(" of O(2) clusters".into(), |a| {
+            format!(", Metropolis acceptance {a:.4}")
+        });
         let _ = writeln!(
             s,
-            "Wolff: {} updates, Metropolis acceptance {:.4}, mean cluster {:.4} V",
-            w.updates, w.acceptance, w.cluster_fraction
+            "Wolff: {} updates{sweeps}, mean cluster {:.4} V",
+            w.updates, w.cluster_fraction
         );
     }
     if let Some(c) = &r.comparison {

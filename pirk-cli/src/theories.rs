@@ -4,7 +4,7 @@
 use pirk_theories::{Phi4, Phi4Hopping, Phi4HoppingWells, SineGordon, Xy, ZeroDimPhi4};
 
 use crate::App;
-use crate::registry::WolffEmbedding;
+use crate::registry::{PlanarEmbedding, WolffEmbedding};
 
 /// Registers every built-in theory on `app`, in the order `pirk theories` lists them.
 pub fn builtins(app: App) -> App {
@@ -43,4 +43,5 @@ pub fn builtins(app: App) -> App {
         "xy",
         "XY model of planar spins (periodic θ): −β Σ_μ cos(θ_{x+μ} − θ_x)",
     )
+    .wolff(PlanarEmbedding { beta: "beta" })
 }

@@ -134,14 +134,15 @@ fn phi4_card() -> String {
     std::fs::read_to_string(file).unwrap()
 }
 
-/// Wolff updates the hopping form's couplings directly: no other theory has them.
+/// Wolff updates the couplings of a registered embedding directly (the hopping form, the
+/// planar action): no other theory has them.
 #[test]
 fn wolff_section_on_another_theory() {
     let phi4 = phi4_card();
     rejects(
         |_| format!("{phi4}\n[wolff]\nupdates = 100\n"),
         "wolff: the Wolff baseline needs theory = \"hopping\" (or \"hopping-wells\" with target \
-         wells = zm_mass = zm_quartic = 0), the card's is phi4",
+         wells = zm_mass = zm_quartic = 0, or \"xy\"), the card's is phi4",
     );
 }
 

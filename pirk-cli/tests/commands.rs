@@ -14,12 +14,14 @@ fn theories_lists_every_builtin_with_couplings_and_kernels() {
     assert!(out.contains("kernels:   id, th_q"));
 }
 
-/// The Wolff embeddings come from the registration: the hopping form as such, and inside
-/// hopping-wells where its zero-mode potential is off.
+/// The Wolff embeddings come from the registration: the hopping form as such, inside
+/// hopping-wells where its zero-mode potential is off, and xy's planar one.
 #[test]
 fn theories_show_their_wolff_embeddings() {
     let out = ok(&pirk(&["theories"]));
-    assert_eq!(out.matches("  wolff:").count(), 2, "{out}");
+    assert_eq!(out.matches("  wolff:").count(), 3, "{out}");
+    assert!(out.contains("wolff:     κ = kappa, λ = lambda\n"), "{out}");
+    assert!(out.contains("wolff:     O(2), β = beta\n"), "{out}");
     assert!(
         out.contains("wolff:     κ = kappa, λ = lambda where wells = zm_mass = zm_quartic = 0")
     );

@@ -1,11 +1,13 @@
 //! Periodic fields end to end: the XY model from the uniform prior against the exact XY ring,
-//! its HMC baseline, and the card checks that keep non-periodic pieces away from angles.
+//! its HMC and O(2) Wolff baselines, the helicity modulus, and the card checks that keep
+//! non-periodic pieces away from angles.
 
 mod common;
 
 use std::f64::consts::PI;
 
-use common::{entries, job, ok, report, with_card};
+use common::{assert_valid, entries, job, ok, pirk, report, with_card};
+use serde_json::Value;
 
 /// `I_n(β) = (1/π) ∫_0^π e^{β cos t} cos(n t) dt` by Simpson's rule.
 fn bessel_i(n: i32, beta: f64) -> f64 {
@@ -37,6 +39,35 @@ fn ring_log_z(l: i32, beta: f64) -> f64 {
     l as f64 * (2.0 * PI).ln() + sum.ln()
 }
 
+/// `⟨cos(θ_0 − θ_r)⟩` on the ring: `e^{i(θ_0 − θ_r)}` raises the Fourier index of the `r`
+/// links between, so it is `Σ_n I_n^{l−r} I_{n+1}^r / Σ_n I_n^l`.
+fn ring_correlation(l: i32, r: i32, beta: f64) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for n in -20..=20 {
+        let i = bessel_i(n, beta);
+        num += i.powi(l - r) * bessel_i(n + 1, beta).powi(r);
+        den += i.powi(l);
+    }
+    num / den
+}
+
+/// `χ = V⟨|M|²⟩ = Σ_r ⟨cos(θ_0 − θ_r)⟩` of the ring.
+fn ring_chi(l: i32, beta: f64) -> f64 {
+    (0..l).map(|r| ring_correlation(l, r, beta)).sum()
+}
+
+/// The ring's helicity modulus: a twist φ of every link makes
+/// `Z(φ) = (2π)^l Σ_n I_n^l e^{−i n l φ}`, so `Υ = ∂²_φ(−log Z)/(β l) = l Σ_n n² I_n^l / (β Σ_n I_n^l)`.
+fn ring_helicity(l: i32, beta: f64) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for n in -20..=20 {
+        let i = bessel_i(n, beta).powi(l);
+        num += (n * n) as f64 * i;
+        den += i;
+    }
+    l as f64 * num / (beta * den)
+}
+
 fn ring_card(beta: f64) -> String {
     format!(
         "theory = \"xy\"\nlattice = [16]\nseed = 3\n\n[target]\nbeta = {beta}\n\n\
@@ -45,10 +76,10 @@ fn ring_card(beta: f64) -> String {
     )
 }
 
-/// A minimal XY card on a 16-site ring: the flow from the uniform prior (the card names no
-/// prior and no kernels) gives the exact log Z and, like HMC, the exact link energy, and every
-/// angle written is in [−π, π). Measured (seed 3): ESS 0.905, log Z 33.1809 ± 0.0103 against
-/// 33.1810, S/V −0.4487 ± 0.0056 against −0.4464.
+/// A minimal XY card on a 16-site ring: the flow from the uniform prior with the declared and
+/// spin-smeared kernels (the card names no prior and no kernels) gives the exact log Z and,
+/// like HMC, the exact link energy, and every angle written is in [−π, π). Measured (seed 3):
+/// ESS 0.929, log Z 33.1785 ± 0.0088 against 33.1810, S/V −0.4487 ± 0.0050 against −0.4464.
 #[test]
 fn xy_ring_matches_the_exact_solution() {
     let beta = 1.0;
@@ -103,9 +134,205 @@ fn the_exact_ring_reference_is_right() {
     );
 }
 
+/// An observable of the report's table at `path` (`["observables"]`,
+/// `["comparison", "hmc_observables"]`, …) as (mean, err).
+fn measured(r: &Value, path: &[&str], name: &str) -> (f64, f64) {
+    let table = path.iter().fold(r, |v, key| &v[key]);
+    let m = &table[name];
+    match (m["mean"].as_f64(), m["err"].as_f64()) {
+        (Some(mean), Some(err)) => (mean, err),
+        _ => panic!("{path:?}: no {name} in {table}"),
+    }
+}
+
+/// The observables tables of PIK, HMC and Wolff in a `compare` report.
+const SAMPLERS: [&[&str]; 3] = [
+    &["observables"],
+    &["comparison", "hmc_observables"],
+    &["wolff", "observables"],
+];
+
+/// A six-site ring at β = 1.5, where the stiffness is far from 0: every sampler of `compare`
+/// (PIK, HMC and the O(2) Wolff clusters) gives the exact link energy, susceptibility and
+/// helicity modulus within 4σ, with errors small enough that dropping the current term
+/// (Υ would be the link energy, 0.63) or mis-normalising either term would fail.
+/// Measured (seed 3), against exact −0.9456, 3.548, 0.3316: PIK −0.949(9), 3.57(4), 0.34(2);
+/// HMC −0.931(11), 3.47(5), 0.27(3); Wolff −0.942(14), 3.49(6), 0.32(2).
+#[test]
+fn xy_ring_samplers_give_the_exact_helicity_modulus() {
+    let (l, beta) = (6, 1.5);
+    let (dir, card) = with_card(&ring6_card(beta, ""));
+    let out = dir.path().join("out");
+    let stdout = ok(&job("compare", &card, &out, &[]));
+    assert!(
+        stdout.contains("Wolff: 4000 updates of O(2) clusters"),
+        "{stdout}"
+    );
+    assert_valid(&out);
+    let r = report(&out);
+    let exact = [
+        ("action_density", -beta * ring_link(l, beta)),
+        ("chi", ring_chi(l, beta)),
+        ("helicity_modulus", ring_helicity(l, beta)),
+    ];
+    for path in SAMPLERS {
+        for (name, exact) in exact {
+            let (mean, err) = measured(&r, path, name);
+            assert!(err < exact.abs() / 5.0, "{path:?} {name}: error {err}");
+            assert!(
+                (mean - exact).abs() < 4.0 * err,
+                "{path:?} {name}: {mean} ± {err} vs exact {exact}"
+            );
+        }
+    }
+    let w = &r["wolff"];
+    assert_eq!(
+        [&w["width"], &w["sweeps"], &w["acceptance"]],
+        [&Value::Null; 3],
+        "the O(2) update has no Metropolis sweeps: {w}"
+    );
+    assert_eq!(w["clusters"], 1);
+    let fraction = w["cluster_fraction"].as_f64().unwrap();
+    assert!(fraction > 0.0 && fraction <= 1.0, "{fraction}");
+}
+
+/// The exact ring references against limits they must reach: no stiffness and χ = 1 at β = 0,
+/// full alignment (Υ → 1, χ → l) at large β.
+#[test]
+fn the_exact_ring_helicity_and_susceptibility_are_right() {
+    assert!(ring_helicity(6, 1e-3).abs() < 1e-6);
+    assert!((ring_chi(6, 1e-9) - 1.0).abs() < 1e-6);
+    assert!((ring_helicity(6, 50.0) - 1.0).abs() < 0.02);
+    assert!((ring_chi(6, 50.0) - 6.0).abs() < 0.1);
+}
+
+/// The six-site ring card of the Wolff tests, with `extra` appended to `[wolff]`. Its basis
+/// is the theory's declared kernels, fixed by the card.
+fn ring6_card(beta: f64, extra: &str) -> String {
+    format!(
+        "theory = \"xy\"\nlattice = [6]\nseed = 3\n\n[target]\nbeta = {beta}\n\n[kernels]\n\n\
+         [flow]\nsamples = 400\nsteps = 20\n\n[sample]\ncount = 2000\nsteps = 20\n\n\
+         [hmc]\ntrajectories = 4000\nthermalise = 100\nstep = 0.2\nsteps = 5\n\n\
+         [wolff]\nupdates = 4000\nthermalise = 100\n{extra}"
+    )
+}
+
+/// 8² at β = 0.9, on the disordered side of the BKT transition: the flow's ESS is poor there,
+/// so `compare` checks the O(2) Wolff chain against HMC (within 4σ on S/V, χ and Υ), and Υ
+/// below the BKT jump 2/(πβ). `pirk wolff` on the same card is the same chain.
+/// Measured (seed 2): HMC −1.113(7), 28.9(5), 0.467(14); Wolff −1.120(10), 29.2(5), 0.436(14).
+#[test]
+fn xy_wolff_agrees_with_hmc_on_8x8() {
+    let beta = 0.9;
+    let text = format!(
+        "theory = \"xy\"\nlattice = [8, 8]\nseed = 2\n\n[target]\nbeta = {beta}\n\n[kernels]\n\n\
+         [flow]\nsamples = 100\nsteps = 10\n\n[sample]\ncount = 200\nsteps = 10\n\n\
+         [hmc]\ntrajectories = 3000\nthermalise = 100\nstep = 0.15\nsteps = 8\n\n\
+         [wolff]\nupdates = 3000\nthermalise = 100\n"
+    );
+    let (dir, card) = with_card(&text);
+    let out = dir.path().join("compare");
+    ok(&job("compare", &card, &out, &[]));
+    assert_valid(&out);
+    let r = report(&out);
+    for name in ["action_density", "chi", "helicity_modulus"] {
+        let (w, w_err) = measured(&r, SAMPLERS[2], name);
+        let (h, h_err) = measured(&r, SAMPLERS[1], name);
+        let pull = r["wolff"]["pulls"][name].as_f64().unwrap();
+        assert!((pull - (w - h) / w_err.hypot(h_err)).abs() < 1e-9);
+        assert!(
+            pull.abs() < 4.0,
+            "{name}: Wolff {w} ± {w_err}, HMC {h} ± {h_err}"
+        );
+    }
+    let (pik, _) = measured(&r, SAMPLERS[0], "helicity_modulus");
+    assert!(pik.is_finite());
+    let (upsilon, err) = measured(&r, SAMPLERS[2], "helicity_modulus");
+    assert!(
+        upsilon > 5.0 * err && upsilon + 4.0 * err < 2.0 / (PI * beta),
+        "Υ = {upsilon} ± {err}"
+    );
+    let alone = dir.path().join("wolff");
+    let stdout = ok(&job("wolff", &card, &alone, &[]));
+    assert!(stdout.contains("helicity_modulus"), "{stdout}");
+    assert_valid(&alone);
+    let w = report(&alone);
+    assert_eq!(w["sampler"], "wolff");
+    assert_eq!(w["acceptance"], Value::Null);
+    assert_eq!(w["observables"], r["wolff"]["observables"]);
+}
+
+/// Scan points measure Υ at their own β: along the ring's path from β = 0, the point at β = 1
+/// (t = 2/3) matches the exact modulus there, which Υ at the target's β = 1.5 would miss by 9σ.
+#[test]
+fn scan_points_measure_the_helicity_modulus_at_their_coupling() {
+    let text = ring6_card(1.5, "").replace(
+        "[flow]\n",
+        "[path]\nstart = { beta = 0.0 }\n\n[scan]\npoints = 3\n\n[flow]\n",
+    );
+    let (dir, card) = with_card(&text);
+    let out = dir.path().join("out");
+    ok(&job("scan", &card, &out, &[]));
+    let r = report(&out);
+    let points = r["scan"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    for point in points {
+        let beta = point["couplings"]["beta"].as_f64().unwrap();
+        let (mean, err) = measured(point, &["observables"], "helicity_modulus");
+        let exact = ring_helicity(6, beta);
+        assert!(
+            (mean - exact).abs() < 4.0 * err,
+            "β = {beta}: {mean} ± {err} vs exact {exact}"
+        );
+    }
+}
+
+/// `pirk theories` shows the planar embedding that the registration of `xy` gives.
+#[test]
+fn theories_show_the_planar_embedding() {
+    let out = ok(&pirk(&["theories"]));
+    let xy = out
+        .split("\n\n")
+        .find(|block| block.starts_with("xy "))
+        .unwrap_or_else(|| panic!("no xy in\n{out}"));
+    assert!(xy.contains("\n  wolff:     O(2), β = beta"), "{xy}");
+}
+
+/// The O(2) update has neither Metropolis sweeps nor their width, is ferromagnetic only at
+/// β ≥ 0, and does not refresh training: each is one line of bad input, nothing written.
+#[test]
+fn the_planar_wolff_refuses_what_it_does_not_have() {
+    for (key, value) in [("sweeps", "2"), ("width", "1.0")] {
+        rejects(
+            &ring6_card(1.0, &format!("{key} = {value}\n")),
+            &format!(
+                "wolff.{key}: theory xy's Wolff update reflects O(2) clusters without \
+                 Metropolis sweeps"
+            ),
+        );
+    }
+    let negative = "wolff: the Wolff cluster needs target beta >= 0, got -0.5";
+    rejects(&ring6_card(-0.5, ""), negative);
+    rejects_command("wolff", &ring_card(-0.5), negative);
+    rejects(
+        &ring_card(1.0).replace(
+            "[flow]\n",
+            "[flow]\nrefresh = 2\nrefresh_with = \"wolff\"\n",
+        ),
+        "flow.refresh_with: the Wolff refresh updates the hopping form (theory = \"hopping\"); \
+         theory xy's Wolff embedding is O(2)",
+    );
+}
+
 fn rejects(card: &str, needle: &str) {
+    rejects_command("run", card, needle);
+}
+
+/// `pirk COMMAND` on `card` is bad input: exit 2, one line containing `needle`, nothing
+/// written.
+fn rejects_command(command: &str, card: &str, needle: &str) {
     let (dir, card) = with_card(card);
-    let r = job("run", &card, &dir.path().join("out"), &[]);
+    let r = job(command, &card, &dir.path().join("out"), &[]);
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(2), "stderr: {stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
@@ -129,6 +356,53 @@ fn a_periodic_field_refuses_gaussian_priors_fourier_kernels_and_tuning() {
         "kernels.smeared: theory xy has a periodic field",
     );
     rejects(&format!("{card}\n[tune]\nrounds = 2\n"), "tune.rounds");
+}
+
+#[test]
+fn spin_kernels_need_radii_and_whole_harmonics() {
+    let card = ring_card(1.0);
+    let spins = |table: &str| format!("{card}\n[kernels]\nspins = {{ {table} }}\n");
+    for (table, needle) in [
+        ("radii = [], harmonics = [1]", "kernels.spins.radii: empty"),
+        (
+            "radii = [1.0, -2.0], harmonics = [1]",
+            "kernels.spins.radii: must be finite and positive, got -2",
+        ),
+        (
+            "radii = [nan], harmonics = [1]",
+            "kernels.spins.radii: must be finite and positive, got NaN",
+        ),
+        (
+            "radii = [1.0], harmonics = []",
+            "kernels.spins.harmonics: empty",
+        ),
+        (
+            "radii = [1.0], harmonics = [1, 0]",
+            "kernels.spins.harmonics: must be integers ≥ 1, got 0",
+        ),
+        ("radii = [1.0], harmonics = [1.5]", "expected u32"),
+        ("radii = [1.0], harmonics = [-1]", "expected u32"),
+        ("radii = [1.0]", "missing field `harmonics`"),
+        (
+            "radii = [1.0], harmonics = [1], slopes = [1]",
+            "unknown field `slopes`",
+        ),
+    ] {
+        rejects(&spins(table), needle);
+    }
+}
+
+/// Spin-smeared kernels of a field that is not an angle are refused, in the card's words.
+#[test]
+fn spin_kernels_are_for_periodic_fields() {
+    let card = common::tiny_card().replace(
+        "[flow]\n",
+        "[kernels.spins]\nradii = [1]\nharmonics = [1]\n\n[flow]\n",
+    );
+    rejects(
+        &card,
+        "kernels.spins: spin-smeared kernels are for periodic fields, and theory hopping's is not",
+    );
 }
 
 #[test]

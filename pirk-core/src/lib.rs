@@ -41,6 +41,7 @@ pub use bases::basis::{Basis, BasisScratch};
 pub use bases::fourier::{LatticeFft, lattice_momentum_squared};
 pub use bases::shells::{ShellScratch, Shells};
 pub use bases::smeared::{Smeared, SmearedScratch};
+pub use bases::spins::{Spins, SpinsScratch};
 pub use error::{Error, Result};
 pub use flow::generate::{Generator, Samples, Scheme};
 pub use flow::mh::{MhChain, independence_mh};

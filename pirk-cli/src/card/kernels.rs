@@ -1,4 +1,5 @@
-//! `[kernels]`: the basis, from the theory's declared kernels, shells and smeared kernels.
+//! `[kernels]`: the basis, from the theory's declared kernels, shells, smeared kernels and,
+//! for angle fields, spin-smeared kernels.
 
 use serde::Deserialize;
 
@@ -22,6 +23,9 @@ pub struct KernelsCard {
     pub projected_shells: usize,
     /// Smeared kernels `G_r ∗ tanh(a G_r ∗ φ)`, with every radius and slope below.
     pub smeared: Option<SmearedCard>,
+    /// Spin-smeared kernels `Σ_y G_r(x − y) sin(n(θ_y − θ_x))` of a periodic field, with every
+    /// radius and harmonic below.
+    pub spins: Option<SpinsCard>,
 }
 
 /// Radii and slopes of the smeared kernels.
@@ -34,14 +38,25 @@ pub struct SmearedCard {
     pub slopes: Vec<f64>,
 }
 
+/// Radii and harmonics of the spin-smeared kernels.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpinsCard {
+    /// Heat-kernel radii `r` in lattice units.
+    pub radii: Vec<f64>,
+    /// Harmonics `n ≥ 1` of `sin(n(θ_y − θ_x))`.
+    pub harmonics: Vec<u32>,
+}
+
 impl KernelsCard {
-    /// The declared names exist, the basis is not empty, and shells and smeared kernels have a
-    /// lattice to live on.
+    /// The declared names exist, the basis is not empty, shells, smeared and spin kernels have
+    /// a lattice to live on, and spin kernels an angle field.
     pub(super) fn check(&self, entry: &Entry, lattice: &[usize]) -> Result<(), InputError> {
         if let Some(names) = &self.declared {
-            if names.is_empty() && !self.shells && self.smeared.is_none() {
+            if names.is_empty() && !self.shells && self.smeared.is_none() && self.spins.is_none() {
                 bad_input!(
-                    "kernels.declared: empty and no shells or smeared kernels: the basis has no kernel"
+                    "kernels.declared: empty and no shells, smeared or spin kernels: the basis has \
+                     no kernel"
                 );
             }
             if let Some(n) = names.iter().find(|n| !entry.kernels.contains(&n.as_str())) {
@@ -67,6 +82,13 @@ impl KernelsCard {
                 }
             }
         }
+        if self.spins.is_some() && !entry.periodic {
+            bad_input!(
+                "kernels.spins: spin-smeared kernels are for periodic fields, and theory {}'s is \
+                 not; use [kernels.smeared]",
+                entry.name
+            );
+        }
         if self.shells && lattice.is_empty() {
             bad_input!("kernels.shells: a zero-dimensional lattice has no momentum shells");
         }
@@ -81,6 +103,23 @@ impl KernelsCard {
                 if let Some(x) = values.iter().find(|x| !(x.is_finite() && **x > 0.0)) {
                     bad_input!("kernels.smeared.{key}: must be finite and positive, got {x}");
                 }
+            }
+        }
+        if let Some(m) = &self.spins {
+            if lattice.is_empty() {
+                bad_input!("kernels.spins: a zero-dimensional lattice has nothing to smear");
+            }
+            if m.radii.is_empty() {
+                bad_input!("kernels.spins.radii: empty");
+            }
+            if let Some(x) = m.radii.iter().find(|x| !(x.is_finite() && **x > 0.0)) {
+                bad_input!("kernels.spins.radii: must be finite and positive, got {x}");
+            }
+            if m.harmonics.is_empty() {
+                bad_input!("kernels.spins.harmonics: empty");
+            }
+            if m.harmonics.contains(&0) {
+                bad_input!("kernels.spins.harmonics: must be integers ≥ 1, got 0");
             }
         }
         Ok(())

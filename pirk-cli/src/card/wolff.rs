@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::Card;
 use crate::error::{InputError, bad_input};
-use crate::registry::{Entry, Registry, WolffObstacle, wolff_theories};
+use crate::registry::{Embedding, Entry, Registry, WolffObstacle, WolffTarget, refresh_theories};
 
 /// `[wolff]`.
 #[derive(Clone, Debug, Deserialize)]
@@ -15,10 +15,11 @@ pub struct WolffCard {
     pub updates: Option<usize>,
     /// Updates discarded first (absent: `[hmc] thermalise`).
     pub thermalise: Option<usize>,
-    /// Metropolis proposal half-width.
-    pub width: f64,
-    /// Metropolis sweeps per update of the baseline (the refresh keeps one).
-    pub sweeps: usize,
+    /// Metropolis proposal half-width (hopping form only; absent: 1.5).
+    pub width: Option<f64>,
+    /// Metropolis sweeps per update of the baseline (hopping form only; absent: 1; the refresh
+    /// keeps one).
+    pub sweeps: Option<usize>,
     /// Single-cluster flips per update of the baseline (the refresh keeps one).
     pub clusters: usize,
 }
@@ -28,10 +29,22 @@ impl Default for WolffCard {
         Self {
             updates: None,
             thermalise: None,
-            width: 1.5,
-            sweeps: 1,
+            width: None,
+            sweeps: None,
             clusters: 1,
         }
+    }
+}
+
+impl WolffCard {
+    /// The Metropolis proposal half-width, given or by default.
+    pub fn width(&self) -> f64 {
+        self.width.unwrap_or(1.5)
+    }
+
+    /// Metropolis sweeps per update, given or by default.
+    pub fn sweeps(&self) -> usize {
+        self.sweeps.unwrap_or(1)
     }
 }
 
@@ -42,45 +55,80 @@ pub struct WolffPlan {
     pub updates: usize,
     /// Updates discarded first.
     pub thermalise: usize,
-    /// Metropolis proposal half-width.
-    pub width: f64,
-    /// Metropolis sweeps per update.
-    pub sweeps: usize,
     /// Single-cluster flips per update.
     pub clusters: usize,
-    /// The target couplings.
-    pub couplings: Hopping,
+    /// The embedding the clusters live in, at the target.
+    pub chain: WolffChain,
+}
+
+/// What one Wolff update does besides its cluster flips, and at which couplings.
+#[derive(Clone, Copy, Debug)]
+pub enum WolffChain {
+    /// Hopping φ⁴: Metropolis sweeps move the field's magnitudes, then clusters of the
+    /// embedded Ising signs flip.
+    Hopping {
+        /// The target couplings.
+        couplings: Hopping,
+        /// Metropolis proposal half-width.
+        width: f64,
+        /// Metropolis sweeps per update.
+        sweeps: usize,
+    },
+    /// The planar action: O(2) cluster reflections alone, which are ergodic by themselves.
+    Planar {
+        /// The target β.
+        beta: f64,
+    },
 }
 
 impl Card {
     /// The Wolff run of `compare` and `wolff` on this card, or why it cannot run.
     pub fn wolff_plan(&self, entry: &Entry) -> Result<WolffPlan, WolffObstacle> {
-        let couplings = entry.wolff_target(&self.target)?;
+        let target = entry.wolff_target(&self.target)?;
         let w = self.wolff.clone().unwrap_or_default();
+        let chain = match target {
+            WolffTarget::Hopping(couplings) => WolffChain::Hopping {
+                couplings,
+                width: w.width(),
+                sweeps: w.sweeps(),
+            },
+            WolffTarget::Planar { beta } => WolffChain::Planar { beta },
+        };
         Ok(WolffPlan {
             updates: w.updates.unwrap_or(self.hmc.trajectories),
             thermalise: w.thermalise.unwrap_or(self.hmc.thermalise),
-            width: w.width,
-            sweeps: w.sweeps,
             clusters: w.clusters,
-            couplings,
+            chain,
         })
     }
 
-    /// A `[wolff]` section only where Wolff runs, with usable settings.
+    /// A `[wolff]` section only where Wolff runs, with usable settings and none that its
+    /// embedding lacks.
     pub(super) fn check_wolff(&self, entry: &Entry, registry: &Registry) -> Result<(), InputError> {
         let Some(w) = &self.wolff else {
             return Ok(());
         };
-        if let Err(why) = entry.wolff_target(&self.target) {
-            bad_input!("wolff: {}", why.explain(entry, registry));
+        match entry.wolff_target(&self.target) {
+            Err(why) => bad_input!("wolff: {}", why.explain(entry, registry)),
+            Ok(WolffTarget::Planar { .. }) => {
+                for (key, given) in [("sweeps", w.sweeps.is_some()), ("width", w.width.is_some())] {
+                    if given {
+                        bad_input!(
+                            "wolff.{key}: theory {}'s Wolff update reflects O(2) clusters \
+                             without Metropolis sweeps; remove the key",
+                            entry.name
+                        );
+                    }
+                }
+            }
+            Ok(WolffTarget::Hopping(_)) => {}
         }
         if let Some(n) = w.updates
             && n < 2
         {
             bad_input!("wolff.updates: need at least 2, got {n}");
         }
-        for (key, n) in [("sweeps", w.sweeps), ("clusters", w.clusters)] {
+        for (key, n) in [("sweeps", w.sweeps()), ("clusters", w.clusters)] {
             if n < 1 {
                 bad_input!("wolff.{key}: need at least 1, got {n}");
             }
@@ -96,23 +144,26 @@ impl Card {
         entry: &Entry,
         registry: &Registry,
     ) -> Result<(), InputError> {
-        let Some(w) = entry.wolff.filter(|w| w.couplings.extra.is_empty()) else {
-            bad_input!(
-                "flow.refresh_with: Wolff updates need {}, the card's is {}",
-                wolff_theories(registry, false),
+        let (name, kappa) = match entry.wolff {
+            Some(Embedding::Hopping {
+                couplings, kappa, ..
+            }) if couplings.extra.is_empty() => (couplings.kappa, kappa),
+            Some(Embedding::Planar { .. }) => bad_input!(
+                "flow.refresh_with: the Wolff refresh updates the hopping form ({}); theory {}'s \
+                 Wolff embedding is O(2), for the baseline only; use refresh_with = \"hmc\"",
+                refresh_theories(registry),
                 entry.name
-            );
+            ),
+            _ => bad_input!(
+                "flow.refresh_with: Wolff updates need {}, the card's is {}",
+                refresh_theories(registry),
+                entry.name
+            ),
         };
-        let kappa = w.couplings.kappa;
-        let index = entry.params.iter().position(|p| *p == kappa);
         let nodes = self.path_couplings(entry)?;
-        if let Some(value) = nodes
-            .iter()
-            .filter_map(|c| index.map(|i| c[i]))
-            .find(|k| *k < 0.0)
-        {
+        if let Some(value) = nodes.iter().map(|c| c[kappa]).find(|k| *k < 0.0) {
             bad_input!(
-                "flow.refresh_with: the Wolff cluster needs {kappa} >= 0 along the path, got {value}"
+                "flow.refresh_with: the Wolff cluster needs {name} >= 0 along the path, got {value}"
             );
         }
         Ok(())

@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 
 use pirk::Theory;
 
-use super::embedding::{Embedding, WolffEmbedding};
+use super::embedding::{ClusterEmbedding, Embedding};
 use crate::card::Card;
 use crate::error::InputError;
 use crate::job::{self, Prepared};
@@ -32,7 +32,7 @@ pub struct Entry {
     pub source: &'static str,
     /// `Theory::PERIODIC`: the field is an angle.
     pub periodic: bool,
-    /// Where the theory contains the hopping form, if it does.
+    /// Where the theory contains an action Wolff updates, if it does.
     pub wolff: Option<Embedding>,
     /// The job code for the theory's type.
     pub prepare: Prepare,
@@ -65,9 +65,18 @@ impl Entry {
         self.ndim = (*dims.start(), *dims.end());
     }
 
-    /// Records where the theory contains the hopping form.
-    pub fn set_wolff(&mut self, embedding: WolffEmbedding) {
-        self.wolff = Some(embedding.resolve(self.name, self.params));
+    /// Records where the theory contains an action Wolff updates.
+    pub fn set_wolff(&mut self, embedding: ClusterEmbedding) {
+        self.wolff = Some(embedding.resolve(self.name, self.params, self.periodic));
+    }
+
+    /// The position of β among the couplings where the theory is the planar action: the
+    /// helicity modulus is measured in its units.
+    pub fn planar_beta(&self) -> Option<usize> {
+        match self.wolff? {
+            Embedding::Planar { beta, .. } => Some(beta),
+            Embedding::Hopping { .. } => None,
+        }
     }
 
     /// `lo` or `lo-hi`.
@@ -90,13 +99,18 @@ impl Entry {
             self.params.join(", "),
             self.kernels.join(", ")
         );
-        if let Some(w) = self.wolff {
-            let w = w.couplings;
-            text += &format!("  wolff:     κ = {}, λ = {}", w.kappa, w.lambda);
-            if !w.extra.is_empty() {
-                text += &format!(" where {} = 0", w.extra.join(" = "));
+        match self.wolff {
+            Some(Embedding::Hopping { couplings: w, .. }) => {
+                text += &format!("  wolff:     κ = {}, λ = {}", w.kappa, w.lambda);
+                if !w.extra.is_empty() {
+                    text += &format!(" where {} = 0", w.extra.join(" = "));
+                }
+                text += "\n";
             }
-            text += "\n";
+            Some(Embedding::Planar { couplings: p, .. }) => {
+                text += &format!("  wolff:     O(2), β = {}\n", p.beta);
+            }
+            None => {}
         }
         text
     }

@@ -6,7 +6,10 @@
 mod embedding;
 mod entry;
 
-pub use embedding::{WolffEmbedding, WolffObstacle, wolff_theories};
+pub use embedding::{
+    ClusterEmbedding, Embedding, PlanarEmbedding, WolffEmbedding, WolffObstacle, WolffTarget,
+    refresh_theories,
+};
 pub use entry::Entry;
 
 use crate::error::InputError;

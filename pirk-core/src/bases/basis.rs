@@ -1,8 +1,9 @@
 //! A runtime kernel basis: a chosen subset of a theory's declared kernels, optionally followed
 //! by the momentum shells and by projections `P_q K_j` of ultralocal declared kernels on the
 //! lowest-momentum shells (`K_j@shell(…)`), optionally followed by the smeared kernels
-//! `smear(r,a)` ([`Smeared`]). It turns one configuration into one Wegner row and
-//! evaluates the velocity, without allocating (buffers live in a per-thread [`BasisScratch`]).
+//! `smear(r,a)` ([`Smeared`]) and the spin-smeared kernels of angle fields `spin(r,n)`
+//! ([`Spins`]). It turns one configuration into one Wegner row and evaluates the velocity,
+//! without allocating (buffers live in a per-thread [`BasisScratch`]).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -14,10 +15,11 @@ use crate::vmath::Level;
 use crate::{Lattice, Offset, Theory, offset_weight};
 use crate::{ShellScratch, Shells};
 use crate::{Smeared, SmearedScratch};
+use crate::{Spins, SpinsScratch};
 use std::mem::take;
 
-/// Kernels of theory `T` (by declaration index) plus optional shells, projected kernels and
-/// smeared kernels, in that order.
+/// Kernels of theory `T` (by declaration index) plus optional shells, projected kernels,
+/// smeared kernels and spin-smeared kernels, in that order.
 #[derive(Clone, Debug)]
 pub struct Basis<T: Theory> {
     lat: Lattice,
@@ -25,6 +27,7 @@ pub struct Basis<T: Theory> {
     shells: Option<Shells>,
     projection: Option<Projection>,
     smeared: Option<Smeared>,
+    spins: Option<Spins>,
     names: Vec<String>,
     offset: Option<SwitchedOff>,
     theory: PhantomData<fn() -> T>,
@@ -59,7 +62,7 @@ pub struct BasisScratch {
     g: Vec<f64>,
     offset: Vec<f64>,
     /// One configuration of a lane group and its velocity, for the kernels without batched
-    /// code (shells, projected, smeared).
+    /// code (shells, projected, smeared, spins).
     lane: Vec<f64>,
     lane_out: Vec<f64>,
     /// A lane group's declared rows, `∂S/∂θ` and force (kernel-, coupling-, site-major).
@@ -71,6 +74,7 @@ pub struct BasisScratch {
     shell_filter: Vec<f64>,
     shell: Option<ShellScratch>,
     smeared: Option<SmearedScratch>,
+    spins: Option<SpinsScratch>,
 }
 
 impl<T: Theory> Basis<T> {
@@ -82,6 +86,7 @@ impl<T: Theory> Basis<T> {
             shells: None,
             projection: None,
             smeared: None,
+            spins: None,
             names: Vec::new(),
             offset: None,
             theory: PhantomData,
@@ -146,6 +151,15 @@ impl<T: Theory> Basis<T> {
         self
     }
 
+    /// Appends the spin-smeared kernels of an angle field for every radius and harmonic
+    /// `n ≥ 1` (none if either is empty).
+    pub fn with_spins(mut self, radii: &[f64], harmonics: &[u32]) -> Self {
+        self.spins = (!radii.is_empty() && !harmonics.is_empty())
+            .then(|| Spins::new(&self.lat, radii, harmonics));
+        self.rename();
+        self
+    }
+
     /// Solves the Wegner equation of `S_t = S(θ(t)) + (1 − t) Δ` instead of `S(θ(t))`: the
     /// prior is not the theory at the path's start, and `offset` is the difference
     /// ([`crate::flow::offset`]).
@@ -171,7 +185,12 @@ impl<T: Theory> Basis<T> {
     pub fn from_names(theory: &T, lat: &Lattice, names: &[String]) -> Result<Self> {
         let declared: Vec<&str> = names
             .iter()
-            .filter(|n| !n.starts_with("shell(") && !n.contains('@') && Smeared::parse(n).is_none())
+            .filter(|n| {
+                !n.starts_with("shell(")
+                    && !n.contains('@')
+                    && Smeared::parse(n).is_none()
+                    && Spins::parse(n).is_none()
+            })
             .map(String::as_str)
             .collect();
         let shells = names.iter().any(|n| n.starts_with("shell("));
@@ -194,11 +213,21 @@ impl<T: Theory> Basis<T> {
                 slopes.push(a);
             }
         }
+        let (mut spin_radii, mut harmonics): (Vec<f64>, Vec<u32>) = (Vec::new(), Vec::new());
+        for (r, n) in names.iter().filter_map(|n| Spins::parse(n)) {
+            if !spin_radii.contains(&r) {
+                spin_radii.push(r);
+            }
+            if !harmonics.contains(&n) {
+                harmonics.push(n);
+            }
+        }
         let basis = Self::new(lat)
             .with_kernels(&declared)?
             .with_shells(shells)
             .with_projected(theory, &projected, orbits)?
-            .with_smeared(&radii, &slopes);
+            .with_smeared(&radii, &slopes)
+            .with_spins(&spin_radii, &harmonics);
         if basis.names != names {
             return Err(Error::FlowMismatch {
                 what: "kernel names",
@@ -223,6 +252,7 @@ impl<T: Theory> Basis<T> {
                 })
             }))
             .chain(self.smeared.iter().flat_map(|s| s.names().iter().cloned()))
+            .chain(self.spins.iter().flat_map(|s| s.names().iter().cloned()))
             .collect();
     }
 
@@ -279,6 +309,7 @@ impl<T: Theory> Basis<T> {
                 .or(self.projection.as_ref().map(|p| &p.shells))
                 .map(Shells::scratch),
             smeared: self.smeared.as_ref().map(Smeared::scratch),
+            spins: self.spins.as_ref().map(Spins::scratch),
         }
     }
 
@@ -338,9 +369,12 @@ impl<T: Theory> Basis<T> {
         (s.full_lanes, s.dtheta_lanes, s.force_lanes, s.lane) = (full, dtheta, force, one);
     }
 
-    /// Whether rows need the force `∇S` (for the shells, projected and smeared kernels).
+    /// Whether rows need the force `∇S` (for the shells, projected, smeared and spin kernels).
     fn needs_force(&self) -> bool {
-        self.shells.is_some() || self.projection.is_some() || self.smeared.is_some()
+        self.shells.is_some()
+            || self.projection.is_some()
+            || self.smeared.is_some()
+            || self.spins.is_some()
     }
 
     /// [`Basis::row`] after the theory's sweeps, from `s.full`, `s.dtheta` and (if needed)
@@ -392,13 +426,17 @@ impl<T: Theory> Basis<T> {
             done += p.kernels.len() * p.orbits.len();
         }
         if let (Some(m), Some(ms)) = (&self.smeared, s.smeared.as_mut()) {
+            m.stein(phi, &s.force, &mut row[done..done + m.names().len()], ms);
+            done += m.names().len();
+        }
+        if let (Some(m), Some(ms)) = (&self.spins, s.spins.as_mut()) {
             m.stein(phi, &s.force, &mut row[done..], ms);
         }
         dt
     }
 
-    /// The velocity `Σ_j k_j K_j(φ)` into `out`; returns its divergence. Shells, projected and
-    /// smeared kernels whose coefficients are zero are not evaluated, so a pruned flow
+    /// The velocity `Σ_j k_j K_j(φ)` into `out`; returns its divergence. Shells, projected,
+    /// smeared and spin kernels whose coefficients are zero are not evaluated, so a pruned flow
     /// ([`crate::Pruning`]) does not pay for those it dropped (the generated sweep over the
     /// declared kernels still computes all of them).
     pub fn velocity(
@@ -415,8 +453,8 @@ impl<T: Theory> Basis<T> {
     }
 
     /// [`Basis::velocity`] of a lane group ([`crate::lanes`]) at instruction-set `level`:
-    /// the declared kernels through the theory's batched code, the shells, projected and
-    /// smeared kernels lane by lane. Every lane gets `velocity`'s bits.
+    /// the declared kernels through the theory's batched code, the shells, projected, smeared
+    /// and spin kernels lane by lane. Every lane gets `velocity`'s bits.
     pub fn velocity_lanes(
         &self,
         theory: &T,
@@ -450,8 +488,8 @@ impl<T: Theory> Basis<T> {
         }
     }
 
-    /// Adds the shells', projected and smeared kernels' velocity to `out` and returns `div`
-    /// plus their divergence.
+    /// Adds the shells', projected, smeared and spin kernels' velocity to `out` and returns
+    /// `div` plus their divergence.
     fn add_runtime_kernels(
         &self,
         theory: &T,
@@ -462,8 +500,9 @@ impl<T: Theory> Basis<T> {
         s: &mut BasisScratch,
     ) -> f64 {
         let mut done = self.selected.len();
-        let smeared_live =
-            (self.smeared.as_ref()).is_some_and(|m| live(&k[k.len() - m.names().len()..]));
+        let spins = self.spins.as_ref().map_or(0, |m| m.names().len());
+        let smeared_live = (self.smeared.as_ref())
+            .is_some_and(|m| live(&k[k.len() - spins - m.names().len()..k.len() - spins]));
         let mut shells_in_smeared = false;
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {
             let ks = &k[done..done + shells.len()];
@@ -496,7 +535,12 @@ impl<T: Theory> Basis<T> {
         }
         if let (Some(m), Some(ms)) = (&self.smeared, s.smeared.as_mut()) {
             let shells = shells_in_smeared.then_some(&s.shell_filter[..]);
-            div += m.add_velocity(&k[done..], phi, shells, out, ms);
+            let km = &k[done..done + m.names().len()];
+            div += m.add_velocity(km, phi, shells, out, ms);
+            done += m.names().len();
+        }
+        if let (Some(m), Some(ms)) = (&self.spins, s.spins.as_mut()) {
+            div += m.add_velocity(&k[done..], phi, out, ms);
         }
         div
     }
