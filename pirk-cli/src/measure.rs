@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use pirk::{
-    Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, helicity_terms,
+    Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, helicity_modulus,
     lowest_mode_power, magnetisation, o_n_binder, planar_magnetisation, second_moment_length,
     susceptibility, vortex_density,
 };
@@ -152,7 +152,7 @@ fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
         // Zero dimensions have no links to twist.
         let helicity = (setup.entry.planar_beta())
             .filter(|_| lat.ndim() > 0)
-            .map(|beta| helicity(lat, theta[beta], phi));
+            .map(|beta| helicity_modulus(lat, theta[beta], phi));
         return Row {
             m,
             action,
@@ -170,15 +170,6 @@ fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
         p1: (lat.ndim() > 0).then(|| lowest_mode_power(lat, phi)),
         planar: None,
     }
-}
-
-/// One configuration's estimator of the helicity modulus at coupling β,
-/// `(Σ_μ E_μ − β Σ_μ I_μ²)/(d V)` of [`helicity_terms`]: its mean is [`pirk::helicity_modulus`]'s
-/// Υ, which is linear in the terms' means, so the Γ-method of a chain and the delta method of
-/// reweighting give it the errors they give any mean (`τ_int` included).
-fn helicity(lat: &Lattice, beta: f64, theta: &[f64]) -> f64 {
-    let (e, i2) = helicity_terms(lat, theta);
-    (e - beta * i2) / (lat.ndim() * lat.volume()) as f64
 }
 
 /// How means and errors are estimated.
@@ -336,32 +327,6 @@ mod tests {
             (b["chi"].mean - v * m2).abs() < 1e-3 * v * m2,
             "{}",
             b["chi"].mean
-        );
-    }
-
-    /// The per-configuration estimator's mean is the core's helicity modulus of the same
-    /// configurations, on a lattice whose directions differ (so the 1/(dV) normalisation and
-    /// the sum over directions are both tested).
-    #[test]
-    fn helicity_estimator_averages_to_the_helicity_modulus() {
-        let lat = Lattice::new(&[4, 3, 2]);
-        let beta = 0.7;
-        let configs: Vec<Vec<f64>> = (0..50)
-            .map(|c| {
-                (0..lat.volume())
-                    .map(|x| pirk::wrap_angle(0.3 * c as f64 + 1.7 * (x * x % 7) as f64))
-                    .collect()
-            })
-            .collect();
-        let terms: Vec<(f64, f64)> = configs.iter().map(|t| helicity_terms(&lat, t)).collect();
-        let (e, i2): (Vec<f64>, Vec<f64>) = terms.into_iter().unzip();
-        let exact = pirk::helicity_modulus(&e, &i2, beta, &lat, None, &Jackknife::new()).value;
-        let mean =
-            configs.iter().map(|t| helicity(&lat, beta, t)).sum::<f64>() / configs.len() as f64;
-        assert!((mean - exact).abs() < 1e-12, "{mean} vs {exact}");
-        assert!(
-            exact.abs() > 1e-3,
-            "a configuration set with a stiffness: {exact}"
         );
     }
 

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{entries, job, ok, pirk, tiny_card, with_card};
+use common::{command_rejects_card, entries, job, ok, pirk, tiny_card, with_card};
 
 /// Runs `pirk run` on the tiny card edited by `edit`; checks the failure contract.
 fn rejects(edit: impl Fn(String) -> String, needle: &str) {
@@ -12,14 +12,7 @@ fn rejects(edit: impl Fn(String) -> String, needle: &str) {
 /// `pirk command` on the edited tiny card exits with 2 and one line holding `needle`, and
 /// writes nothing.
 fn command_rejects(command: &str, edit: impl Fn(String) -> String, needle: &str) {
-    let (dir, card) = with_card(&edit(tiny_card()));
-    let out = dir.path().join("out");
-    let r = job(command, &card, &out, &[]);
-    let stderr = String::from_utf8_lossy(&r.stderr);
-    assert_eq!(r.status.code(), Some(2), "stderr: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
-    assert_eq!(entries(dir.path()), vec!["card.toml"], "nothing written");
+    command_rejects_card(command, &edit(tiny_card()), needle);
 }
 
 #[test]

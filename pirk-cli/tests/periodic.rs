@@ -6,67 +6,9 @@ mod common;
 
 use std::f64::consts::PI;
 
-use common::{assert_valid, entries, job, ok, pirk, report, with_card};
+use common::{assert_valid, command_rejects_card, job, ok, pirk, report, with_card};
+use pirk::XyRing;
 use serde_json::Value;
-
-/// `I_n(β) = (1/π) ∫_0^π e^{β cos t} cos(n t) dt` by Simpson's rule.
-fn bessel_i(n: i32, beta: f64) -> f64 {
-    let steps = 4000;
-    let h = PI / steps as f64;
-    let f = |t: f64| (beta * t.cos()).exp() * (n as f64 * t).cos();
-    let inner: f64 = (1..steps)
-        .map(|k| f(k as f64 * h) * if k % 2 == 1 { 4.0 } else { 2.0 })
-        .sum();
-    (f(0.0) + inner + f(PI)) * h / 3.0 / PI
-}
-
-/// `⟨cos(θ_{x+1} − θ_x)⟩` on the periodic XY ring of `l` sites: with `Z = Σ_n I_n(β)^l`,
-/// `∂_β log Z / l = Σ_n I_n' I_n^{l−1} / Σ_n I_n^l`, `I_n' = (I_{n−1} + I_{n+1})/2`.
-fn ring_link(l: i32, beta: f64) -> f64 {
-    let (mut num, mut den) = (0.0, 0.0);
-    for n in -20..=20 {
-        let i = bessel_i(n, beta);
-        let di = (bessel_i(n - 1, beta) + bessel_i(n + 1, beta)) / 2.0;
-        num += di * i.powi(l - 1);
-        den += i.powi(l);
-    }
-    num / den
-}
-
-/// `log Z = l log 2π + log Σ_n I_n(β)^l` of the ring (angles in [−π, π)).
-fn ring_log_z(l: i32, beta: f64) -> f64 {
-    let sum: f64 = (-20..=20).map(|n| bessel_i(n, beta).powi(l)).sum();
-    l as f64 * (2.0 * PI).ln() + sum.ln()
-}
-
-/// `⟨cos(θ_0 − θ_r)⟩` on the ring: `e^{i(θ_0 − θ_r)}` raises the Fourier index of the `r`
-/// links between, so it is `Σ_n I_n^{l−r} I_{n+1}^r / Σ_n I_n^l`.
-fn ring_correlation(l: i32, r: i32, beta: f64) -> f64 {
-    let (mut num, mut den) = (0.0, 0.0);
-    for n in -20..=20 {
-        let i = bessel_i(n, beta);
-        num += i.powi(l - r) * bessel_i(n + 1, beta).powi(r);
-        den += i.powi(l);
-    }
-    num / den
-}
-
-/// `χ = V⟨|M|²⟩ = Σ_r ⟨cos(θ_0 − θ_r)⟩` of the ring.
-fn ring_chi(l: i32, beta: f64) -> f64 {
-    (0..l).map(|r| ring_correlation(l, r, beta)).sum()
-}
-
-/// The ring's helicity modulus: a twist φ of every link makes
-/// `Z(φ) = (2π)^l Σ_n I_n^l e^{−i n l φ}`, so `Υ = ∂²_φ(−log Z)/(β l) = l Σ_n n² I_n^l / (β Σ_n I_n^l)`.
-fn ring_helicity(l: i32, beta: f64) -> f64 {
-    let (mut num, mut den) = (0.0, 0.0);
-    for n in -20..=20 {
-        let i = bessel_i(n, beta).powi(l);
-        num += (n * n) as f64 * i;
-        den += i;
-    }
-    l as f64 * num / (beta * den)
-}
 
 fn ring_card(beta: f64) -> String {
     format!(
@@ -94,14 +36,14 @@ fn xy_ring_matches_the_exact_solution() {
     );
     assert!(r["ess"].as_f64().unwrap() > 0.5, "ESS {}", r["ess"]);
     let log_z = &r["log_z"];
-    let pull = (log_z["value"].as_f64().unwrap() - ring_log_z(16, beta))
+    let pull = (log_z["value"].as_f64().unwrap() - XyRing::new(16, beta).log_z())
         / log_z["error"].as_f64().unwrap();
     assert!(
         pull.abs() < 4.0,
         "log Z = {log_z} vs exact {}",
-        ring_log_z(16, beta)
+        XyRing::new(16, beta).log_z()
     );
-    let exact = -beta * ring_link(16, beta);
+    let exact = -beta * XyRing::new(16, beta).link();
     for sampler in ["observables", "hmc_observables"] {
         let e = if sampler == "observables" {
             &r["observables"]["action_density"]
@@ -120,18 +62,6 @@ fn xy_ring_matches_the_exact_solution() {
         .iter()
         .fold((0.0f64, 0.0f64), |(a, b), t| (a.min(*t), b.max(*t)));
     assert!(lo < -3.0 && hi > 3.0, "angles fill the circle: {lo} … {hi}");
-}
-
-/// The ring's exact link energy against a textbook value: the open chain's `I_1/I_0` is the
-/// infinite ring's limit (β = 1: 0.446390…).
-#[test]
-fn the_exact_ring_reference_is_right() {
-    let long = ring_link(200, 1.0);
-    assert!((long - 0.446_389_965_9).abs() < 1e-8, "{long}");
-    assert!(
-        (ring_link(16, 1.0) - long).abs() > 1e-12,
-        "finite size matters"
-    );
 }
 
 /// An observable of the report's table at `path` (`["observables"]`,
@@ -171,9 +101,9 @@ fn xy_ring_samplers_give_the_exact_helicity_modulus() {
     assert_valid(&out);
     let r = report(&out);
     let exact = [
-        ("action_density", -beta * ring_link(l, beta)),
-        ("chi", ring_chi(l, beta)),
-        ("helicity_modulus", ring_helicity(l, beta)),
+        ("action_density", -beta * XyRing::new(l, beta).link()),
+        ("chi", XyRing::new(l, beta).chi()),
+        ("helicity_modulus", XyRing::new(l, beta).helicity_modulus()),
     ];
     for path in SAMPLERS {
         for (name, exact) in exact {
@@ -194,16 +124,6 @@ fn xy_ring_samplers_give_the_exact_helicity_modulus() {
     assert_eq!(w["clusters"], 1);
     let fraction = w["cluster_fraction"].as_f64().unwrap();
     assert!(fraction > 0.0 && fraction <= 1.0, "{fraction}");
-}
-
-/// The exact ring references against limits they must reach: no stiffness and χ = 1 at β = 0,
-/// full alignment (Υ → 1, χ → l) at large β.
-#[test]
-fn the_exact_ring_helicity_and_susceptibility_are_right() {
-    assert!(ring_helicity(6, 1e-3).abs() < 1e-6);
-    assert!((ring_chi(6, 1e-9) - 1.0).abs() < 1e-6);
-    assert!((ring_helicity(6, 50.0) - 1.0).abs() < 0.02);
-    assert!((ring_chi(6, 50.0) - 6.0).abs() < 0.1);
 }
 
 /// The six-site ring card of the Wolff tests, with `extra` appended to `[wolff]`. Its basis
@@ -279,7 +199,7 @@ fn scan_points_measure_the_helicity_modulus_at_their_coupling() {
     for point in points {
         let beta = point["couplings"]["beta"].as_f64().unwrap();
         let (mean, err) = measured(point, &["observables"], "helicity_modulus");
-        let exact = ring_helicity(6, beta);
+        let exact = XyRing::new(6, beta).helicity_modulus();
         assert!(
             (mean - exact).abs() < 4.0 * err,
             "β = {beta}: {mean} ± {err} vs exact {exact}"
@@ -313,7 +233,7 @@ fn the_planar_wolff_refuses_what_it_does_not_have() {
     }
     let negative = "wolff: the Wolff cluster needs target beta >= 0, got -0.5";
     rejects(&ring6_card(-0.5, ""), negative);
-    rejects_command("wolff", &ring_card(-0.5), negative);
+    command_rejects_card("wolff", &ring_card(-0.5), negative);
     rejects(
         &ring_card(1.0).replace(
             "[flow]\n",
@@ -325,19 +245,7 @@ fn the_planar_wolff_refuses_what_it_does_not_have() {
 }
 
 fn rejects(card: &str, needle: &str) {
-    rejects_command("run", card, needle);
-}
-
-/// `pirk COMMAND` on `card` is bad input: exit 2, one line containing `needle`, nothing
-/// written.
-fn rejects_command(command: &str, card: &str, needle: &str) {
-    let (dir, card) = with_card(card);
-    let r = job(command, &card, &dir.path().join("out"), &[]);
-    let stderr = String::from_utf8_lossy(&r.stderr);
-    assert_eq!(r.status.code(), Some(2), "stderr: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
-    assert_eq!(entries(dir.path()), vec!["card.toml"], "nothing written");
+    command_rejects_card("run", card, needle);
 }
 
 #[test]

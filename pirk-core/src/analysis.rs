@@ -1,5 +1,6 @@
 //! What is measured on ensembles: observables, statistics with errors, importance weights and
-//! their tail, log-weight diagnostics, and exact 0-d references by quadrature.
+//! their tail, log-weight diagnostics, and exact references (0-d by quadrature, the XY ring by
+//! its transfer matrix).
 
 pub mod observables;
 pub mod pareto;
@@ -8,3 +9,4 @@ pub mod quadrature;
 pub mod stats;
 pub mod tilt;
 pub mod weights;
+pub mod xy_ring;

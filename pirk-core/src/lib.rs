@@ -29,6 +29,7 @@ pub use analysis::quadrature::quadrature;
 pub use analysis::stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
 pub use analysis::tilt::{TiltFit, ZeroModeTilt, zero_mode_tilt};
 pub use analysis::weights::{RunningEss, Weights};
+pub use analysis::xy_ring::XyRing;
 pub use angles::{wrap_angle, wrap_angles};
 pub use baselines::hmc::{
     Hmc, HmcReport, Integrator, Potential, hamiltonian, update_momentum, update_position,

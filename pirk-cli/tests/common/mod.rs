@@ -41,6 +41,18 @@ pub fn with_card(text: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, card)
 }
 
+/// `pirk COMMAND` on a card holding `text` is bad input: exit 2, one line on stderr containing
+/// `needle`, and nothing written next to the card.
+pub fn command_rejects_card(command: &str, text: &str, needle: &str) {
+    let (dir, card) = with_card(text);
+    let r = job(command, &card, &dir.path().join("out"), &[]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
+    assert_eq!(entries(dir.path()), vec!["card.toml"], "nothing written");
+}
+
 /// Asserts success and returns stdout.
 pub fn ok(out: &Output) -> String {
     assert!(

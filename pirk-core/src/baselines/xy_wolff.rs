@@ -162,44 +162,13 @@ fn reflect_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{GammaMethod, helicity_terms, planar_magnetisation};
-
-    /// `I_n(β) = (1/π) ∫_0^π e^{β cos t} cos(nt) dt` by the trapezoid rule, exponentially
-    /// accurate for a smooth periodic integrand.
-    fn bessel_i(n: i32, beta: f64) -> f64 {
-        let steps = 400;
-        let h = PI / steps as f64;
-        let f = |t: f64| (beta * t.cos()).exp() * (n as f64 * t).cos();
-        let inner: f64 = (1..steps).map(|k| f(k as f64 * h)).sum();
-        (inner + 0.5 * (f(0.0) + f(PI))) * h / PI
-    }
-
-    /// `⟨cos(θ_{x+1} − θ_x)⟩` on a ring of `l` sites from the transfer matrix:
-    /// `Σ_n I_n' I_n^{l−1} / Σ_n I_n^l` with `I_n' = (I_{n−1} + I_{n+1})/2`.
-    fn ring_link(l: i32, beta: f64) -> f64 {
-        let (mut num, mut den) = (0.0, 0.0);
-        for n in -20..=20 {
-            let i = bessel_i(n, beta);
-            let di = 0.5 * (bessel_i(n - 1, beta) + bessel_i(n + 1, beta));
-            num += di * i.powi(l - 1);
-            den += i.powi(l);
-        }
-        num / den
-    }
+    use crate::{GammaMethod, XyRing, helicity_terms, planar_magnetisation};
 
     /// The mean link `⟨cos(θ_{x+μ} − θ_x)⟩` and `⟨|M|²⟩` of a chain.
     fn measure(lat: &Lattice, theta: &[f64], links: &mut Vec<f64>, m2: &mut Vec<f64>) {
         links.push(helicity_terms(lat, theta).0 / (lat.ndim() * lat.volume()) as f64);
         let [c, s] = planar_magnetisation(theta);
         m2.push(c * c + s * s);
-    }
-
-    /// The quadrature reproduces `I_0(1)` and `I_1(1)` from their series.
-    #[test]
-    fn bessel_quadrature() {
-        assert!((bessel_i(0, 1.0) - 1.266_065_877_752_008_4).abs() < 1e-14);
-        assert!((bessel_i(1, 1.0) - 0.565_159_103_992_485).abs() < 1e-14);
-        assert!((bessel_i(-1, 1.0) - bessel_i(1, 1.0)).abs() < 1e-15);
     }
 
     /// On a ring of 8 sites at β = 1, the mean link agrees with the transfer matrix within 4σ.
@@ -213,7 +182,7 @@ mod tests {
             measure(&lat, t, &mut links, &mut m2)
         });
         let mean = GammaMethod::new().analyse(&links).mean;
-        let exact = ring_link(8, 1.0);
+        let exact = XyRing::new(8, 1.0).link();
         assert!(mean.error < 3e-3, "{mean}");
         assert!(
             (mean.value - exact).abs() < 4.0 * mean.error,

@@ -546,6 +546,27 @@ impl<T: Theory> Basis<T> {
     }
 }
 
+/// The names `family(r,a)` of a runtime family's kernels, radius-major: one per radius `r` and
+/// second parameter `a`, the spelling [`family_args`] reads back from a saved flow.
+pub(crate) fn family_names(
+    family: &str,
+    radii: &[f64],
+    params: &[impl std::fmt::Display],
+) -> Vec<String> {
+    radii
+        .iter()
+        .flat_map(|r| params.iter().map(move |a| format!("{family}({r},{a})")))
+        .collect()
+}
+
+/// The two arguments of a name `family(r,a)` made by [`family_names`], unparsed.
+pub(crate) fn family_args<'a>(family: &str, name: &'a str) -> Option<(&'a str, &'a str)> {
+    name.strip_prefix(family)?
+        .strip_prefix('(')?
+        .strip_suffix(')')?
+        .split_once(',')
+}
+
 /// Whether any of the coefficients `k` is nonzero, so that their kernels must be evaluated.
 pub(crate) fn live(k: &[f64]) -> bool {
     k.iter().any(|&x| x != 0.0)

@@ -145,6 +145,14 @@ impl LatticeFft {
     }
 }
 
+/// `G̃_r(p) = exp(−r² p̂²/2)` for every momentum index: the lattice heat kernel of radius `r`,
+/// a normalised, symmetric Gaussian average that the smeared and spin-smeared families share.
+pub fn heat_kernel(lat: &Lattice, r: f64) -> Vec<f64> {
+    (0..lat.volume())
+        .map(|p| (-0.5 * r * r * lattice_momentum_squared(lat, p)).exp())
+        .collect()
+}
+
 /// `p̂² = Σ_μ 4 sin²(p_μ/2)` for momentum index `p` (row-major like sites): the eigenvalue of
 /// `−Δ`, the lattice Laplacian.
 pub fn lattice_momentum_squared(lat: &Lattice, p: usize) -> f64 {

@@ -16,9 +16,10 @@
 
 use rustfft::num_complex::Complex64;
 
-use super::basis::live;
+use super::basis::{family_args, family_names, live};
+use super::fourier::heat_kernel;
+use crate::LatticeFft;
 use crate::{Lattice, vmath};
-use crate::{LatticeFft, lattice_momentum_squared};
 
 /// The smeared family on one lattice: every radius with every slope.
 #[derive(Clone, Debug)]
@@ -52,22 +53,12 @@ impl Smeared {
     /// Kernels for every radius (outer) and slope (inner), named `smear(r,a)`.
     pub fn new(lat: &Lattice, radii: &[f64], slopes: &[f64]) -> Self {
         let v = lat.volume();
-        let filters: Vec<Vec<f64>> = radii
-            .iter()
-            .map(|r| {
-                (0..v)
-                    .map(|p| (-0.5 * r * r * lattice_momentum_squared(lat, p)).exp())
-                    .collect()
-            })
-            .collect();
+        let filters: Vec<Vec<f64>> = radii.iter().map(|&r| heat_kernel(lat, r)).collect();
         let norms = filters
             .iter()
             .map(|g| g.iter().map(|x| x * x).sum::<f64>() / v as f64)
             .collect();
-        let names = radii
-            .iter()
-            .flat_map(|r| slopes.iter().map(move |a| format!("smear({r},{a})")))
-            .collect();
+        let names = family_names("smear", radii, slopes);
         Self {
             volume: v,
             fft: LatticeFft::new(lat),
@@ -80,10 +71,7 @@ impl Smeared {
 
     /// The radius and slope of a kernel name made by [`Smeared::new`].
     pub fn parse(name: &str) -> Option<(f64, f64)> {
-        let (r, a) = name
-            .strip_prefix("smear(")?
-            .strip_suffix(')')?
-            .split_once(',')?;
+        let (r, a) = family_args("smear", name)?;
         Some((r.parse().ok()?, a.parse().ok()?))
     }
 
@@ -352,9 +340,7 @@ mod tests {
     /// `G_r ∗ f` in real space, by the sum over the image of the heat kernel.
     fn smear(lat: &Lattice, r: f64, f: &[f64]) -> Vec<f64> {
         let v = lat.volume();
-        let g: Vec<f64> = (0..v)
-            .map(|p| (-0.5 * r * r * lattice_momentum_squared(lat, p)).exp())
-            .collect();
+        let g = heat_kernel(lat, r);
         // G(x) = (1/V) Σ_p G̃(p) cos(p·x): naive and independent of the FFT.
         let kernel = |x: usize, y: usize| -> f64 {
             let (cx, cy) = (lat.coords(x), lat.coords(y));

@@ -18,9 +18,10 @@
 
 use rustfft::num_complex::Complex64;
 
-use super::basis::live;
+use super::basis::{family_args, family_names, live};
+use super::fourier::heat_kernel;
 use crate::Lattice;
-use crate::{LatticeFft, lattice_momentum_squared};
+use crate::LatticeFft;
 
 /// The spin-smeared family on one lattice: every radius with every harmonic.
 #[derive(Clone, Debug)]
@@ -55,18 +56,8 @@ impl Spins {
     /// Kernels for every radius (outer) and harmonic `n ≥ 1` (inner), named `spin(r,n)`.
     pub fn new(lat: &Lattice, radii: &[f64], harmonics: &[u32]) -> Self {
         let v = lat.volume();
-        let filters = radii
-            .iter()
-            .map(|r| {
-                (0..v)
-                    .map(|p| (-0.5 * r * r * lattice_momentum_squared(lat, p)).exp())
-                    .collect()
-            })
-            .collect();
-        let names = radii
-            .iter()
-            .flat_map(|r| harmonics.iter().map(move |n| format!("spin({r},{n})")))
-            .collect();
+        let filters = radii.iter().map(|&r| heat_kernel(lat, r)).collect();
+        let names = family_names("spin", radii, harmonics);
         Self {
             volume: v,
             fft: LatticeFft::new(lat),
@@ -78,10 +69,7 @@ impl Spins {
 
     /// The radius and harmonic of a kernel name made by [`Spins::new`].
     pub fn parse(name: &str) -> Option<(f64, u32)> {
-        let (r, n) = name
-            .strip_prefix("spin(")?
-            .strip_suffix(')')?
-            .split_once(',')?;
+        let (r, n) = family_args("spin", name)?;
         Some((r.parse().ok()?, n.parse().ok()?))
     }
 
@@ -195,11 +183,9 @@ mod tests {
     use std::f64::consts::PI;
 
     /// `G_r(x − y)` in real space by the naive inverse transform, independent of the FFT.
-    fn heat_kernel(lat: &Lattice, r: f64) -> Vec<Vec<f64>> {
+    fn real_space_kernel(lat: &Lattice, r: f64) -> Vec<Vec<f64>> {
         let v = lat.volume();
-        let g: Vec<f64> = (0..v)
-            .map(|p| (-0.5 * r * r * lattice_momentum_squared(lat, p)).exp())
-            .collect();
+        let g = heat_kernel(lat, r);
         (0..v)
             .map(|x| {
                 (0..v)
@@ -275,7 +261,7 @@ mod tests {
             let (mut expect_vel, mut expect_div) = (vec![0.0; v], 0.0);
             let mut j = 0;
             for &r in &radii {
-                let g = heat_kernel(&lat, r);
+                let g = real_space_kernel(&lat, r);
                 for &n in &harmonics {
                     let kj = kernel(&g, n, &theta);
                     let fd = fd_divergence(&g, n, &theta);
