@@ -123,6 +123,16 @@ impl Card {
         self.path_couplings(entry)?;
         if let Some(prior) = &self.prior {
             prior.check(&self.lattice)?;
+            if entry.components > 1
+                && let Some(key) = prior.zero_mode_key()
+            {
+                bad_input!(
+                    "prior.{key}: theory {} has a {}-component field, and zero-mode and two-well \
+                     priors shape a one-component magnetisation; remove the key",
+                    entry.name,
+                    entry.components
+                );
+            }
             match (entry.periodic, prior.kind == PriorKind::Uniform) {
                 (true, false) => bad_input!(
                     "prior.kind: theory {} has a periodic field; its prior is kind = \"uniform\"",
@@ -149,6 +159,14 @@ impl Card {
                 "tune.rounds: tuning fits a free-field prior's zero-mode couplings, and theory {}'s \
                  periodic field starts from the uniform prior; set tune.rounds = 0",
                 entry.name
+            );
+        }
+        if self.tune.rounds.is_some_and(|r| r > 0) && entry.components > 1 {
+            bad_input!(
+                "tune.rounds: tuning fits the zero-mode couplings of a one-component magnetisation, \
+                 and theory {} has a {}-component field; set tune.rounds = 0",
+                entry.name,
+                entry.components
             );
         }
         if self.tune_rounds(entry) > 0
@@ -216,10 +234,10 @@ impl Card {
     }
 
     /// Tuning rounds: `[tune] rounds`, else 5 for a card without `[prior]` (its prior comes
-    /// from the action) and 0 for one with or for a periodic field (its uniform prior has
-    /// nothing to tune).
+    /// from the action) and 0 for one with, for a periodic field (its uniform prior has
+    /// nothing to tune) or for an N-component field (tuning moves a one-component zero mode).
     pub fn tune_rounds(&self, entry: &Entry) -> usize {
-        let default = if self.prior.is_none() && !entry.periodic {
+        let default = if self.prior.is_none() && !entry.periodic && entry.components == 1 {
             5
         } else {
             0

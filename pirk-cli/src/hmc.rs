@@ -55,11 +55,11 @@ pub fn run<T: Theory>(setup: &Setup<T>, progress: &Progress) -> pirk::Result<Hmc
         seed: seeds::hmc(setup.card.seed),
     }
     .replica(pirk::ranks());
-    let mut configs = Vec::with_capacity(h.trajectories * lat.volume());
+    let mut configs = Vec::with_capacity(h.trajectories * T::field_len(lat));
     let report = run_chain(
         &schedule,
         "hmc",
-        lat.volume(),
+        T::field_len(lat),
         progress,
         |n, seed, phi, observe| Ok(setup.hmc(n, seed)?.run(theory, lat, theta, phi, observe)),
         |c| configs.extend_from_slice(c),

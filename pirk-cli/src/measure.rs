@@ -1,7 +1,7 @@
 //! Observables with errors from an ensemble: per-configuration primaries (M, |M|, M², S/V and
 //! the lowest-momentum power for ξ; for a periodic field the planar spins' magnetisation
 //! vector, the vortex density and, where the theory is the planar action, the helicity
-//! modulus's estimator instead of ξ), then either Markov-chain estimates (Γ-method for means,
+//! modulus's estimator instead of ξ; for an N-component field the magnetisation vector), then either Markov-chain estimates (Γ-method for means,
 //! blocked jackknife for derived quantities) or importance-weighted ones.
 
 use std::collections::BTreeMap;
@@ -37,15 +37,19 @@ pub type Observables = BTreeMap<String, Measured>;
 #[derive(Clone, Debug, Default)]
 pub struct Primaries {
     /// `M = mean φ`; for a periodic field the first component `mean cos θ` of the planar
-    /// spins' magnetisation.
+    /// spins' magnetisation, for an N-component field its first component `M_0`.
     pub m: Vec<f64>,
     /// `S/V` at the measured couplings.
     pub action: Vec<f64>,
     /// `|φ̃(p_1)|²/V` with `p_1` the lowest momentum along axis 0 (empty in zero dimensions
     /// and for periodic fields).
     pub p1: Vec<f64>,
-    /// The second component `mean sin θ` (periodic fields only, else empty).
-    pub m_sin: Vec<f64>,
+    /// The squared length of the magnetisation's other components: `(mean sin θ)²` for a
+    /// periodic field, `Σ_{a≥1} M_a²` for an N-component one (else empty).
+    pub m_perp2: Vec<f64>,
+    /// The magnetisation's components where `m_perp2` is filled (2 for planar spins, N for an
+    /// N-component field).
+    pub components: usize,
     /// Vortices per plaquette (periodic fields on two or more dimensions, else empty).
     pub vortices: Vec<f64>,
     /// The helicity modulus's estimator `(Σ_μ E_μ − β Σ_μ I_μ²)/(d V)` at the measured β
@@ -59,12 +63,13 @@ struct Row {
     m: f64,
     action: f64,
     p1: Option<f64>,
-    planar: Option<PlanarRow>,
+    vector: Option<VectorRow>,
 }
 
-/// One configuration's primaries of planar spins beyond `M`'s first component.
-struct PlanarRow {
-    m_sin: f64,
+/// One configuration's primaries of a vector magnetisation beyond its first component.
+struct VectorRow {
+    components: usize,
+    m_perp2: f64,
     vortices: Option<f64>,
     helicity: Option<f64>,
 }
@@ -74,7 +79,7 @@ impl Primaries {
     /// `theta`.
     pub fn of<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Self {
         let rows: Vec<Row> = phi
-            .par_chunks(setup.lat.volume())
+            .par_chunks(T::field_len(&setup.lat))
             .map(|c| primaries(setup, theta, c))
             .collect();
         let mut all = Self::default();
@@ -93,10 +98,11 @@ impl Primaries {
         self.m.push(row.m);
         self.action.push(row.action);
         self.p1.extend(row.p1);
-        if let Some(planar) = row.planar {
-            self.m_sin.push(planar.m_sin);
-            self.vortices.extend(planar.vortices);
-            self.helicity.extend(planar.helicity);
+        if let Some(vector) = row.vector {
+            self.components = vector.components;
+            self.m_perp2.push(vector.m_perp2);
+            self.vortices.extend(vector.vortices);
+            self.helicity.extend(vector.helicity);
         }
     }
 
@@ -105,7 +111,8 @@ impl Primaries {
         self.m.extend(more.m);
         self.action.extend(more.action);
         self.p1.extend(more.p1);
-        self.m_sin.extend(more.m_sin);
+        self.components = self.components.max(more.components);
+        self.m_perp2.extend(more.m_perp2);
         self.vortices.extend(more.vortices);
         self.helicity.extend(more.helicity);
     }
@@ -117,7 +124,8 @@ impl Primaries {
             m: ranks.all_gather(self.m),
             action: ranks.all_gather(self.action),
             p1: ranks.all_gather(self.p1),
-            m_sin: ranks.all_gather(self.m_sin),
+            m_perp2: ranks.all_gather(self.m_perp2),
+            components: self.components,
             vortices: ranks.all_gather(self.vortices),
             helicity: ranks.all_gather(self.helicity),
         }
@@ -136,7 +144,8 @@ impl Primaries {
             m: pick(&self.m),
             action: pick(&self.action),
             p1: pick(&self.p1),
-            m_sin: pick(&self.m_sin),
+            m_perp2: pick(&self.m_perp2),
+            components: self.components,
             vortices: pick(&self.vortices),
             helicity: pick(&self.helicity),
         }
@@ -157,10 +166,25 @@ fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
             m,
             action,
             p1: None,
-            planar: Some(PlanarRow {
-                m_sin,
+            vector: Some(VectorRow {
+                components: 2,
+                m_perp2: m_sin * m_sin,
                 vortices: (lat.ndim() >= 2).then(|| vortex_density(lat, phi)),
                 helicity,
+            }),
+        };
+    }
+    if T::COMPONENTS > 1 {
+        let m = vector_magnetisation(phi, T::COMPONENTS);
+        return Row {
+            m: m[0],
+            action,
+            p1: None,
+            vector: Some(VectorRow {
+                components: T::COMPONENTS,
+                m_perp2: m[1..].iter().map(|x| x * x).sum(),
+                vortices: None,
+                helicity: None,
             }),
         };
     }
@@ -168,8 +192,16 @@ fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
         m: magnetisation(phi),
         action,
         p1: (lat.ndim() > 0).then(|| lowest_mode_power(lat, phi)),
-        planar: None,
+        vector: None,
     }
+}
+
+// TEMPORARY until the core's O(N) observables land.
+fn vector_magnetisation(phi: &[f64], n: usize) -> Vec<f64> {
+    let v = (phi.len() / n) as f64;
+    (0..n)
+        .map(|a| phi.iter().skip(a).step_by(n).sum::<f64>() / v)
+        .collect()
 }
 
 /// How means and errors are estimated.
@@ -215,20 +247,20 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
     };
     let mut out = Observables::new();
     out.insert("action_density".into(), mean(&p.action));
-    if !p.m_sin.is_empty() {
-        // Planar spins: the magnetisation vector's length; χ = V⟨|M|²⟩ (⟨M⟩ = 0 by the O(2)
-        // symmetry, which a chain need not restore) and the O(2) Binder cumulant.
-        let m2: Vec<f64> =
-            p.m.iter()
-                .zip(&p.m_sin)
-                .map(|(a, b)| a * a + b * b)
-                .collect();
+    if !p.m_perp2.is_empty() {
+        // Planar spins and N-component fields: the magnetisation vector's length;
+        // χ = V⟨|M|²⟩ (⟨M⟩ = 0 by the O(N) symmetry, which a chain need not restore) and the
+        // O(N) Binder cumulant.
+        let m2: Vec<f64> = p.m.iter().zip(&p.m_perp2).map(|(a, b)| a * a + b).collect();
         let abs: Vec<f64> = m2.iter().map(|x| x.sqrt()).collect();
         let chi: Vec<f64> = m2.iter().map(|x| v as f64 * x).collect();
         out.insert("abs_M".into(), mean(&abs));
         out.insert("M2".into(), mean(&m2));
         out.insert("chi".into(), mean(&chi));
-        out.insert("binder".into(), plain(o_n_binder(&m2, 2, weights, &jk)));
+        out.insert(
+            "binder".into(),
+            plain(o_n_binder(&m2, p.components, weights, &jk)),
+        );
         if !p.vortices.is_empty() {
             out.insert("vortex_density".into(), mean(&p.vortices));
         }

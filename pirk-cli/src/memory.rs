@@ -24,13 +24,21 @@ pub fn volume(card: &Card) -> Result<usize, InputError> {
 }
 
 /// Refuses `card` when its largest stage, with a basis of `kernels` kernels, needs more than
-/// the machine's memory (`/proc/meminfo`; no check where that cannot be read).
-pub fn check(card: &Card, volume: usize, kernels: usize) -> Result<(), InputError> {
+/// the machine's memory (`/proc/meminfo`; no check where that cannot be read), for a field of
+/// `components` values per site.
+pub fn check(
+    card: &Card,
+    volume: usize,
+    components: usize,
+    kernels: usize,
+) -> Result<(), InputError> {
     let Some(total) = machine_bytes() else {
         return Ok(());
     };
-    let (v, f64s) = (volume as u128, 8u128);
-    let tables = 2 * v * card.lattice.len() as u128 * 8;
+    let f64s = 8u128;
+    let tables = 2 * volume as u128 * card.lattice.len() as u128 * 8;
+    // One configuration's values.
+    let v = volume as u128 * components as u128;
     let collocation = card.flow.samples.max(card.refine_samples()) as u128;
     let stages = [
         (

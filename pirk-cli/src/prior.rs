@@ -1,13 +1,14 @@
 //! The card's prior as one concrete type, so every generic runtime call is instantiated once.
 
 use pirk::{
-    FreeFieldPrior, Lattice, NormalPrior, Prior, StreamRng, TwoWellPrior, UniformAnglePrior,
-    ZeroModePrior,
+    ComponentPrior, FreeFieldPrior, Lattice, NormalPrior, Prior, StreamRng, TwoWellPrior,
+    UniformAnglePrior, ZeroModePrior,
 };
 
 use crate::card::{PriorCard, PriorKind};
 
-/// A normal, free-field, two-well, zero-mode or uniform-angle prior.
+/// A normal, free-field, two-well, zero-mode or uniform-angle prior, or free fields for the
+/// components of an N-component field.
 #[derive(Clone, Debug)]
 pub enum CardPrior {
     /// Ultralocal Gaussian.
@@ -20,18 +21,27 @@ pub enum CardPrior {
     ZeroMode(ZeroModePrior),
     /// Uniform angles.
     Uniform(UniformAnglePrior),
+    /// One free field per component.
+    Components(ComponentPrior<FreeFieldPrior>),
 }
 
 impl CardPrior {
-    /// The prior a checked card describes on `lat`.
-    pub fn new(card: &PriorCard, lat: &Lattice) -> pirk::Result<Self> {
+    /// The prior a checked card describes on `lat`, for a field of `components` components
+    /// per site (the zero-mode factors are for one-component fields, which the card's check
+    /// ensures).
+    pub fn new(card: &PriorCard, lat: &Lattice, components: usize) -> pirk::Result<Self> {
+        let values = lat.volume() * components;
         Ok(match card.kind {
-            PriorKind::Normal => Self::Normal(
-                NormalPrior::new(lat.volume()).with_variance(card.variance.unwrap_or(1.0))?,
-            ),
+            PriorKind::Normal => {
+                Self::Normal(NormalPrior::new(values).with_variance(card.variance.unwrap_or(1.0))?)
+            }
             PriorKind::Free => {
                 let (kinetic, mass) = (card.kinetic.unwrap_or(0.0), card.mass.unwrap_or(0.0));
                 match (card.wells, card.zm_quartic) {
+                    (None, None) if components > 1 => Self::Components(ComponentPrior::new(
+                        FreeFieldPrior::new(lat, kinetic, mass)?,
+                        components,
+                    )?),
                     (Some(w), _) => Self::TwoWell(TwoWellPrior::new(lat, kinetic, mass, w)?),
                     (None, Some(g)) => Self::ZeroMode(ZeroModePrior::new(
                         lat,
@@ -43,7 +53,7 @@ impl CardPrior {
                     (None, None) => Self::Free(FreeFieldPrior::new(lat, kinetic, mass)?),
                 }
             }
-            PriorKind::Uniform => Self::Uniform(UniformAnglePrior::new(lat.volume())),
+            PriorKind::Uniform => Self::Uniform(UniformAnglePrior::new(values)),
         })
     }
 
@@ -54,6 +64,7 @@ impl CardPrior {
             Self::TwoWell(p) => p,
             Self::ZeroMode(p) => p,
             Self::Uniform(p) => p,
+            Self::Components(p) => p,
         }
     }
 }

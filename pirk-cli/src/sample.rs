@@ -152,7 +152,7 @@ pub fn generate<T: Theory>(
     progress: &Progress,
     stop_after: Option<usize>,
 ) -> anyhow::Result<Ensemble> {
-    let v = setup.lat.volume();
+    let v = T::field_len(&setup.lat);
     let mut all = Ensemble::new(steps);
     let bar = progress.bar(setup.card.sample.count as u64, "sampling");
     let mut written = 0;

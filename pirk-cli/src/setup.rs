@@ -60,7 +60,7 @@ impl<T: Theory + Default + 'static> Setup<T> {
     fn build(card: Card, entry: Entry, prior: Option<PriorCard>) -> Result<Self, InputError> {
         let invalid = |what: &str, e: pirk::Error| InputError::new(format!("{what}: {e}"));
         let volume = memory::volume(&card)?;
-        memory::check(&card, volume, 0)?;
+        memory::check(&card, volume, T::COMPONENTS, 0)?;
         let lat = Lattice::new(&card.lattice);
         let mut nodes = card.path_couplings(&entry)?;
         let target = nodes.last().expect("the target is a node").clone();
@@ -88,7 +88,8 @@ impl<T: Theory + Default + 'static> Setup<T> {
                 (Some(part), prior_card)
             }
         };
-        let prior = CardPrior::new(&prior_card, &lat).map_err(|e| invalid("prior", e))?;
+        let prior =
+            CardPrior::new(&prior_card, &lat, T::COMPONENTS).map_err(|e| invalid("prior", e))?;
         let switched_off = check_prior(&theory, &lat, path.start(), &prior, card.seed).is_err();
         let kernels = card.kernels(&entry);
         let mut basis = Basis::<T>::new(&lat);
@@ -121,7 +122,7 @@ impl<T: Theory + Default + 'static> Setup<T> {
             Some(m) => basis.with_spins(&m.radii, &m.harmonics),
             None => basis,
         };
-        memory::check(&card, volume, basis.len())?;
+        memory::check(&card, volume, T::COMPONENTS, basis.len())?;
         for (key, samples) in [
             ("flow.samples", card.flow.samples),
             ("refine.samples", card.refine_samples()),

@@ -217,9 +217,9 @@ pub fn pik<T: Theory>(
     let mut ens = sample::generate(setup, flow, steps.steps, out, progress, stop_after)?;
     let seconds = start.elapsed().as_secs_f64();
     let abs_m: Vec<f64> = ens.primaries.m.iter().map(|m| m.abs()).collect();
-    // A periodic field's magnetisation is a vector of bounded length, not a zero mode a
-    // prior can tilt.
-    let tilt = (!T::PERIODIC)
+    // A periodic field's magnetisation is a vector of bounded length, and an N-component
+    // field's a vector: neither is the one-component zero mode a prior can tilt.
+    let tilt = (!T::PERIODIC && T::COMPONENTS == 1)
         .then(|| zero_mode_tilt(&ens.primaries.m, &ens.log_w, setup.lat.volume()))
         .flatten();
     let correction = setup.card.sample.correction;
@@ -382,9 +382,11 @@ pub fn scan<T: Theory>(
     Ok(results)
 }
 
-/// `(n, L₀, L₁, …)`.
+/// `(n, L₀, L₁, …)`, then `N` for an N-component field.
 fn ensemble_shape<T: Theory>(setup: &Setup<T>, n: usize) -> Vec<usize> {
+    let components = (T::COMPONENTS > 1).then_some(T::COMPONENTS);
     [n].into_iter()
         .chain(setup.lat.dims().iter().copied())
+        .chain(components)
         .collect()
 }

@@ -55,6 +55,7 @@ pub use flow::train::{Refresh, TrainReport, Trainer};
 pub use flow::trained::{FLOW_VERSION, Flow};
 pub use flow::wegner::{Centring, Method, SliceSolution, WegnerSolver};
 pub use lattice::Lattice;
+pub use priors::components::ComponentPrior;
 pub use priors::free::FreeFieldPrior;
 pub use priors::nearest::nearest_mass;
 pub use priors::normal::NormalPrior;

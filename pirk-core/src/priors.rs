@@ -1,8 +1,10 @@
 //! Exactly samplable starting distributions of the flow: the interface and its check, the
 //! ultralocal Gaussian, the free field, the free field times a zero-mode factor (two wells, or
-//! a quartic potential of the magnetisation), and uniform angles for periodic fields; and the
+//! a quartic potential of the magnetisation), uniform angles for periodic fields, and independent
+//! copies of any of them for the components of an N-component field; and the
 //! prior from the action: its quadratic part, with the mass of the Gaussian nearest the theory.
 
+pub mod components;
 pub mod free;
 pub mod nearest;
 pub mod normal;

@@ -82,6 +82,14 @@ impl KernelsCard {
                 }
             }
         }
+        if !self.projected.is_empty() && entry.components > 1 {
+            bad_input!(
+                "kernels.projected: theory {} has a {}-component field, and projected kernels are \
+                 for one-component fields; use shells or smeared kernels (applied per component)",
+                entry.name,
+                entry.components
+            );
+        }
         if self.spins.is_some() && !entry.periodic {
             bad_input!(
                 "kernels.spins: spin-smeared kernels are for periodic fields, and theory {}'s is \

@@ -32,6 +32,8 @@ pub struct Entry {
     pub source: &'static str,
     /// `Theory::PERIODIC`: the field is an angle.
     pub periodic: bool,
+    /// `Theory::COMPONENTS`: real components per site.
+    pub components: usize,
     /// Where the theory contains an action Wolff updates, if it does.
     pub wolff: Option<Embedding>,
     /// The job code for the theory's type.
@@ -50,6 +52,7 @@ impl Entry {
             kernels: T::KERNELS,
             source: T::SOURCE,
             periodic: T::PERIODIC,
+            components: T::COMPONENTS,
             wolff: None,
             prepare: job::prepare::<T>,
         }

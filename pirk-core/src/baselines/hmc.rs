@@ -76,7 +76,7 @@ pub trait Potential {
         out: &mut [f64],
     ) {
         let _ = level;
-        per_lane(lat.volume(), phi, out, |_, one, g| {
+        per_lane(phi.len() / LANES, phi, out, |_, one, g| {
             self.gradient(lat, theta, one, g)
         });
     }
@@ -278,7 +278,7 @@ impl Hmc {
         phi: &mut [f64],
         seeds: &[u64; LANES],
     ) {
-        let v = lat.volume();
+        let v = phi.len() / LANES;
         let (mut pi, mut trial) = (vec![0.0; v * LANES], vec![0.0; v * LANES]);
         let (mut one_phi, mut one_pi) = (vec![0.0; v], vec![0.0; v]);
         let mut action: [f64; LANES] = std::array::from_fn(|l| {

@@ -9,7 +9,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ensure};
 use crate::lanes::{LANES, gather, scatter};
 use crate::vmath::Level;
 use crate::{Lattice, Offset, Theory, offset_weight};
@@ -72,6 +72,9 @@ pub struct BasisScratch {
     /// The shells' velocity as a momentum-space multiplier, when the smeared kernels' transforms
     /// carry it ([`Shells::filter`]).
     shell_filter: Vec<f64>,
+    /// One component of an N-component field and of its force or velocity.
+    component: Vec<f64>,
+    component_force: Vec<f64>,
     shell: Option<ShellScratch>,
     smeared: Option<SmearedScratch>,
     spins: Option<SpinsScratch>,
@@ -119,8 +122,14 @@ impl<T: Theory> Basis<T> {
 
     /// Appends `P_q K_j` for the named declared kernels `j` and the `orbits` lowest-momentum
     /// shells `q`. Each `K_j` must be ultralocal (`K_{j,x}` depends on `φ_x` alone), which is
-    /// checked numerically: only then is `∇·(P_q K_j) = (n_q/V) ∇·K_j`.
+    /// checked numerically: only then is `∇·(P_q K_j) = (n_q/V) ∇·K_j`. One-component fields
+    /// only.
     pub fn with_projected(mut self, theory: &T, names: &[&str], orbits: usize) -> Result<Self> {
+        ensure(
+            T::COMPONENTS == 1 || names.is_empty() || orbits == 0,
+            "projected",
+            "projected kernels need a one-component field",
+        )?;
         if names.is_empty() || orbits == 0 {
             self.projection = None;
             self.rename();
@@ -276,25 +285,30 @@ impl<T: Theory> Basis<T> {
         &self.lat
     }
 
+    /// The values in one configuration ([`Theory::field_len`]).
+    pub fn field_len(&self) -> usize {
+        T::field_len(&self.lat)
+    }
+
     /// Fresh buffers for one thread.
     pub fn scratch(&self) -> BasisScratch {
         BasisScratch {
             full: vec![0.0; T::KERNELS.len()],
             dtheta: vec![0.0; T::PARAMS.len()],
-            force: vec![0.0; self.lat.volume()],
+            force: vec![0.0; self.field_len()],
             kfull: vec![0.0; T::KERNELS.len()],
             div: vec![0.0; T::KERNELS.len()],
-            g: vec![0.0; self.lat.volume()],
+            g: vec![0.0; self.field_len()],
             offset: match self.offset {
-                Some(_) => vec![0.0; self.lat.volume()],
+                Some(_) => vec![0.0; self.field_len()],
                 None => Vec::new(),
             },
-            lane: vec![0.0; self.lat.volume()],
-            lane_out: vec![0.0; self.lat.volume()],
+            lane: vec![0.0; self.field_len()],
+            lane_out: vec![0.0; self.field_len()],
             full_lanes: vec![0.0; T::KERNELS.len() * LANES],
             dtheta_lanes: vec![0.0; T::PARAMS.len() * LANES],
             force_lanes: if self.needs_force() {
-                vec![0.0; self.lat.volume() * LANES]
+                vec![0.0; self.field_len() * LANES]
             } else {
                 Vec::new()
             },
@@ -303,6 +317,8 @@ impl<T: Theory> Basis<T> {
             } else {
                 Vec::new()
             },
+            component: vec![0.0; self.lat.volume()],
+            component_force: vec![0.0; self.lat.volume()],
             shell: self
                 .shells
                 .as_ref()
@@ -409,14 +425,48 @@ impl<T: Theory> Basis<T> {
                 .zip(&s.offset)
                 .for_each(|(f, d)| *f += weight * d);
         }
-        let mut done = n;
+        if T::COMPONENTS == 1 {
+            let force = take(&mut s.force);
+            self.family_rows(theory, phi, &force, &mut row[n..], s);
+            s.force = force;
+        } else {
+            // A family kernel of an N-component field is the vector of its kernel on every
+            // component (one coefficient): its Stein value is the sum of theirs.
+            let (mut one, mut force, mut part) = (
+                take(&mut s.component),
+                take(&mut s.component_force),
+                vec![0.0; row.len() - n],
+            );
+            row[n..].iter_mut().for_each(|r| *r = 0.0);
+            for a in 0..T::COMPONENTS {
+                component(phi, a, &mut one);
+                component(&s.force, a, &mut force);
+                self.family_rows(theory, &one, &force, &mut part, s);
+                row[n..].iter_mut().zip(&part).for_each(|(r, p)| *r += p);
+            }
+            (s.component, s.component_force) = (one, force);
+        }
+        dt
+    }
+
+    /// The rows of the runtime families (shells, projected, smeared, spins) of a one-component
+    /// field `phi` with force `force`, into `row`, in basis order.
+    fn family_rows(
+        &self,
+        theory: &T,
+        phi: &[f64],
+        force: &[f64],
+        row: &mut [f64],
+        s: &mut BasisScratch,
+    ) {
+        let mut done = 0;
         if let (Some(shells), Some(ss)) = (&self.shells, s.shell.as_mut()) {
-            shells.stein(phi, &s.force, &mut row[n..n + shells.len()], ss);
+            shells.stein(phi, force, &mut row[..shells.len()], ss);
             done += shells.len();
         }
         if let (Some(p), Some(ss)) = (&self.projection, s.shell.as_mut()) {
             if self.shells.is_none() {
-                p.shells.transform_force(&s.force, ss);
+                p.shells.transform_force(force, ss);
             }
             theory.divergence(&self.lat, phi, &mut s.div);
             for (&j, out) in p.kernels.iter().zip(row[done..].chunks_mut(p.orbits.len())) {
@@ -426,13 +476,12 @@ impl<T: Theory> Basis<T> {
             done += p.kernels.len() * p.orbits.len();
         }
         if let (Some(m), Some(ms)) = (&self.smeared, s.smeared.as_mut()) {
-            m.stein(phi, &s.force, &mut row[done..done + m.names().len()], ms);
+            m.stein(phi, force, &mut row[done..done + m.names().len()], ms);
             done += m.names().len();
         }
         if let (Some(m), Some(ms)) = (&self.spins, s.spins.as_mut()) {
-            m.stein(phi, &s.force, &mut row[done..], ms);
+            m.stein(phi, force, &mut row[done..], ms);
         }
-        dt
     }
 
     /// The velocity `Σ_j k_j K_j(φ)` into `out`; returns its divergence. Shells, projected,
@@ -489,8 +538,34 @@ impl<T: Theory> Basis<T> {
     }
 
     /// Adds the shells', projected, smeared and spin kernels' velocity to `out` and returns
-    /// `div` plus their divergence.
+    /// `div` plus their divergence; for an N-component field, component by component.
     fn add_runtime_kernels(
+        &self,
+        theory: &T,
+        k: &[f64],
+        phi: &[f64],
+        out: &mut [f64],
+        mut div: f64,
+        s: &mut BasisScratch,
+    ) -> f64 {
+        if T::COMPONENTS == 1 {
+            return self.add_family_velocity(theory, k, phi, out, div, s);
+        }
+        let (mut one, mut vel) = (take(&mut s.component), take(&mut s.component_force));
+        for a in 0..T::COMPONENTS {
+            component(phi, a, &mut one);
+            component(out, a, &mut vel);
+            div = self.add_family_velocity(theory, k, &one, &mut vel, div, s);
+            for (o, v) in out.iter_mut().skip(a).step_by(T::COMPONENTS).zip(&vel) {
+                *o = *v;
+            }
+        }
+        (s.component, s.component_force) = (one, vel);
+        div
+    }
+
+    /// [`Basis::add_runtime_kernels`] on a one-component field.
+    fn add_family_velocity(
         &self,
         theory: &T,
         k: &[f64],
@@ -543,6 +618,14 @@ impl<T: Theory> Basis<T> {
             div += m.add_velocity(&k[done..], phi, out, ms);
         }
         div
+    }
+}
+
+/// Component `a` of the N-component `phi` (`phi[x * N + a]`) into `one`.
+fn component(phi: &[f64], a: usize, one: &mut [f64]) {
+    let n = phi.len() / one.len();
+    for (o, p) in one.iter_mut().zip(phi.iter().skip(a).step_by(n)) {
+        *o = *p;
     }
 }
 

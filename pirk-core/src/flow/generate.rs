@@ -240,7 +240,7 @@ impl Generator {
     where
         F: Fn(usize, &[f64], &mut [f64]) + Sync,
     {
-        let v = basis.lattice().volume();
+        let v = basis.field_len();
         let ranks = ranks();
         let own = ranks.share(n);
         let mut phi = vec![0.0; own.len() * v];
@@ -345,7 +345,7 @@ impl Generator {
         measure: &mut dyn FnMut(usize, usize, &[f64]),
     ) -> Vec<Trajectory> {
         let lat = basis.lattice();
-        let v = lat.volume();
+        let v = basis.field_len();
         let n = configs.len() / v;
         let level = Level::best();
         let limit = self.runaway * flow.max_speed;

@@ -95,7 +95,8 @@ impl<T: Theory> Potential for Switched<'_, T> {
         phi: &[f64],
         out: &mut [f64],
     ) {
-        let (mut one, mut offset) = (vec![0.0; lat.volume()], vec![0.0; lat.volume()]);
+        let v = phi.len() / LANES;
+        let (mut one, mut offset) = (vec![0.0; v], vec![0.0; v]);
         self.theory.force_lanes(level, lat, theta, phi, out);
         for l in 0..LANES {
             gather(phi, l, &mut one);

@@ -172,7 +172,7 @@ impl Trainer {
              path's start needs the HMC refresh",
         )?;
         let lat = basis.lattice();
-        let v = lat.volume();
+        let v = basis.field_len();
         // This rank's block of the collocation ensemble; the slices are solved on all of it.
         let own = ranks().share(self.samples);
         let mut phi = vec![0.0; own.len() * v];
@@ -320,7 +320,7 @@ impl Trainer {
         path.theta(t, &mut theta);
         let seed: u64 = stream_rng(self.seed ^ REFRESH_DOMAIN, n as u64).random();
         let walker = |i: usize| -> u64 { stream_rng(seed, (first + i) as u64).random() };
-        let v = lat.volume();
+        let v = basis.field_len();
         match refresh {
             // Lane groups of walkers in lockstep through the batched force; each walker gets
             // the bits of its own chain. A partial last group is padded with zero fields.
@@ -383,7 +383,7 @@ fn velocities<T: Theory>(
     phi: &[f64],
     out: &mut [f64],
 ) -> f64 {
-    let v = basis.lattice().volume();
+    let v = basis.field_len();
     let level = Level::best();
     out.par_chunks_mut(v * LANES)
         .zip(phi.par_chunks(v * LANES))

@@ -137,7 +137,7 @@ impl WegnerSolver {
         t: f64,
         phi: &[f64],
     ) -> (Vec<f64>, Vec<f64>) {
-        let v = basis.lattice().volume();
+        let v = basis.field_len();
         let n = basis.len();
         let mut theta = vec![0.0; path.len()];
         let mut theta_dot = vec![0.0; path.len()];

@@ -13,7 +13,7 @@
 
 use crate::error::{Result, ensure};
 use crate::rng::stream_rng;
-use crate::{FreeFieldPrior, Lattice, Prior, Theory};
+use crate::{ComponentPrior, FreeFieldPrior, Lattice, Prior, Theory};
 
 /// Points of the log-spaced scan.
 const SCAN: usize = 17;
@@ -25,7 +25,8 @@ const REFINE: usize = 20;
 const SITES: usize = 1 << 16;
 
 /// The mass `m ≥ floor` of the free field `a Σ_μ (φ_{x+μ} − φ_x)² + m φ²` nearest the theory
-/// at `theta` in `KL(q ‖ p)`, estimated on draws from the stream `seed`.
+/// at `theta` in `KL(q ‖ p)`, estimated on draws from the stream `seed` (one such free field
+/// per component of an N-component field, [`ComponentPrior`]).
 pub fn nearest_mass<T: Theory>(
     theory: &T,
     lat: &Lattice,
@@ -39,11 +40,13 @@ pub fn nearest_mass<T: Theory>(
         "floor",
         format!("must be positive, got {floor}"),
     )?;
-    let draws = 64.max(SITES.div_ceil(lat.volume()));
-    let mut phi = vec![0.0; lat.volume()];
+    let draws = 64.max(SITES.div_ceil(T::field_len(lat)));
+    let mut phi = vec![0.0; T::field_len(lat)];
     // ⟨S⟩_q − log N_q as a function of log m; +∞ where it cannot be evaluated.
     let mut objective = |log_m: f64| -> f64 {
-        let Ok(prior) = FreeFieldPrior::new(lat, kinetic, log_m.exp()) else {
+        let Ok(prior) = FreeFieldPrior::new(lat, kinetic, log_m.exp())
+            .and_then(|free| ComponentPrior::new(free, T::COMPONENTS))
+        else {
             return f64::INFINITY;
         };
         let mean_action = (0..draws)

@@ -33,7 +33,7 @@ pub fn check_prior<T: Theory, P: Prior>(
     prior: &P,
     seed: u64,
 ) -> Result<f64> {
-    let mut phi = vec![0.0; lat.volume()];
+    let mut phi = vec![0.0; T::field_len(lat)];
     let mut first = None;
     let mut index = 0;
     for i in 0..4u64 {

@@ -20,12 +20,21 @@ pub struct QuadraticPart {
 
 impl QuadraticPart {
     /// Reads `a` and `m` off the column `H e_0` of the Hessian at zero field, and checks that
-    /// the whole column is the free field's: a nearest-neighbour, isotropic quadratic part.
+    /// the whole column is the free field's: a nearest-neighbour, isotropic quadratic part. An
+    /// N-component field must have that same free field in every component and no term that
+    /// mixes components (the columns `H e_{0,a}`), so that N independent copies
+    /// ([`crate::ComponentPrior`]) are its Gaussian.
     pub fn of<T: Theory>(theory: &T, lat: &Lattice, theta: &[f64]) -> Result<Self> {
-        let v = lat.volume();
-        let (mut unit, mut column) = (vec![0.0; v], vec![0.0; v]);
-        unit[0] = 1.0;
-        theory.quadratic_force(lat, theta, &unit, &mut column);
+        let n = T::COMPONENTS;
+        let mut columns = Vec::with_capacity(n);
+        for a in 0..n {
+            let (mut unit, mut column) =
+                (vec![0.0; T::field_len(lat)], vec![0.0; T::field_len(lat)]);
+            unit[a] = 1.0;
+            theory.quadratic_force(lat, theta, &unit, &mut column);
+            columns.push(column);
+        }
+        let column: Vec<f64> = columns[0].iter().step_by(n).copied().collect();
         // Σ_x H_{x0} = 2m; the off-diagonal sum is −4 d a (an extent of two folds ±μ into one).
         let total: f64 = column.iter().sum();
         let off_diagonal = total - column[0];
@@ -38,17 +47,20 @@ impl QuadraticPart {
             },
             mass: total / 2.0,
         };
-        let expected = part.column(lat);
+        let one = part.column(lat);
         let scale = column.iter().map(|c| c.abs()).fold(0.0, f64::max).max(1.0);
+        // Component a's column is the free field's in component a and zero in the others.
+        let matches = |a: usize, column: &[f64]| {
+            column.iter().enumerate().all(|(i, c)| {
+                let e = if i % n == a { one[i / n] } else { 0.0 };
+                c.is_finite() && (c - e).abs() <= 1e-9 * scale
+            })
+        };
         ensure(
-            column.iter().all(|c| c.is_finite())
-                && column
-                    .iter()
-                    .zip(&expected)
-                    .all(|(c, e)| (c - e).abs() <= 1e-9 * scale),
+            columns.iter().enumerate().all(|(a, c)| matches(a, c)),
             "quadratic part",
-            "the action's quadratic part at φ = 0 is not a nearest-neighbour free field; \
-             give the prior in the card",
+            "the action's quadratic part at φ = 0 is not a nearest-neighbour free field (the \
+             same in every component); give the prior in the card",
         )?;
         Ok(part)
     }
