@@ -4,13 +4,14 @@
 //! `Σ_y G_r(x − y) sin(n(θ_y − θ_x))` — alone and together: the divergence against finite
 //! differences of the velocity, the Stein rows against `∇·K − K·∇S` rebuilt from single-kernel
 //! velocities, names that rebuild the basis, and the rejection of projections of kernels that
-//! read other sites.
+//! read other sites. On an N-component field (O(3) φ⁴) shells and smeared kernels are vector
+//! kernels, one family kernel per component under one coefficient.
 
 #[allow(dead_code)]
 mod theories;
 
 use pirk::{Basis, Error, Lattice, Theory};
-use pirk_theories::Xy;
+use pirk_theories::{O3Hopping, Xy};
 use theories::hopping::Phi4Hopping;
 
 const THETA: [f64; 2] = [0.27, 0.022];
@@ -41,6 +42,13 @@ fn spins(lat: &Lattice) -> [Basis<Xy>; 2] {
         .unwrap()
         .with_spins(&[1.5], &[3]);
     [all, some]
+}
+
+/// O(3) φ⁴'s declared kernels with shells and smeared kernels on each component.
+fn components(lat: &Lattice) -> Basis<O3Hopping> {
+    Basis::<O3Hopping>::new(lat)
+        .with_shells(true)
+        .with_smeared(&[1.0, 2.5], &[0.5, 2.0])
 }
 
 fn field(v: usize) -> Vec<f64> {
@@ -98,10 +106,23 @@ fn every_family_has_the_right_divergence_and_rows() {
     for b in spins(&lat) {
         check_divergence_and_rows(&Xy, &[0.9], &b, &lat);
     }
+    check_divergence_and_rows(&O3Hopping, &THETA, &components(&lat), &lat);
+}
+
+/// Projected kernels need a one-component field: the divergence relation they rest on is per
+/// site, and a vector kernel's is summed over components.
+#[test]
+fn components_refuse_projected_kernels() {
+    let lat = Lattice::new(&[4, 6]);
+    let name = O3Hopping::KERNELS[0];
+    assert!(matches!(
+        Basis::<O3Hopping>::new(&lat).with_projected(&O3Hopping, &[name], 3),
+        Err(Error::InvalidSetting { name: "projected", .. })
+    ));
 }
 
 fn check_divergence_and_rows<T: Theory>(theory: &T, theta: &[f64], b: &Basis<T>, lat: &Lattice) {
-    let v = lat.volume();
+    let v = T::field_len(lat);
     let phi = field(v);
     let mut s = b.scratch();
 

@@ -171,6 +171,12 @@ impl Trainer {
             "Wolff updates move under the theory alone; a prior that is not the theory at the \
              path's start needs the HMC refresh",
         )?;
+        ensure(
+            T::COMPONENTS == 1 || !matches!(self.refresh, Some(Refresh::Wolff { .. })),
+            "refresh",
+            "the Wolff refresh updates a one-component hopping form; an N-component field needs \
+             the HMC refresh",
+        )?;
         let lat = basis.lattice();
         let v = basis.field_len();
         // This rank's block of the collocation ensemble; the slices are solved on all of it.
