@@ -20,8 +20,8 @@ pub mod vmath;
 
 pub use analysis::observables::{
     action_density, binder, connected_correlator, helicity_modulus, helicity_terms,
-    lowest_mode_power, magnetisation, o_n_binder, planar_magnetisation, second_moment_length,
-    susceptibility, two_point, vortex_density,
+    lowest_mode_power, magnetisation, o_n_binder, o_n_susceptibility, planar_magnetisation,
+    second_moment_length, susceptibility, two_point, vector_magnetisation, vortex_density,
 };
 pub use analysis::pareto::{PARETO_K_UNRELIABLE, pareto_k, pareto_smoothed};
 pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};
@@ -35,6 +35,7 @@ pub use baselines::hmc::{
     Hmc, HmcReport, Integrator, Potential, hamiltonian, update_momentum, update_position,
 };
 pub use baselines::metropolis::{Hopping, Metropolis};
+pub use baselines::on_wolff::{OnWolff, OnWolffReport};
 pub use baselines::schedule::ChainSchedule;
 pub use baselines::wolff::{Wolff, WolffReport};
 pub use baselines::xy_wolff::{XyWolff, XyWolffReport};

@@ -13,6 +13,7 @@
 
 use std::f64::consts::{PI, TAU};
 
+use super::cluster::Growth;
 use super::metropolis::check_extents;
 use crate::Lattice;
 use crate::angles::{wrap_angle, wrap_angles};
@@ -33,14 +34,6 @@ pub struct XyWolff {
 pub struct XyWolffReport {
     /// Mean cluster size over the volume.
     pub cluster_fraction: f64,
-}
-
-/// Buffers of cluster growth: the sites to visit with their spins' projections on `r` before
-/// the reflection, and the cluster each site last joined (so membership needs no clearing).
-struct Growth {
-    stack: Vec<(usize, f64)>,
-    joined: Vec<usize>,
-    cluster: usize,
 }
 
 impl Default for XyWolff {
@@ -94,11 +87,7 @@ impl XyWolff {
         assert!(beta >= 0.0, "the Ising embedding needs β ≥ 0, got {beta}");
         check_extents(lat);
         wrap_angles(theta);
-        let mut growth = Growth {
-            stack: Vec::with_capacity(theta.len()),
-            joined: vec![0; theta.len()],
-            cluster: 0,
-        };
+        let mut growth = Growth::new(theta.len());
         let mut reflected = 0usize;
         for i in 0..self.updates {
             let mut rng = stream_rng(self.seed, i as u64);
@@ -115,19 +104,8 @@ impl XyWolff {
     }
 }
 
-impl Growth {
-    /// Reflects `θ_x` into the current cluster, `θ_x → 2α + π − θ_x`, and queues `x` with its
-    /// projection `r·s_x = cos(θ_x − α)` from before.
-    fn join(&mut self, x: usize, alpha: f64, theta: &mut [f64]) {
-        let projection = (theta[x] - alpha).cos();
-        theta[x] = wrap_angle(2.0 * alpha + PI - theta[x]);
-        self.joined[x] = self.cluster;
-        self.stack.push((x, projection));
-    }
-}
-
-/// Grows one cluster from a random site along a random direction `r` and reflects it; returns
-/// its size. Sites are reflected as they join; the bond test uses the projections from before.
+/// Grows one cluster from a random site along a random direction `r = (cos α, sin α)` and
+/// reflects it, `θ_x → 2α + π − θ_x`; returns its size.
 fn reflect_cluster(
     beta: f64,
     lat: &Lattice,
@@ -137,26 +115,18 @@ fn reflect_cluster(
 ) -> usize {
     let alpha = TAU * rng.random::<f64>();
     let seed = rng.random_range(0..theta.len());
-    growth.cluster += 1;
-    growth.join(seed, alpha, theta);
-    let mut size = 1;
-    while let Some((x, px)) = growth.stack.pop() {
-        for mu in 0..lat.ndim() {
-            for forward in [true, false] {
-                let y = lat.neighbor(x, mu, forward);
-                if growth.joined[y] == growth.cluster {
-                    continue;
-                }
-                // A bond with `J_xy ≤ 0` is never taken.
-                let coupling = 2.0 * beta * px * (theta[y] - alpha).cos();
-                if coupling > 0.0 && rng.random::<f64>() < 1.0 - (-coupling).exp() {
-                    growth.join(y, alpha, theta);
-                    size += 1;
-                }
-            }
-        }
-    }
-    size
+    growth.grow(
+        lat,
+        theta,
+        seed,
+        rng,
+        |theta, x| {
+            let projection = (theta[x] - alpha).cos();
+            theta[x] = wrap_angle(2.0 * alpha + PI - theta[x]);
+            projection
+        },
+        |theta, px, y| 2.0 * beta * px * (theta[y] - alpha).cos(),
+    )
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! Observables of an angle field, read as planar (O(2)) spins `s_x = (cos θ_x, sin θ_x)`: the
-//! magnetisation, the O(n) Binder cumulant, the helicity modulus of `S = −β Σ_{x,μ} cos(θ_{x+μ}
-//! − θ_x)` and the vortex density, all unchanged when any `θ_x` moves by 2π.
+//! magnetisation (its Binder cumulant is [`crate::o_n_binder`] with n = 2), the helicity modulus
+//! of `S = −β Σ_{x,μ} cos(θ_{x+μ} − θ_x)` and the vortex density, all unchanged when any `θ_x`
+//! moves by 2π.
 
 use std::f64::consts::TAU;
 
-use crate::{Estimate, Jackknife, Lattice, wrap_angle};
+use crate::{Lattice, wrap_angle};
 
 /// `M = (1/V) Σ_x s_x = (mean cos θ, mean sin θ)`.
 pub fn planar_magnetisation(theta: &[f64]) -> [f64; 2] {
@@ -13,17 +14,6 @@ pub fn planar_magnetisation(theta: &[f64]) -> [f64; 2] {
         .iter()
         .fold((0.0, 0.0), |(c, s), t| (c + t.cos(), s + t.sin()));
     [c / v, s / v]
-}
-
-/// `U = 1 − n⟨|M|⁴⟩/((n+2)⟨|M|²⟩²)` of an `n`-component magnetisation from a series of `|M|²`:
-/// 0 when `M` is Gaussian (the disordered phase), `2/(n+2)` when `|M|` is sharp (the ordered
-/// one). `n = 1` is [`crate::binder`].
-pub fn o_n_binder(m2: &[f64], n: usize, weights: Option<&[f64]>, jk: &Jackknife) -> Estimate {
-    let n = n as f64;
-    let m4: Vec<f64> = m2.iter().map(|x| x * x).collect();
-    jk.estimate(&[m2, &m4], weights, |a| {
-        1.0 - n * a[1] / ((n + 2.0) * a[0] * a[0])
-    })
 }
 
 /// `(Σ_μ E_μ, Σ_μ I_μ²)` of one configuration, with `E_μ = Σ_x cos(θ_{x+μ} − θ_x)` and
@@ -84,7 +74,6 @@ pub fn vortex_density(lat: &Lattice, theta: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::binder;
     use std::f64::consts::PI;
 
     #[test]
@@ -93,22 +82,6 @@ mod tests {
         assert!((c - 0.3f64.cos()).abs() < 1e-15 && (s - 0.3f64.sin()).abs() < 1e-15);
         let [c, s] = planar_magnetisation(&[0.3, 0.3 + PI]);
         assert!(c.abs() < 1e-15 && s.abs() < 1e-15);
-    }
-
-    /// With `n = 1` the cumulant is the Ising one of the same series, and a sharp `|M|` gives
-    /// `2/(n+2)`.
-    #[test]
-    fn o_n_binder_reduces_to_binder() {
-        let m: Vec<f64> = (0..200)
-            .map(|i| ((i * 37 % 101) as f64 - 50.0) / 30.0)
-            .collect();
-        let m2: Vec<f64> = m.iter().map(|x| x * x).collect();
-        let jk = Jackknife::new();
-        let (u, b) = (o_n_binder(&m2, 1, None, &jk), binder(&m, None, &jk));
-        assert!((u.value - b.value).abs() < 1e-14, "{u} vs {b}");
-        assert!((u.error - b.error).abs() < 1e-14, "{u} vs {b}");
-        let sharp = o_n_binder(&[0.49; 10], 2, None, &jk);
-        assert!((sharp.value - 0.5).abs() < 1e-14, "{sharp}");
     }
 
     /// Aligned spins: `E_μ = V`, `I_μ = 0`, so `Υ = 1` at any β.
