@@ -536,7 +536,12 @@ fn check_numbers(
 ) -> Result<(), String> {
     let (model, derived) = (&c.model, &c.derived);
     let v = phi.len();
-    let env = Env { dims, theta, phi };
+    let env = Env {
+        dims,
+        theta,
+        phi,
+        components: 1,
+    };
     // Inputs moved by a relative 1e-12 in two patterns, to measure conditioning.
     let jitter = |v: &[f64], k: usize| -> Vec<f64> {
         let sign = |i: usize| if (i + k).is_multiple_of(3) { -1.0 } else { 1.0 };
@@ -550,7 +555,17 @@ fn check_numbers(
     let noise = |e: &Expr, x: usize, value: f64| {
         jittered
             .iter()
-            .map(|(phi, theta)| (Env { dims, theta, phi }.eval(e, x) - value).abs())
+            .map(|(phi, theta)| {
+                (Env {
+                    dims,
+                    theta,
+                    phi,
+                    components: 1,
+                }
+                .eval(e, x)
+                    - value)
+                    .abs()
+            })
             .fold(0.0, f64::max)
     };
     let perturbed = |x: usize, t: f64| {
@@ -580,10 +595,11 @@ fn check_numbers(
                         dims,
                         theta,
                         phi: &p,
+                        components: 1,
                     }
                     .total(&model.action)
                 });
-                stats.compare(&format!("force at {x}"), env.eval(&derived.force, x), fd)?;
+                stats.compare(&format!("force at {x}"), env.eval(&derived.force[0], x), fd)?;
             }
             for (i, grad) in derived.param_grads.iter().enumerate() {
                 let fd = derivative(&mut |t| {
@@ -593,6 +609,7 @@ fn check_numbers(
                         dims,
                         theta: &th,
                         phi,
+                        components: 1,
                     }
                     .total(&model.action)
                 });
@@ -601,6 +618,8 @@ fn check_numbers(
         }
     }
     for (j, (name, k)) in model.kernels.iter().enumerate() {
+        // One component: the kernel is its only expression.
+        let k = &k[0];
         let Some(values) = Surface::new(dims, theta, phi).values(&kernels[j]) else {
             Stats::bump(&stats.undefined);
             continue;
@@ -614,7 +633,7 @@ fn check_numbers(
                 value,
                 noise,
             )?;
-            let canonical = env.eval(&derived.kernels[j], x);
+            let canonical = env.eval(&derived.kernels[j][0], x);
             stats.same(
                 &format!("canonical kernel {name} at {x}"),
                 canonical,
@@ -630,6 +649,7 @@ fn check_numbers(
                     dims,
                     theta,
                     phi: &p,
+                    components: 1,
                 }
                 .eval(k, x)
             });

@@ -65,9 +65,16 @@ impl Lanes {
     /// site order from −0 (as `Iterator::sum` of that configuration's values).
     #[inline(always)]
     pub fn site_sum(phi: &[f64], volume: usize) -> Lanes {
+        Lanes::component_sum(phi, volume, 1, 0)
+    }
+
+    /// [`Lanes::site_sum`] of component `a` of a field with `components` values per site
+    /// (site-major, component, then lane).
+    #[inline(always)]
+    pub fn component_sum(phi: &[f64], volume: usize, components: usize, a: usize) -> Lanes {
         let mut acc = Lanes::splat(-0.0);
         for x in 0..volume {
-            acc += Lanes::load(phi, x);
+            acc += Lanes::load(phi, x * components + a);
         }
         acc
     }
