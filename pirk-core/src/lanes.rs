@@ -241,4 +241,21 @@ mod tests {
         }
         assert_eq!(group, back);
     }
+
+    /// `component_sum` sums one component of a site-major, component-minor field in site
+    /// order, as the one-configuration strided sum does.
+    #[test]
+    fn component_sums_stride_over_sites() {
+        let (v, n) = (5, 3);
+        let group: Vec<f64> = (0..v * n * LANES).map(|i| (i as f64).cos()).collect();
+        let mut one = vec![0.0; v * n];
+        for l in 0..LANES {
+            gather(&group, l, &mut one);
+            for a in 0..n {
+                let want: f64 = one.iter().skip(a).step_by(n).sum();
+                let got = Lanes::component_sum(&group, v, n, a).0[l];
+                assert_eq!(got.to_bits(), want.to_bits(), "lane {l}, component {a}");
+            }
+        }
+    }
 }
