@@ -248,6 +248,8 @@ impl Checker {
             "`x` may only appear inside a field index".to_string()
         } else if self.scope.iter().any(|(d, _)| *d == name) {
             format!("direction `{name}` may only appear inside a field index")
+        } else if self.indices.iter().any(|(i, _)| *i == name) {
+            format!("component index `{name}` may only appear in a component slot")
         } else {
             let known = if self.params.is_empty() {
                 "none".to_string()
@@ -674,6 +676,10 @@ mod tests {
             error(action, "mixed: phi[x, a] * phi[x, b]").contains("two free component indices")
         );
         assert!(error("m * phi[x, a]^2", id).contains("component index `a` is not bound"));
+        assert!(
+            error("m * sum_a(a * phi[x, a])", id)
+                .contains("component index `a` may only appear in a component slot")
+        );
         assert!(error(action, "zm: mean(phi) * phi[x, a]").contains("write `mean(phi, a)`"));
         assert!(
             error("m * sum_a(sum_a(phi[x, a]))", id)
