@@ -34,11 +34,11 @@ pub trait Theory: Send + Sync {
 
     /// `S(φ; θ)`.
     fn action(&self, lat: &Lattice, theta: &[f64], phi: &[f64]) -> f64;
-    /// `∂S/∂φ_x` for every site.
+    /// `∂S/∂φ_{x,a}` for every site and component.
     fn force(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]);
-    /// [`Theory::force`] of a lane group at `level` (`phi` and `out` site-major, lane-minor).
-    /// Generated theories compute all lanes at once, each bit-identical to `force`; this
-    /// default goes lane by lane.
+    /// [`Theory::force`] of a lane group at `level` (`phi` and `out` site-major, then
+    /// component, then lane). Generated theories compute all lanes at once, each bit-identical
+    /// to `force`; this default goes lane by lane.
     fn force_lanes(
         &self,
         level: Level,
@@ -66,9 +66,10 @@ pub trait Theory: Send + Sync {
     /// The velocity `Σ_j k_j K_j(φ)` into `out`; returns its divergence `Σ_j k_j ∇·K_j`.
     fn velocity(&self, lat: &Lattice, k: &[f64], phi: &[f64], out: &mut [f64]) -> f64;
     /// [`Theory::velocity`] of a lane group of [`LANES`] configurations, run at instruction-set
-    /// `level`: `phi` and `out` site-major, lane-minor (`volume × LANES`, [`crate::lanes`]),
-    /// each configuration's divergence into `div`. Generated theories compute all lanes at
-    /// once, each bit-identical to `velocity`; this default calls `velocity` lane by lane.
+    /// `level`: `phi` and `out` site-major, then component, then lane (`volume × COMPONENTS ×
+    /// LANES`, [`crate::lanes`]), each configuration's divergence into `div`. Generated
+    /// theories compute all lanes at once, each bit-identical to `velocity`; this default calls
+    /// `velocity` lane by lane.
     fn velocity_lanes(
         &self,
         level: Level,
