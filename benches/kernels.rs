@@ -111,23 +111,23 @@ mod autodiff {
     }
 }
 
-/// The interpreter evaluating the derived forms site by site.
+/// The interpreter evaluating the derived forms site by site (of a one-component field).
 struct Interpreted(pirk_codegen::Compiled);
 
 impl Interpreted {
     fn force(&self, env: &Env, out: &mut [f64]) {
         for (x, o) in out.iter_mut().enumerate() {
-            *o = env.eval(&self.0.derived.force, x);
+            *o = env.eval(&self.0.derived.force[0], x);
         }
     }
 
     fn stein(&self, env: &Env, out: &mut [f64]) {
         out.fill(0.0);
         for x in 0..env.phi.len() {
-            let f = env.eval(&self.0.derived.force, x);
+            let f = env.eval(&self.0.derived.force[0], x);
             for (j, o) in out.iter_mut().enumerate() {
                 *o += env.eval(&self.0.derived.divergences[j], x)
-                    - env.eval(&self.0.derived.kernels[j], x) * f;
+                    - env.eval(&self.0.derived.kernels[j][0], x) * f;
             }
         }
     }
@@ -137,7 +137,7 @@ impl Interpreted {
         for (x, o) in out.iter_mut().enumerate() {
             *o = 0.0;
             for (j, kj) in k.iter().enumerate() {
-                *o += kj * env.eval(&self.0.derived.kernels[j], x);
+                *o += kj * env.eval(&self.0.derived.kernels[j][0], x);
                 div += kj * env.eval(&self.0.derived.divergences[j], x);
             }
         }
@@ -183,6 +183,7 @@ fn kernels(c: &mut Criterion) {
             dims: lat.dims(),
             theta: &THETA,
             phi: &phi,
+            components: 1,
         };
         let mut out = vec![0.0; v];
         let mut row = vec![0.0; 4];

@@ -27,7 +27,8 @@ fn check_theory<T: Theory>(theory: T, theta: &[f64], seed: u64) {
     let h = 1e-5;
     for dims in LATTICES {
         let lat = Lattice::new(dims);
-        let v = lat.volume();
+        // Values in a slice over the field: every identity below is per value, `x * N + a`.
+        let v = lat.volume() * T::COMPONENTS;
         let nk = T::KERNELS.len();
         for _ in 0..3 {
             let phi = random_field(&mut rng, v);
@@ -217,4 +218,11 @@ fn sine_gordon() {
 #[test]
 fn xy_model() {
     check_theory(pirk_theories::Xy, &[1.1], 16);
+}
+
+/// Multi-component fields: the force and the divergence `Σ_a ∂K_{x,a}/∂φ_{x,a}` per value.
+#[test]
+fn o2_and_o3_models() {
+    check_theory(pirk_theories::O2Hopping, &[0.21, 0.4], 17);
+    check_theory(pirk_theories::O3Hopping, &[0.18, 0.6], 18);
 }

@@ -28,12 +28,13 @@ fn agree<T: Theory>(theory: T, text: &str, theta: &[f64], seed: u64) {
         &[3, 5, 11],
     ] {
         let lat = Lattice::new(dims);
-        let v = lat.volume();
-        let phi: Vec<f64> = (0..v).map(|_| rng.random_range(-2.0..2.0)).collect();
+        let (v, n) = (lat.volume(), T::COMPONENTS);
+        let phi: Vec<f64> = (0..v * n).map(|_| rng.random_range(-2.0..2.0)).collect();
         let env = Env {
             dims,
             theta,
             phi: &phi,
+            components: n,
         };
         let name = T::NAME;
 
@@ -47,19 +48,21 @@ fn agree<T: Theory>(theory: T, text: &str, theta: &[f64], seed: u64) {
             "{name} action vs declared density"
         );
 
-        let mut out = vec![0.0; v];
+        let mut out = vec![0.0; v * n];
         theory.force(&lat, theta, &phi, &mut out);
-        for (x, f) in out.iter().enumerate() {
+        for (i, f) in out.iter().enumerate() {
+            let (x, a) = (i / n, i % n);
             assert!(
-                close(*f, env.eval(&c.derived.force, x)),
-                "{name} force at {x}"
+                close(*f, env.eval(&c.derived.force[a], x)),
+                "{name} force at {x}, component {a}"
             );
         }
         theory.quadratic_force(&lat, theta, &phi, &mut out);
-        for (x, f) in out.iter().enumerate() {
+        for (i, f) in out.iter().enumerate() {
+            let (x, a) = (i / n, i % n);
             assert!(
-                close(*f, env.eval(&c.derived.quadratic_force, x)),
-                "{name} quadratic force at {x}"
+                close(*f, env.eval(&c.derived.quadratic_force[a], x)),
+                "{name} quadratic force at {x}, component {a}"
             );
         }
         let mut grad = vec![0.0; theta.len()];
@@ -73,13 +76,14 @@ fn agree<T: Theory>(theory: T, text: &str, theta: &[f64], seed: u64) {
         let nk = T::KERNELS.len();
         for j in 0..nk {
             theory.kernel(&lat, j, &phi, &mut out);
-            for (x, k) in out.iter().enumerate() {
+            for (i, k) in out.iter().enumerate() {
+                let (x, a) = (i / n, i % n);
                 assert!(
-                    close(*k, env.eval(&c.derived.kernels[j], x)),
-                    "{name} kernel {j} at {x}"
+                    close(*k, env.eval(&c.derived.kernels[j][a], x)),
+                    "{name} kernel {j} at {x}, component {a}"
                 );
                 assert!(
-                    close(*k, env.eval(&c.model.kernels[j].1, x)),
+                    close(*k, env.eval(&c.model.kernels[j].1[a], x)),
                     "{name} kernel {j} vs declared"
                 );
             }
@@ -113,7 +117,8 @@ fn velocity_skips_zero_coefficients<T: Theory>(
     let masks = std::iter::once(vec![true; nk])
         .chain((0..nk).map(|j| (0..nk).map(|i| i == j).collect()))
         .chain([(0..nk).map(|i| i % 2 == 0).collect()]);
-    let mut out = vec![0.0; lat.volume()];
+    let n = T::COMPONENTS;
+    let mut out = vec![0.0; lat.volume() * n];
     for mask in masks {
         let k: Vec<f64> = full
             .iter()
@@ -134,13 +139,14 @@ fn velocity_skips_zero_coefficients<T: Theory>(
             "{} velocity divergence, {mask:?}",
             T::NAME
         );
-        for (x, v) in out.iter().enumerate() {
+        for (i, v) in out.iter().enumerate() {
+            let (x, a) = (i / n, i % n);
             let terms = (0..nk)
-                .map(|j| k[j] * env.eval(&c.derived.kernels[j], x))
+                .map(|j| k[j] * env.eval(&c.derived.kernels[j][a], x))
                 .collect();
             assert!(
                 sum_close(*v, terms),
-                "{} velocity at {x}, {mask:?}",
+                "{} velocity at {x}, component {a}, {mask:?}",
                 T::NAME
             );
         }
@@ -214,5 +220,23 @@ fn neighbour_dependent_vector_calls() {
         include_str!("theories/hopping_neighbours.rs"),
         &[0.27, 0.022, 0.6],
         16,
+    );
+}
+
+/// The built-in O(2) and O(3) hopping forms: unrolled components, vector kernels (with
+/// `mean(phi, a)`) and the force, kernels and velocity at `x * N + a`.
+#[test]
+fn multi_component_fields() {
+    agree(
+        pirk_theories::O2Hopping,
+        pirk_theories::declaration("o2_hopping").unwrap(),
+        &[0.21, 0.4],
+        17,
+    );
+    agree(
+        pirk_theories::O3Hopping,
+        pirk_theories::declaration("o3_hopping").unwrap(),
+        &[0.18, 0.6],
+        18,
     );
 }

@@ -43,7 +43,8 @@ fn lanes_match<T: Theory>(theory: T, level: Level, seed: u64) {
     let (nk, np) = (T::KERNELS.len(), T::PARAMS.len());
     for dims in LATTICES {
         let lat = Lattice::new(dims);
-        let v = lat.volume();
+        // Values per configuration: site-major, component-minor.
+        let v = lat.volume() * T::COMPONENTS;
         let k: Vec<f64> = (0..nk).map(|_| rng.random_range(-1.0..1.0)).collect();
         let theta: Vec<f64> = (0..np).map(|_| rng.random_range(0.0..0.5)).collect();
         let group = lane_group(&mut rng, v);
@@ -111,6 +112,8 @@ fn batched_methods_equal_scalar_ones_bit_for_bit() {
         lanes_match(pirk_theories::Phi4HoppingWells, level, 8);
         lanes_match(pirk_theories::Phi4, level, 9);
         lanes_match(pirk_theories::Xy, level, 10);
+        lanes_match(pirk_theories::O2Hopping, level, 11);
+        lanes_match(pirk_theories::O3Hopping, level, 12);
     });
 }
 

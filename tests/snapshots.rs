@@ -5,10 +5,24 @@ mod theories;
 
 use std::fmt::Write;
 
-/// The test theories and the built-in XY model (the one periodic field).
+/// The test theories, the built-in XY model (the one periodic field) and the built-in O(2)
+/// and O(3) models (multi-component fields).
 fn declarations() -> impl Iterator<Item = (&'static str, &'static str)> {
-    let xy = ("xy", pirk_theories::declaration("xy").expect("built in"));
-    theories::DECLARATIONS.into_iter().chain([xy])
+    let built_in = ["xy", "o2_hopping", "o3_hopping"]
+        .map(|stem| (stem, pirk_theories::declaration(stem).expect("built in")));
+    theories::DECLARATIONS.into_iter().chain(built_in)
+}
+
+/// `name = form` per component: one line for a one-component field, `name[a] = …` otherwise.
+fn components(out: &mut String, name: &str, forms: &[pirk_codegen::ir::Expr]) {
+    match forms {
+        [form] => writeln!(out, "{name} = {form}").unwrap(),
+        _ => {
+            for (a, form) in forms.iter().enumerate() {
+                writeln!(out, "{name}[{a}] = {form}").unwrap();
+            }
+        }
+    }
 }
 
 #[test]
@@ -25,8 +39,8 @@ fn symbolic_forms() {
         let c = theories::compile(text);
         let mut out = String::new();
         writeln!(out, "action      = {}", c.derived.action).unwrap();
-        writeln!(out, "force       = {}", c.derived.force).unwrap();
-        writeln!(out, "Hφ at φ = 0 = {}", c.derived.quadratic_force).unwrap();
+        components(&mut out, "force      ", &c.derived.force);
+        components(&mut out, "Hφ at φ = 0", &c.derived.quadratic_force);
         for (p, g) in c.model.params.iter().zip(&c.derived.param_grads) {
             writeln!(out, "∂s/∂{p:<7} = {g}").unwrap();
         }
@@ -36,7 +50,7 @@ fn symbolic_forms() {
             .iter()
             .zip(c.derived.kernels.iter().zip(&c.derived.divergences))
         {
-            writeln!(out, "K[{k}] = {kc}").unwrap();
+            components(&mut out, &format!("K[{k}]"), kc);
             writeln!(out, "  ∂K/∂φ_x = {div}").unwrap();
         }
         insta::assert_snapshot!(format!("{name}_symbolic"), out);

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use pirk::{
     Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, helicity_modulus,
     lowest_mode_power, magnetisation, o_n_binder, planar_magnetisation, second_moment_length,
-    susceptibility, vortex_density,
+    susceptibility, vector_magnetisation, vortex_density,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -194,14 +194,6 @@ fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
         p1: (lat.ndim() > 0).then(|| lowest_mode_power(lat, phi)),
         vector: None,
     }
-}
-
-// TEMPORARY until the core's O(N) observables land.
-fn vector_magnetisation(phi: &[f64], n: usize) -> Vec<f64> {
-    let v = (phi.len() / n) as f64;
-    (0..n)
-        .map(|a| phi.iter().skip(a).step_by(n).sum::<f64>() / v)
-        .collect()
 }
 
 /// How means and errors are estimated.

@@ -16,6 +16,8 @@ pub struct Decl {
     /// `field: periodic theta`: the field is an angle, and the action and kernels must be
     /// 2π-periodic in it (the `periodic` keyword, for errors about the declaration).
     pub periodic: Option<Ident>,
+    /// `field: phi[N]`: N real components per site, and the literal (for errors).
+    pub components: Option<(u32, Span)>,
     /// Declared couplings.
     pub params: Vec<Ident>,
     /// The `params` key, for errors about the list as a whole.
@@ -49,8 +51,8 @@ pub enum Ast {
     Num(String, Span),
     /// A bare identifier.
     Ident(Ident),
-    /// `name[index]`.
-    Index(Ident, Box<Ast>),
+    /// `name[index]` or `name[index, component]`.
+    Index(Ident, Box<Ast>, Option<Box<Ast>>),
     /// `name(args…)`.
     Call(Ident, Vec<Ast>),
     /// `-e`.
@@ -73,7 +75,8 @@ impl Ast {
         match self {
             Ast::Num(..) => None,
             Ast::Ident(i) => pred(i).then_some(i),
-            Ast::Index(_, e) | Ast::Neg(e, _) => e.find_ident(pred),
+            Ast::Index(_, e, None) | Ast::Neg(e, _) => e.find_ident(pred),
+            Ast::Index(_, e, Some(c)) => e.find_ident(pred).or_else(|| c.find_ident(pred)),
             Ast::Call(_, args) => args.iter().find_map(|a| a.find_ident(pred)),
             Ast::Binary(_, a, b, _) => a.find_ident(pred).or_else(|| b.find_ident(pred)),
         }
@@ -83,7 +86,7 @@ impl Ast {
     pub fn span(&self) -> Span {
         match self {
             Ast::Num(_, s) | Ast::Neg(_, s) | Ast::Binary(_, _, _, s) => *s,
-            Ast::Ident(i) | Ast::Index(i, _) | Ast::Call(i, _) => i.span(),
+            Ast::Ident(i) | Ast::Index(i, ..) | Ast::Call(i, _) => i.span(),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Semantic checks: AST → IR, every error collected and spanned on the user's tokens.
 
 use crate::ast::{Ast, BinOp, Decl};
-use crate::ir::{Binder, Expr, Func, Shift};
+use crate::components::{Role, free_indices, role};
+use crate::ir::{Binder, Component, Expr, Func, Shift};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
@@ -20,10 +21,19 @@ pub struct Model {
     pub params: Vec<String>,
     /// The action density at `x`.
     pub action: Expr,
-    /// Named kernels `K_j(φ)_x`.
-    pub kernels: Vec<(String, Expr)>,
+    /// Named kernels `K_j(φ)_x`: one expression per component (`K_{j,x,a}`).
+    pub kernels: Vec<(String, Vec<Expr>)>,
     /// The field is an angle (`field: periodic theta`); everything is 2π-periodic in it.
     pub periodic: bool,
+    /// `field: phi[N]`: N components per site, each indexed by a slot (`None`: one, without).
+    pub components: Option<u32>,
+}
+
+impl Model {
+    /// Every component of the field, in order.
+    pub fn components(&self) -> Vec<Component> {
+        crate::components::all(self.components)
+    }
 }
 
 /// Check a parsed declaration; on failure, every error at once.
@@ -34,11 +44,18 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             .as_ref()
             .map_or("phi".to_string(), Ident::to_string),
         params: decl.params.iter().map(Ident::to_string).collect(),
+        components: decl.components.map(|c| c.0),
+        indices: Vec::new(),
         scope: Vec::new(),
         next_binder: 0,
         errors: Vec::new(),
     };
     let rejected = cx.check_names(decl);
+    if decl.periodic.is_some()
+        && let Some((_, span)) = decl.components
+    {
+        cx.error(span, "a periodic field has one component per site");
+    }
     let before = cx.errors.len();
     let action = decl.action.as_ref().map(|a| (cx.expr(a), a.first_span()));
     // An action with errors holds placeholders: checking what it uses would only echo them.
@@ -66,18 +83,19 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             "the kernel list is empty: declare at least one kernel",
         );
     }
-    let kernels: Vec<(String, Expr)> = decl
+    let kernels: Vec<(String, Vec<Expr>)> = decl
         .kernels
         .iter()
         .map(|(name, ast)| {
-            let k = cx.expr(ast);
+            let k = cx.kernel(name, ast);
             if let Some(p) = ast.find_ident(&|i| decl.params.contains(i)) {
                 cx.error(p.span(), format!("kernel `{name}` depends on the coupling `{p}`; kernels are functions of the field only"));
             }
-            for s in k.field_shifts() {
-                if s.0.len() > 1 && s.0.iter().any(|&(_, c)| c < 0) && s.0.iter().any(|&(_, c)| c > 0) {
-                    cx.error(ast.span(), format!("kernel `{name}` reads a field index that is `x` when two directions coincide; its divergence would miss that term"));
-                }
+            let coinciding = k.iter().flat_map(Expr::field_occurrences).any(|(s, _)| {
+                s.0.len() > 1 && s.0.iter().any(|&(_, c)| c < 0) && s.0.iter().any(|&(_, c)| c > 0)
+            });
+            if coinciding {
+                cx.error(ast.span(), format!("kernel `{name}` reads a field index that is `x` when two directions coincide; its divergence would miss that term"));
             }
             (name.to_string(), k)
         })
@@ -105,6 +123,7 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             action: action.map(|a| a.0).unwrap_or_else(|| Expr::int(0)),
             kernels,
             periodic: decl.periodic.is_some(),
+            components: decl.components.map(|c| c.0),
         }),
     }
 }
@@ -112,6 +131,10 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
 struct Checker {
     field: String,
     params: Vec<String>,
+    /// `field: phi[N]`.
+    components: Option<u32>,
+    /// Component indices bound to values (by unrolled sums or a kernel's free index).
+    indices: Vec<(String, u32)>,
     /// Directions bound by enclosing `sum_…(…)`, innermost last.
     scope: Vec<(String, Binder)>,
     next_binder: Binder,
@@ -171,7 +194,7 @@ impl Checker {
                 }
             },
             Ast::Ident(id) => self.ident(id),
-            Ast::Index(name, index) => {
+            Ast::Index(name, index, slot) => {
                 if *name != self.field {
                     self.error(
                         name.span(),
@@ -179,7 +202,11 @@ impl Checker {
                     );
                     return Expr::int(0);
                 }
-                self.shift(index).map_or(Expr::int(0), Expr::Field)
+                let component = self.slot(name, slot.as_deref());
+                match (self.shift(index), component) {
+                    (Some(s), Some(a)) => Expr::Field(s, a),
+                    _ => Expr::int(0),
+                }
             }
             Ast::Call(name, args) => self.call(name, args),
             Ast::Neg(e, _) => -self.expr(e),
@@ -221,6 +248,8 @@ impl Checker {
             "`x` may only appear inside a field index".to_string()
         } else if self.scope.iter().any(|(d, _)| *d == name) {
             format!("direction `{name}` may only appear inside a field index")
+        } else if self.indices.iter().any(|(i, _)| *i == name) {
+            format!("component index `{name}` may only appear in a component slot")
         } else {
             let known = if self.params.is_empty() {
                 "none".to_string()
@@ -238,6 +267,9 @@ impl Checker {
 
     fn call(&mut self, name: &Ident, args: &[Ast]) -> Expr {
         let fname = name.to_string();
+        if fname == "mean" {
+            return self.mean(name, args);
+        }
         if args.len() != 1 {
             self.error(
                 name.span(),
@@ -258,12 +290,32 @@ impl Checker {
                 );
                 return Expr::int(0);
             }
-            if self.scope.iter().any(|(d, _)| d == dir) {
+            let bound = if self.scope.iter().any(|(d, _)| d == dir) {
+                Some("direction")
+            } else if self.indices.iter().any(|(i, _)| i == dir) {
+                Some("component index")
+            } else {
+                None
+            };
+            if let Some(what) = bound {
                 self.error(
                     name.span(),
-                    format!("direction `{dir}` is already bound by an enclosing `{fname}`"),
+                    format!("{what} `{dir}` is already bound by an enclosing `{fname}`"),
                 );
                 return Expr::int(0);
+            }
+            match role(dir, &self.field, arg) {
+                Role::Both(span) => {
+                    self.error(
+                        span,
+                        format!(
+                            "`{dir}` is used both as a direction (in a shift) and as a component index"
+                        ),
+                    );
+                    return Expr::int(0);
+                }
+                Role::Component => return self.component_sum(dir, arg),
+                Role::Direction | Role::Unused => {}
             }
             let b = self.next_binder;
             self.next_binder += 1;
@@ -271,18 +323,6 @@ impl Checker {
             let body = self.expr(arg);
             self.scope.pop();
             return Expr::Sum(b, Box::new(body));
-        }
-        if fname == "mean" {
-            return match arg {
-                Ast::Ident(f) if *f == self.field => Expr::Mean,
-                _ => {
-                    self.error(
-                        arg.span(),
-                        format!("`mean` takes the field itself: `mean({})`", self.field),
-                    );
-                    Expr::int(0)
-                }
-            };
         }
         match Func::from_name(&fname) {
             Some(f) => Expr::Func(f, Box::new(self.expr(arg))),
@@ -293,6 +333,174 @@ impl Checker {
                     format!(
                         "unknown function `{fname}`; known: {}, mean, sum_<direction>",
                         known.join(", ")
+                    ),
+                );
+                Expr::int(0)
+            }
+        }
+    }
+
+    /// A kernel, one expression per component: a kernel of an N-component field is a vector
+    /// `K_{x,a}` over its one free component index `a`, checked once per value of `a`.
+    fn kernel(&mut self, name: &Ident, ast: &Ast) -> Vec<Expr> {
+        let free = free_indices(&self.field, ast);
+        let Some(n) = self.components else {
+            return vec![self.expr(ast)];
+        };
+        match free.as_slice() {
+            [] => {
+                self.error(
+                    name.span(),
+                    format!(
+                        "kernel `{name}` does not depend on a free component index; a kernel of \
+                         an N-component field is a vector K_{{x,a}}"
+                    ),
+                );
+                vec![self.expr(ast)]
+            }
+            [a] => (0..n)
+                .map_while(|c| self.with_index(&a.to_string(), c, ast))
+                .collect(),
+            [a, b, ..] => {
+                self.error(
+                    b.span(),
+                    format!(
+                        "kernel `{name}` has two free component indices, `{a}` and `{b}`; a \
+                         vector kernel K_{{x,a}} has one"
+                    ),
+                );
+                vec![Expr::int(0)]
+            }
+        }
+    }
+
+    /// `ast` with the component index `name` bound to `value`; `None` once it has errors (the
+    /// other values would repeat them).
+    fn with_index(&mut self, name: &str, value: u32, ast: &Ast) -> Option<Expr> {
+        let before = self.errors.len();
+        self.indices.push((name.to_string(), value));
+        let e = self.expr(ast);
+        self.indices.pop();
+        (self.errors.len() == before).then_some(e)
+    }
+
+    /// `sum_a(body)` over a component index: `Σ_{c<N} body[a := c]`, unrolled.
+    fn component_sum(&mut self, name: &str, body: &Ast) -> Expr {
+        let n = self.components.unwrap_or(1);
+        let terms: Vec<Expr> = (0..n)
+            .map_while(|c| self.with_index(name, c, body))
+            .collect();
+        if terms.len() < n as usize {
+            return Expr::int(0);
+        }
+        Expr::Add(terms)
+    }
+
+    /// The component slot of a field index (`phi[x, a]`): required on a field declared
+    /// `phi[N]`, absent otherwise; `None` after an error.
+    fn slot(&mut self, field: &Ident, slot: Option<&Ast>) -> Option<Component> {
+        match (self.components, slot) {
+            (None, None) => Some(None),
+            (None, Some(slot)) => {
+                self.error(
+                    slot.first_span(),
+                    format!(
+                        "`{field}` has one component: its index takes no component slot \
+                         (declare `field: {field}[N]` for N components)"
+                    ),
+                );
+                None
+            }
+            (Some(n), None) => {
+                self.error(
+                    field.span(),
+                    format!(
+                        "`{field}` has {n} components: write `{field}[x, a]` with a component \
+                         index or a literal below {n}"
+                    ),
+                );
+                None
+            }
+            (Some(n), Some(slot)) => self.component(slot, n).map(Some),
+        }
+    }
+
+    /// A component: an integer literal below `n`, or a bound component index.
+    fn component(&mut self, slot: &Ast, n: u32) -> Option<u32> {
+        match slot {
+            Ast::Num(text, span) => match text.parse::<u32>() {
+                Ok(c) if c < n => Some(c),
+                Ok(c) => {
+                    self.error(
+                        *span,
+                        format!(
+                            "component {c} is out of range: `{}` has {n} components (0 to {})",
+                            self.field,
+                            n - 1
+                        ),
+                    );
+                    None
+                }
+                Err(_) => {
+                    self.error(*span, "a component is a whole number");
+                    None
+                }
+            },
+            Ast::Ident(id) => match self.indices.iter().rev().find(|(i, _)| id == i) {
+                Some(&(_, c)) => Some(c),
+                None => {
+                    self.error(
+                        id.span(),
+                        format!(
+                            "component index `{id}` is not bound here: wrap the expression in \
+                             `sum_{id}(…)` (only a kernel may have a free component index)"
+                        ),
+                    );
+                    None
+                }
+            },
+            other => {
+                self.error(
+                    other.first_span(),
+                    "a component slot holds a component index or an integer literal",
+                );
+                None
+            }
+        }
+    }
+
+    /// `mean(phi)`, or `mean(phi, a)` on a field with components.
+    fn mean(&mut self, name: &Ident, args: &[Ast]) -> Expr {
+        let field = self.field.clone();
+        let Some(Ast::Ident(f)) = args
+            .first()
+            .filter(|a| matches!(a, Ast::Ident(f) if *f == field))
+        else {
+            let span = args.first().map_or(name.span(), Ast::span);
+            self.error(
+                span,
+                format!("`mean` takes the field itself: `mean({field})`"),
+            );
+            return Expr::int(0);
+        };
+        match (self.components, &args[1..]) {
+            (None, []) => Expr::Mean(None),
+            (Some(n), [slot]) => self
+                .component(slot, n)
+                .map_or(Expr::int(0), |a| Expr::Mean(Some(a))),
+            (None, [slot, ..]) => {
+                self.error(
+                    slot.first_span(),
+                    format!("`{f}` has one component: write `mean({f})`"),
+                );
+                Expr::int(0)
+            }
+            (Some(n), _) => {
+                self.error(
+                    name.span(),
+                    format!(
+                        "`{f}` has {n} components: write `mean({f}, a)` for the magnetisation of \
+                         component `a`"
                     ),
                 );
                 Expr::int(0)
@@ -408,6 +616,100 @@ pub fn parse_decimal(text: &str) -> Option<BigRational> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Check `O3 { field: phi[3], params: [m], … }` with the given action and kernels.
+    fn o3(action: &str, kernels: &str) -> Result<Model, String> {
+        let text = format!(
+            "O3 {{ field: phi[3], params: [m], action: {action}, kernels: {{ {kernels} }} }}"
+        );
+        let decl: Decl = syn::parse_str(&text).map_err(|e| e.to_string())?;
+        check(&decl).map_err(|e| e.to_string())
+    }
+
+    fn error(action: &str, kernels: &str) -> String {
+        match o3(action, kernels) {
+            Ok(_) => panic!("`{action}` / `{kernels}` should not check"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn component_sums_and_vector_kernels_unroll() {
+        let model = o3(
+            "m * sum_a(phi[x, a]^2) + phi[x, 2]",
+            "hop: sum_mu(phi[x + mu, a]), zm: mean(phi, a) * sum_b(phi[x, b]^2)",
+        )
+        .unwrap();
+        assert_eq!(model.components(), [Some(0), Some(1), Some(2)]);
+        let action = model.action.to_string();
+        for a in 0..3 {
+            assert!(action.contains(&format!("φ[x, {a}]^2")), "{action}");
+        }
+        let [(_, hop), (_, zm)] = model.kernels.as_slice() else {
+            panic!("two kernels")
+        };
+        assert_eq!(hop.len(), 3);
+        assert_eq!(zm.len(), 3);
+        for (a, (h, z)) in hop.iter().zip(zm).enumerate() {
+            // Each copy binds its own direction; levels name them alike.
+            let h = crate::symbolic::relevel(h.clone());
+            assert_eq!(h.to_string(), format!("Σ_μ0 {{φ[x+μ0, {a}]}}"));
+            assert!(z.to_string().starts_with(&format!("(mean{a}·")), "{z}");
+        }
+    }
+
+    #[test]
+    fn component_errors_are_reported() {
+        let action = "m * sum_a(phi[x, a]^2)";
+        let id = "id: phi[x, a]";
+        assert!(error("m * phi[x, 3]^2", id).contains("component 3 is out of range"));
+        assert!(error("m * phi[x]^2", id).contains("`phi` has 3 components"));
+        assert!(
+            error("m * sum_mu(phi[x, mu] * phi[x + mu, 0])", id)
+                .contains("both as a direction (in a shift) and as a component index")
+        );
+        assert!(
+            error(action, "norm: sum_a(phi[x, a]^2)")
+                .contains("does not depend on a free component index")
+        );
+        assert!(
+            error(action, "mixed: phi[x, a] * phi[x, b]").contains("two free component indices")
+        );
+        assert!(error("m * phi[x, a]^2", id).contains("component index `a` is not bound"));
+        assert!(
+            error("m * sum_a(a * phi[x, a])", id)
+                .contains("component index `a` may only appear in a component slot")
+        );
+        assert!(error(action, "zm: mean(phi) * phi[x, a]").contains("write `mean(phi, a)`"));
+        assert!(
+            error("m * sum_a(sum_a(phi[x, a]))", id)
+                .contains("component index `a` is already bound")
+        );
+        let scalar = |action: &str, kernels: &str| {
+            let text = format!("P {{ params: [m], action: {action}, kernels: {{ {kernels} }} }}");
+            let decl: Decl = syn::parse_str(&text).unwrap();
+            check(&decl).err().map(|e| e.to_string())
+        };
+        assert!(scalar("m * phi[x]^2", "id: phi[x]").is_none());
+        assert!(
+            scalar("m * phi[x, 0]^2", "id: phi[x]")
+                .unwrap()
+                .contains("takes no component slot")
+        );
+        assert!(
+            scalar("m * phi[x]^2", "zm: mean(phi, 0)")
+                .unwrap()
+                .contains("write `mean(phi)`")
+        );
+    }
+
+    /// An error inside an unrolled sum or vector kernel is reported once, not once per
+    /// component.
+    #[test]
+    fn unrolled_errors_are_reported_once() {
+        let e = error("m * sum_a(phi[x, a] * q)", "k: phi[x, a] * q");
+        assert_eq!(e.matches("unknown identifier `q`").count(), 1, "{e}");
+    }
 
     #[test]
     fn decimals_are_exact() {

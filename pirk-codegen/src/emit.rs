@@ -2,7 +2,7 @@
 
 use crate::check::Model;
 use crate::ir::Expr;
-use crate::lower::{Buffer, Layout, Site, SiteProgram};
+use crate::lower::{Buffer, Layout, Site, SiteProgram, component_slot, mean_name};
 use crate::paths::{
     lane_count, lanes, lattice, level, simd, theory_trait, vector_block, with_simd,
 };
@@ -27,8 +27,12 @@ pub fn stub(name: &Ident, params: &[String], kernels: &[String]) -> TokenStream 
         name: name.clone(),
         params: params.to_vec(),
         action: Expr::int(0),
-        kernels: kernels.iter().map(|k| (k.clone(), Expr::int(0))).collect(),
+        kernels: kernels
+            .iter()
+            .map(|k| (k.clone(), vec![Expr::int(0)]))
+            .collect(),
         periodic: false,
+        components: None,
     };
     items(
         &model,
@@ -63,6 +67,12 @@ fn items(model: &Model, derived: Option<&Derived>, source: TokenStream) -> Token
             const PERIODIC: bool = true;
         )
     });
+    let components = model.components.map(|n| {
+        let n = n as usize;
+        quote!(
+            const COMPONENTS: usize = #n;
+        )
+    });
     quote! {
         #(#attrs)*
         #default_doc
@@ -74,6 +84,7 @@ fn items(model: &Model, derived: Option<&Derived>, source: TokenStream) -> Token
             const PARAMS: &'static [&'static str] = &[#(#params),*];
             const KERNELS: &'static [&'static str] = &[#(#kernels),*];
             #periodic
+            #components
             #source
             #methods
         }
@@ -160,19 +171,61 @@ impl Sweep {
     }
 }
 
-fn sweep(exprs: &[&Expr], n_params: Option<usize>, layout: Layout) -> Sweep {
-    let program = SiteProgram::new(exprs, layout);
+/// How sweeps index slices over the field: the declared components (`field: phi[N]`).
+#[derive(Clone, Copy)]
+struct Field {
+    declared: Option<u32>,
+    components: usize,
+}
+
+impl Field {
+    fn of(model: &Model) -> Field {
+        Field {
+            declared: model.components,
+            components: model.components.map_or(1, |n| n as usize),
+        }
+    }
+
+    /// Values in a slice over the field: `volume`, or `volume * N`.
+    fn len(self) -> TokenStream {
+        match self.components {
+            1 => quote!(volume),
+            n => quote!(volume * #n),
+        }
+    }
+
+    /// Per component, in order, its index at site `x` in a slice over the field.
+    fn slots(self) -> Vec<TokenStream> {
+        crate::components::all(self.declared)
+            .into_iter()
+            .map(|a| component_slot(quote!(x), a, self.components))
+            .collect()
+    }
+}
+
+fn sweep(exprs: &[&Expr], n_params: Option<usize>, layout: Layout, field: Field) -> Sweep {
+    let program = SiteProgram::new(exprs, layout, field.components);
     let uses = program.uses();
     let mut names = 0;
     let mut prelude = quote!(let volume = lat.volume(););
-    prelude.extend(match layout {
-        Layout::Single => quote! {
+    let len = field.len();
+    prelude.extend(match (layout, field.components) {
+        (Layout::Single, 1) => quote! {
             ::core::assert_eq!(phi.len(), volume, "the field has one value per lattice site");
         },
-        Layout::Lanes => {
+        (Layout::Single, n) => quote! {
+            ::core::assert_eq!(phi.len(), #len, "the field has {} values per lattice site", #n);
+        },
+        (Layout::Lanes, 1) => {
             let n = lane_count();
             quote! {
                 ::core::assert_eq!(phi.len(), volume * #n, "one value per lattice site and lane");
+            }
+        }
+        (Layout::Lanes, _) => {
+            let n = lane_count();
+            quote! {
+                ::core::assert_eq!(phi.len(), #len * #n, "one value per lattice site, component and lane");
             }
         }
     });
@@ -189,15 +242,25 @@ fn sweep(exprs: &[&Expr], n_params: Option<usize>, layout: Layout) -> Sweep {
     if uses.dims {
         prelude.extend(quote!(let dims = lat.ndim() as f64;));
     }
-    if uses.inv_volume || uses.mean {
+    if uses.inv_volume || !uses.means.is_empty() {
         prelude.extend(quote!(let inv_volume = 1.0 / volume as f64;));
     }
-    if uses.mean {
-        prelude.extend(match layout {
-            Layout::Single => quote!(let mean = phi.iter().sum::<f64>() * inv_volume;),
-            Layout::Lanes => {
-                let lanes = lanes();
-                quote!(let mean = #lanes::site_sum(phi, volume) * inv_volume;)
+    let n = field.components;
+    for &a in &uses.means {
+        let mean = mean_name(a);
+        let lanes = lanes();
+        prelude.extend(match (layout, a) {
+            (Layout::Single, None) => quote!(let #mean = phi.iter().sum::<f64>() * inv_volume;),
+            (Layout::Single, Some(a)) => {
+                let a = a as usize;
+                quote!(let #mean = phi.iter().skip(#a).step_by(#n).sum::<f64>() * inv_volume;)
+            }
+            (Layout::Lanes, None) => {
+                quote!(let #mean = #lanes::site_sum(phi, volume) * inv_volume;)
+            }
+            (Layout::Lanes, Some(a)) => {
+                let a = a as usize;
+                quote!(let #mean = #lanes::component_sum(phi, volume, #n, #a) * inv_volume;)
             }
         });
     }
@@ -310,24 +373,28 @@ fn indices(n: usize) -> Vec<Literal> {
     (0..n).map(Literal::usize_unsuffixed).collect()
 }
 
-/// Stein row entries `Σ_x (∇·K_j − K_j ∂S/∂φ_x)` from a sweep whose roots are the
-/// divergences, then the kernels, then the force.
+/// Stein row entries `Σ_x (∇·K_j − Σ_a K_{j,a} ∂S/∂φ_{x,a})` from a sweep whose roots are
+/// the divergences, then the kernels' components (kernel-major), then the force's.
 fn stein_terms(sweep: &Sweep, derived: &Derived) -> Vec<Term> {
     let n = derived.kernels.len();
-    let force = &sweep.outputs[2 * n];
+    let components = derived.force.len();
+    let force = &sweep.outputs[n + n * components..];
     (0..n)
         .map(|j| {
-            let k = &sweep.outputs[n + j];
+            let k = &sweep.outputs[n + j * components..n + (j + 1) * components];
+            let dot = quote!(#(#k * #force)+*);
             let mut t = Term {
-                site: Some(quote!(-(#k * #force))),
+                site: Some(quote!(-(#dot))),
                 constant: None,
             };
             if !derived.divergences[j].is_zero() {
                 let div = &sweep.outputs[j];
                 if sweep.invariant[j] {
                     t.constant = Some(div.clone());
+                } else if components == 1 {
+                    t.site = Some(quote!(#div - #dot));
                 } else {
-                    t.site = Some(quote!(#div - #k * #force));
+                    t.site = Some(quote!(#div - (#dot)));
                 }
             }
             t
@@ -340,9 +407,10 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     let n_params = model.params.len();
     let n_kernels = model.kernels.len();
     let span = span_check(d);
+    let field = Field::of(model);
 
     let action = {
-        let sw = sweep(&[&d.action], Some(n_params), Layout::Single);
+        let sw = sweep(&[&d.action], Some(n_params), Layout::Single, field);
         let (init, add, totals) = lattice_sums(&[Term::of(&sw, 0)], sw.layout);
         let (prelude, sites, total) = (&sw.prelude, sw.site_loop(&add), &totals[0]);
         quote! {
@@ -355,13 +423,20 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         }
     };
 
-    let force = per_site_method(quote!(force), &d.force, n_params, Layout::Single);
-    let force_lanes = per_site_method(quote!(force_lanes), &d.force, n_params, Layout::Lanes);
+    let force = per_site_method(quote!(force), &d.force, n_params, Layout::Single, field);
+    let force_lanes = per_site_method(
+        quote!(force_lanes),
+        &d.force,
+        n_params,
+        Layout::Lanes,
+        field,
+    );
     let quadratic_force = per_site_method(
         quote!(quadratic_force),
         &d.quadratic_force,
         n_params,
         Layout::Single,
+        field,
     );
 
     let param_grad = {
@@ -369,6 +444,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
             &d.param_grads.iter().collect::<Vec<_>>(),
             Some(n_params),
             Layout::Single,
+            field,
         );
         let terms: Vec<Term> = (0..n_params).map(|i| Term::of(&sw, i)).collect();
         let checks = quote!(::core::assert_eq!(out.len(), #n_params, "one gradient per coupling"););
@@ -381,14 +457,16 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     };
 
     let kernel = {
+        let len = field.len();
         let arms = d.kernels.iter().enumerate().map(|(j, k)| {
-            let sw = sweep(&[k], None, Layout::Single);
-            let (j, k) = (Literal::usize_unsuffixed(j), &sw.outputs[0]);
-            let (prelude, sites) = (&sw.prelude, sw.site_loop(&quote!(out[x] = #k;)));
+            let sw = sweep(&k.iter().collect::<Vec<_>>(), None, Layout::Single, field);
+            let j = Literal::usize_unsuffixed(j);
+            let (slots, k) = (field.slots(), &sw.outputs);
+            let (prelude, sites) = (&sw.prelude, sw.site_loop(&quote!(#(out[#slots] = #k;)*)));
             quote! {
                 #j => {
                     #prelude
-                    ::core::assert_eq!(out.len(), volume, "one kernel value per site");
+                    ::core::assert_eq!(out.len(), #len, "one kernel value per site");
                     #sites
                 }
             }
@@ -408,6 +486,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
             &d.divergences.iter().collect::<Vec<_>>(),
             None,
             Layout::Single,
+            field,
         );
         let terms: Vec<Term> = (0..n_kernels).map(|j| Term::of(&sw, j)).collect();
         let checks = quote! {
@@ -425,12 +504,12 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
     let stein_exprs: Vec<&Expr> = d
         .divergences
         .iter()
-        .chain(&d.kernels)
-        .chain([&d.force])
+        .chain(d.kernels.iter().flatten())
+        .chain(&d.force)
         .collect();
 
     let stein = {
-        let sw = sweep(&stein_exprs, Some(n_params), Layout::Single);
+        let sw = sweep(&stein_exprs, Some(n_params), Layout::Single, field);
         let terms = stein_terms(&sw, d);
         let checks = quote! {
             #span
@@ -444,11 +523,12 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         }
     };
 
-    let velocity = velocity_method(d, Layout::Single, &span);
-    let velocity_lanes = velocity_method(d, Layout::Lanes, &span);
+    let velocity = velocity_method(d, Layout::Single, &span, field);
+    let velocity_lanes = velocity_method(d, Layout::Lanes, &span, field);
 
-    let wegner_row = wegner_row_method(d, n_params, Layout::Single, &span, &stein_exprs);
-    let wegner_row_lanes = wegner_row_method(d, n_params, Layout::Lanes, &span, &stein_exprs);
+    let wegner_row = wegner_row_method(d, n_params, Layout::Single, &span, &stein_exprs, field);
+    let wegner_row_lanes =
+        wegner_row_method(d, n_params, Layout::Lanes, &span, &stein_exprs, field);
 
     quote! {
         #action #force #force_lanes #quadratic_force #param_grad #kernel #divergence #stein
@@ -458,19 +538,26 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
 
 /// `velocity` for one configuration, or `velocity_lanes` for a lane group: the sweep is the
 /// same, only the values' type and the stores differ, so every lane gets `velocity`'s bits.
-fn velocity_method(d: &Derived, layout: Layout, span: &TokenStream) -> TokenStream {
+fn velocity_method(d: &Derived, layout: Layout, span: &TokenStream, field: Field) -> TokenStream {
     let lat = lattice();
     let n_kernels = d.kernels.len();
-    let exprs: Vec<&Expr> = d.kernels.iter().chain(&d.divergences).collect();
-    let sw = sweep(&exprs, None, layout);
+    let exprs: Vec<&Expr> = d.kernels.iter().flatten().chain(&d.divergences).collect();
+    let sw = sweep(&exprs, None, layout, field);
     let ks: Vec<Ident> = (0..n_kernels).map(|j| format_ident!("k{}", j)).collect();
-    let kern = &sw.outputs[..n_kernels];
+    let divs = n_kernels * field.components;
+    // Per component a: the velocity Σ_j k_j K_{j,a}.
+    let values: Vec<TokenStream> = (0..field.components)
+        .map(|a| {
+            let kern = (0..n_kernels).map(|j| &sw.outputs[j * field.components + a]);
+            quote!(#(#ks * #kern)+*)
+        })
+        .collect();
     // Σ_j k_j ∇·K_j, its site-dependent and site-invariant parts apart.
     let part = |invariant: bool| {
         let terms: Vec<TokenStream> = (0..n_kernels)
-            .filter(|&j| !d.divergences[j].is_zero() && sw.invariant[n_kernels + j] == invariant)
+            .filter(|&j| !d.divergences[j].is_zero() && sw.invariant[divs + j] == invariant)
             .map(|j| {
-                let (k, v) = (&ks[j], &sw.outputs[n_kernels + j]);
+                let (k, v) = (&ks[j], &sw.outputs[divs + j]);
                 quote!(#k * #v)
             })
             .collect();
@@ -483,10 +570,11 @@ fn velocity_method(d: &Derived, layout: Layout, span: &TokenStream) -> TokenStre
     let (init, add, totals) = lattice_sums(&[div], layout);
     let (total, idx) = (&totals[0], indices(n_kernels));
     let prelude = &sw.prelude;
+    let (slots, len) = (field.slots(), field.len());
     match layout {
         Layout::Single => {
             let sites = sw.site_loop(&quote! {
-                out[x] = #(#ks * #kern)+*;
+                #(out[#slots] = #values;)*
                 #add
             });
             quote! {
@@ -494,7 +582,7 @@ fn velocity_method(d: &Derived, layout: Layout, span: &TokenStream) -> TokenStre
                     #prelude
                     #span
                     ::core::assert_eq!(k.len(), #n_kernels, "one coefficient per kernel");
-                    ::core::assert_eq!(out.len(), volume, "one velocity per site");
+                    ::core::assert_eq!(out.len(), #len, "one velocity per site");
                     #(let #ks = k[#idx];)*
                     #init
                     #sites
@@ -505,14 +593,14 @@ fn velocity_method(d: &Derived, layout: Layout, span: &TokenStream) -> TokenStre
         Layout::Lanes => {
             let (lanes, n) = (lanes(), lane_count());
             let sites = sw.site_loop(&quote! {
-                #lanes::from(#(#ks * #kern)+*).store(out, x);
+                #(#lanes::from(#values).store(out, #slots);)*
                 #add
             });
             let body = quote! {
                 #prelude
                 #span
                 ::core::assert_eq!(k.len(), #n_kernels, "one coefficient per kernel");
-                ::core::assert_eq!(out.len(), volume * #n, "one velocity per site and lane");
+                ::core::assert_eq!(out.len(), #len * #n, "one velocity per site and lane");
                 #(let #ks = k[#idx];)*
                 #init
                 #sites
@@ -600,29 +688,40 @@ fn lanes_method(
 }
 
 /// A per-site method (`force`, `quadratic_force`) for one configuration, or its batched form
-/// for a lane group (`out` site-major, lane-minor).
-fn per_site_method(name: TokenStream, e: &Expr, n_params: usize, layout: Layout) -> TokenStream {
+/// for a lane group (`out` site-major, then component, then lane).
+fn per_site_method(
+    name: TokenStream,
+    exprs: &[Expr],
+    n_params: usize,
+    layout: Layout,
+    field: Field,
+) -> TokenStream {
     let lat = lattice();
-    let sw = sweep(&[e], Some(n_params), layout);
-    let f = &sw.outputs[0];
-    let prelude = &sw.prelude;
+    let sw = sweep(
+        &exprs.iter().collect::<Vec<_>>(),
+        Some(n_params),
+        layout,
+        field,
+    );
+    let (f, slots) = (&sw.outputs, field.slots());
+    let (prelude, len) = (&sw.prelude, field.len());
     match layout {
         Layout::Single => {
-            let sites = sw.site_loop(&quote!(out[x] = #f;));
+            let sites = sw.site_loop(&quote!(#(out[#slots] = #f;)*));
             quote! {
                 fn #name(&self, lat: &#lat, theta: &[f64], phi: &[f64], out: &mut [f64]) {
                     #prelude
-                    ::core::assert_eq!(out.len(), volume, "one force per site");
+                    ::core::assert_eq!(out.len(), #len, "one force per site");
                     #sites
                 }
             }
         }
         Layout::Lanes => {
             let (lanes, n) = (lanes(), lane_count());
-            let sites = sw.site_loop(&quote!(#lanes::from(#f).store(out, x);));
+            let sites = sw.site_loop(&quote!(#(#lanes::from(#f).store(out, #slots);)*));
             let body = quote! {
                 #prelude
-                ::core::assert_eq!(out.len(), volume * #n, "one force per site and lane");
+                ::core::assert_eq!(out.len(), #len * #n, "one force per site and lane");
                 #sites
             };
             lanes_method(
@@ -648,13 +747,14 @@ fn wegner_row_method(
     layout: Layout,
     span: &TokenStream,
     stein_exprs: &[&Expr],
+    field: Field,
 ) -> TokenStream {
     let lat = lattice();
     let n_kernels = d.kernels.len();
     let exprs: Vec<&Expr> = stein_exprs.iter().copied().chain(&d.param_grads).collect();
-    let sw = sweep(&exprs, Some(n_params), layout);
+    let sw = sweep(&exprs, Some(n_params), layout, field);
     let mut terms = stein_terms(&sw, d);
-    terms.extend((0..n_params).map(|i| Term::of(&sw, 2 * n_kernels + 1 + i)));
+    terms.extend((0..n_params).map(|i| Term::of(&sw, stein_exprs.len() + i)));
     let (init, add, totals) = lattice_sums(&terms, sw.layout);
     let (row, grad) = totals.split_at(n_kernels);
     let (row_idx, grad_idx) = (indices(n_kernels), indices(n_params));

@@ -1,6 +1,6 @@
 //! A reference interpreter of the IR: the generated code must agree with it.
 
-use crate::ir::{Binder, Expr, rat_to_f64};
+use crate::ir::{Binder, Expr, component_index, rat_to_f64};
 
 /// Everything an expression may read, at one site.
 pub struct Env<'a> {
@@ -8,8 +8,10 @@ pub struct Env<'a> {
     pub dims: &'a [usize],
     /// Couplings.
     pub theta: &'a [f64],
-    /// The field.
+    /// The field: `components` values per site, site-major.
     pub phi: &'a [f64],
+    /// Values per site (`field: phi[N]`; 1 for a one-component field).
+    pub components: usize,
 }
 
 impl Env<'_> {
@@ -40,7 +42,7 @@ impl Env<'_> {
         match e {
             Expr::Num(c) => rat_to_f64(c),
             Expr::Param(i) => self.theta[*i],
-            Expr::Field(s) => {
+            Expr::Field(s, a) => {
                 let site = s.0.iter().fold(x, |y, &(b, c)| {
                     let mu = dirs
                         .iter()
@@ -50,9 +52,12 @@ impl Env<'_> {
                         .1;
                     self.displace(y, mu, c as i64)
                 });
-                self.phi[site]
+                self.phi[site * self.components + component_index(*a)]
             }
-            Expr::Mean => self.phi.iter().sum::<f64>() / self.volume() as f64,
+            Expr::Mean(a) => {
+                let values = self.phi.iter().skip(component_index(*a));
+                values.step_by(self.components).sum::<f64>() / self.volume() as f64
+            }
             Expr::InvVolume => 1.0 / self.volume() as f64,
             Expr::Dims => self.dims.len() as f64,
             Expr::Total(body) => self.total(body),

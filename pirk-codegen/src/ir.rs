@@ -10,6 +10,15 @@ use std::fmt;
 /// level (nesting depth) after canonicalisation.
 pub type Binder = u32;
 
+/// A field component: `None` on a one-component field (`phi[x]`), `Some(a)` for `phi[x, a]`
+/// on a field declared `phi[N]` (components are unrolled: `a` is a literal below `N`).
+pub type Component = Option<u32>;
+
+/// The offset of a component among its site's values (`phi[x * N + a]`).
+pub fn component_index(a: Component) -> usize {
+    a.map_or(0, |a| a as usize)
+}
+
 /// A field displacement `Σ_b c_b · μ_b`: sorted by binder, no zero coefficients.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Shift(pub Vec<(Binder, i32)>);
@@ -151,10 +160,10 @@ pub enum Expr {
     Num(BigRational),
     /// The i-th declared coupling.
     Param(usize),
-    /// The field at `x + shift`.
-    Field(Shift),
-    /// The lattice average of the field.
-    Mean,
+    /// The field (one component of it) at `x + shift`.
+    Field(Shift, Component),
+    /// The lattice average of the field (of one component).
+    Mean(Component),
     /// `1/V`, from `∂ mean/∂φ_x`.
     InvVolume,
     /// The number of lattice directions (a direction sum of something that does not
@@ -203,8 +212,8 @@ impl Expr {
         match self {
             Expr::Num(_)
             | Expr::Param(_)
-            | Expr::Field(_)
-            | Expr::Mean
+            | Expr::Field(..)
+            | Expr::Mean(_)
             | Expr::InvVolume
             | Expr::Dims => vec![],
             Expr::Total(e) | Expr::Sum(_, e) | Expr::Pow(e, _) | Expr::Func(_, e) => vec![e],
@@ -219,12 +228,7 @@ impl Expr {
 
     /// Whether the expression reads the field anywhere (including through `mean`).
     pub fn uses_field(&self) -> bool {
-        self.any(&|e| matches!(e, Expr::Field(_) | Expr::Mean))
-    }
-
-    /// Whether the expression reads `mean`.
-    pub fn uses_mean(&self) -> bool {
-        self.any(&|e| matches!(e, Expr::Mean))
+        self.any(&|e| matches!(e, Expr::Field(..) | Expr::Mean(_)))
     }
 
     /// Binders that occur free (referenced by a field shift but not bound inside).
@@ -238,7 +242,7 @@ impl Expr {
 
     fn collect_free(&self, bound: &mut Vec<Binder>, out: &mut Vec<Binder>) {
         match self {
-            Expr::Field(s) => {
+            Expr::Field(s, _) => {
                 out.extend(s.0.iter().map(|&(b, _)| b).filter(|b| !bound.contains(b)))
             }
             Expr::Sum(b, body) => {
@@ -254,11 +258,11 @@ impl Expr {
         }
     }
 
-    /// Distinct field shifts read by the expression, sorted.
-    pub fn field_shifts(&self) -> Vec<Shift> {
-        fn walk(e: &Expr, out: &mut Vec<Shift>) {
-            if let Expr::Field(s) = e {
-                out.push(s.clone());
+    /// Distinct field occurrences (shift and component) read by the expression, sorted.
+    pub fn field_occurrences(&self) -> Vec<(Shift, Component)> {
+        fn walk(e: &Expr, out: &mut Vec<(Shift, Component)>) {
+            if let Expr::Field(s, a) = e {
+                out.push((s.clone(), *a));
             }
             e.children().into_iter().for_each(|c| walk(c, out));
         }
@@ -291,7 +295,7 @@ impl Expr {
     /// Every field shift replaced by `f(shift)`; global reductions are left alone.
     pub fn map_shifts(self, f: &impl Fn(&Shift) -> Shift) -> Expr {
         match self {
-            Expr::Field(s) => Expr::Field(f(&s)),
+            Expr::Field(s, a) => Expr::Field(f(&s), a),
             Expr::Total(e) => Expr::Total(e),
             Expr::Sum(b, e) => Expr::Sum(b, Box::new(e.map_shifts(f))),
             Expr::Pow(e, p) => Expr::Pow(Box::new(e.map_shifts(f)), p),
@@ -346,8 +350,10 @@ impl fmt::Display for Expr {
         match self {
             Expr::Num(r) => fmt_rat(r, f),
             Expr::Param(i) => write!(f, "θ{i}"),
-            Expr::Field(s) => write!(f, "φ[{s}]"),
-            Expr::Mean => write!(f, "mean"),
+            Expr::Field(s, None) => write!(f, "φ[{s}]"),
+            Expr::Field(s, Some(a)) => write!(f, "φ[{s}, {a}]"),
+            Expr::Mean(None) => write!(f, "mean"),
+            Expr::Mean(Some(a)) => write!(f, "mean{a}"),
             Expr::InvVolume => write!(f, "(1/V)"),
             Expr::Dims => write!(f, "D"),
             Expr::Total(e) => write!(f, "Σ_x {{{e}}}"),

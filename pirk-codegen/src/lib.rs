@@ -7,6 +7,7 @@
 
 mod ast;
 mod check;
+mod components;
 mod emit;
 mod factor;
 pub mod interp;

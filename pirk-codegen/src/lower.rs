@@ -5,7 +5,7 @@
 mod families;
 
 use crate::factor::factor;
-use crate::ir::{Binder, Expr, Func, Shift, rat_to_f64, rat_to_i32};
+use crate::ir::{Binder, Component, Expr, Func, Shift, rat_to_f64, rat_to_i32};
 use crate::paths::{lanes, vector_function};
 use num_rational::BigRational;
 use num_traits::{One, Signed};
@@ -24,12 +24,12 @@ enum Node {
     /// An `f64` constant, by its bits.
     Const(u64),
     Param(usize),
-    Mean,
+    Mean(Component),
     InvVolume,
     Dims,
     /// The k-th global reduction, computed before the site loop.
     Total(usize),
-    Field(Shift),
+    Field(Shift, Component),
     /// Terms with their signs (`true` = subtract).
     Add(Vec<(bool, NodeId)>),
     Mul(Vec<NodeId>),
@@ -60,10 +60,10 @@ impl Node {
 /// How the generated code holds configurations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
-    /// One configuration: `phi[x]`, every value an `f64`.
+    /// One configuration: `phi[x * N + a]`, every value an `f64`.
     Single,
-    /// A lane group (`::pirk::lanes`): `phi[x * LANES + l]`; values that depend on the field
-    /// are `Lanes`, the rest (couplings, constants) stay `f64`.
+    /// A lane group (`::pirk::lanes`): `phi[(x * N + a) * LANES + l]`; values that depend on
+    /// the field are `Lanes`, the rest (couplings, constants) stay `f64`.
     Lanes,
 }
 
@@ -72,8 +72,8 @@ pub enum Layout {
 pub struct Uses {
     /// Couplings read.
     pub params: BTreeSet<usize>,
-    /// Whether `mean`, `1/V`, `D` or a direction loop appear.
-    pub mean: bool,
+    /// The components whose `mean` is read.
+    pub means: BTreeSet<Component>,
     /// `1/V`.
     pub inv_volume: bool,
     /// `D` as a number.
@@ -111,6 +111,8 @@ pub struct Site {
 /// Per-site expressions lowered together, sharing every common subexpression.
 pub struct SiteProgram {
     layout: Layout,
+    /// Values per site in `phi` (`field: phi[N]`).
+    components: usize,
     nodes: Vec<Node>,
     free: Vec<BTreeSet<Binder>>,
     /// Per node: depends on the field, so differs between the lanes of a group.
@@ -121,10 +123,12 @@ pub struct SiteProgram {
 }
 
 impl SiteProgram {
-    /// Lower the given canonical expressions for `layout`.
-    pub fn new(exprs: &[&Expr], layout: Layout) -> Self {
+    /// Lower the given canonical expressions for `layout`, on a field of `components` values
+    /// per site.
+    pub fn new(exprs: &[&Expr], layout: Layout, components: usize) -> Self {
         let mut p = SiteProgram {
             layout,
+            components,
             nodes: vec![],
             free: vec![],
             per_lane: vec![],
@@ -147,13 +151,13 @@ impl SiteProgram {
             .flat_map(|&c| self.free[c].clone())
             .collect();
         match &node {
-            Node::Field(s) => free.extend(s.0.iter().map(|t| t.0).chain([SITE])),
+            Node::Field(s, _) => free.extend(s.0.iter().map(|t| t.0).chain([SITE])),
             Node::Sum(l, _) => {
                 free.remove(l);
             }
             _ => {}
         }
-        let per_lane = matches!(node, Node::Field(_) | Node::Mean | Node::Total(_))
+        let per_lane = matches!(node, Node::Field(..) | Node::Mean(_) | Node::Total(_))
             || node.children().iter().any(|&c| self.per_lane[c]);
         let id = self.nodes.len();
         self.nodes.push(node.clone());
@@ -171,8 +175,8 @@ impl SiteProgram {
         match e {
             Expr::Num(c) => self.constant(rat_to_f64(c)),
             Expr::Param(i) => self.add(Node::Param(*i)),
-            Expr::Field(s) => self.add(Node::Field(s.clone())),
-            Expr::Mean => self.add(Node::Mean),
+            Expr::Field(s, a) => self.add(Node::Field(s.clone(), *a)),
+            Expr::Mean(a) => self.add(Node::Mean(*a)),
             Expr::InvVolume => self.add(Node::InvVolume),
             Expr::Dims => self.add(Node::Dims),
             Expr::Total(body) => {
@@ -296,7 +300,9 @@ impl SiteProgram {
                 Node::Param(i) => {
                     u.params.insert(*i);
                 }
-                Node::Mean => u.mean = true,
+                Node::Mean(a) => {
+                    u.means.insert(*a);
+                }
                 Node::InvVolume => u.inv_volume = true,
                 Node::Dims => u.dims = true,
                 Node::Sum(..) => u.loops = true,
@@ -583,7 +589,7 @@ impl SiteProgram {
             self.nodes[n],
             Node::Const(_)
                 | Node::Param(_)
-                | Node::Mean
+                | Node::Mean(_)
                 | Node::InvVolume
                 | Node::Dims
                 | Node::Total(_)
@@ -609,14 +615,20 @@ impl SiteProgram {
                 let p = format_ident!("theta{}", i);
                 quote!(#p)
             }
-            Node::Mean => quote!(mean),
+            Node::Mean(a) => {
+                let mean = mean_name(*a);
+                quote!(#mean)
+            }
             Node::InvVolume => quote!(inv_volume),
             Node::Dims => quote!(dims),
             Node::Total(k) => {
                 let t = format_ident!("total{}", k);
                 quote!(#t)
             }
-            Node::Field(s) => self.read(quote!(phi), &site_index(s)),
+            Node::Field(s, a) => {
+                let index = component_slot(site_index(s), *a, self.components);
+                self.read(quote!(phi), &index)
+            }
             Node::Add(terms) => {
                 let mut out = TokenStream::new();
                 for (i, (neg, t)) in terms.iter().enumerate() {
@@ -690,6 +702,28 @@ fn buffer_index(binders: &[Binder]) -> TokenStream {
         };
     }
     index
+}
+
+/// Where a slice over a field of `components` values per site holds component `a` of `site`:
+/// `site * N + a`.
+pub fn component_slot(site: TokenStream, a: Component, components: usize) -> TokenStream {
+    let n = Literal::usize_unsuffixed(components);
+    match a {
+        None => site,
+        Some(0) => quote!(#site * #n),
+        Some(a) => {
+            let a = Literal::usize_unsuffixed(a as usize);
+            quote!(#site * #n + #a)
+        }
+    }
+}
+
+/// The variable holding the lattice average of component `a`.
+pub fn mean_name(a: Component) -> Ident {
+    match a {
+        None => format_ident!("mean"),
+        Some(a) => format_ident!("mean{}", a),
+    }
 }
 
 /// The loop variable of direction level `l`.

@@ -17,6 +17,7 @@ impl Parse for Decl {
             vis,
             field: None,
             periodic: None,
+            components: None,
             params: Vec::new(),
             params_span: name.span(),
             action: None,
@@ -43,6 +44,22 @@ impl Parse for Decl {
                         decl.field = Some(body.parse()?);
                     } else {
                         decl.field = Some(first);
+                    }
+                    if body.peek(syn::token::Bracket) {
+                        let inner;
+                        bracketed!(inner in body);
+                        let n: syn::LitInt = inner.parse()?;
+                        match n.base10_parse::<u32>() {
+                            Ok(count) if count >= 1 && n.suffix().is_empty() => {
+                                decl.components = Some((count, n.span()));
+                            }
+                            _ => {
+                                return Err(syn::Error::new(
+                                    n.span(),
+                                    "the number of components is an integer literal ≥ 1",
+                                ));
+                            }
+                        }
                     }
                 }
                 "params" => {
@@ -190,10 +207,16 @@ fn parse_primary(input: ParseStream) -> syn::Result<Ast> {
             let inner;
             bracketed!(inner in input);
             let index = parse_expr(&inner)?;
+            let component = if inner.peek(Token![,]) {
+                inner.parse::<Token![,]>()?;
+                Some(Box::new(parse_expr(&inner)?))
+            } else {
+                None
+            };
             if !inner.is_empty() {
                 return Err(inner.error("unexpected tokens in field index"));
             }
-            return Ok(Ast::Index(name, Box::new(index)));
+            return Ok(Ast::Index(name, Box::new(index), component));
         }
         if input.peek(syn::token::Paren) {
             let inner;

@@ -45,7 +45,7 @@ fn classify(field: &str, ast: &Ast) -> Result<Class, Violation> {
     let bad = |span: Span, msg: String| Err((span, msg));
     match ast {
         Ast::Num(..) | Ast::Ident(_) => Ok(Free),
-        Ast::Index(name, _) => Ok(if name == field { Winding } else { Free }),
+        Ast::Index(name, ..) => Ok(if name == field { Winding } else { Free }),
         Ast::Neg(e, _) => classify(field, e),
         Ast::Call(name, args) => {
             let fname = name.to_string();

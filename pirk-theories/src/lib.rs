@@ -1,12 +1,14 @@
 //! pirk's built-in theories, one `pirk::theory!` declaration per file: lattice φ⁴ in form A
 //! and in hopping form (with and without the zero-mode potential that shapes priors near the
-//! critical point), the zero-dimensional φ⁴ of the PIK paper, massive sine-Gordon and the XY
-//! model of planar spins. The `pirk` command line registers them; tests, benches and examples
+//! critical point), the zero-dimensional φ⁴ of the PIK paper, massive sine-Gordon, the XY
+//! model of planar spins and the O(2) and O(3) models of two- and three-component fields. The `pirk` command line registers them; tests, benches and examples
 //! use the same types, and
 //! [`DECLARATIONS`] gives their source text to tools that compile it directly.
 
 mod hopping;
 mod hopping_wells;
+mod o2_hopping;
+mod o3_hopping;
 mod phi4;
 mod sine_gordon;
 mod xy;
@@ -14,6 +16,8 @@ mod zero_dim;
 
 pub use hopping::Phi4Hopping;
 pub use hopping_wells::Phi4HoppingWells;
+pub use o2_hopping::O2Hopping;
+pub use o3_hopping::O3Hopping;
 pub use phi4::Phi4;
 pub use sine_gordon::SineGordon;
 pub use xy::Xy;
@@ -21,13 +25,15 @@ pub use zero_dim::ZeroDimPhi4;
 
 /// File stem and text of every declaration, for compiling through `pirk_codegen` directly
 /// (snapshots, expansion benches, the interpreter oracle).
-pub const DECLARATIONS: [(&str, &str); 6] = [
+pub const DECLARATIONS: [(&str, &str); 8] = [
     ("phi4", include_str!("phi4.rs")),
     ("hopping", include_str!("hopping.rs")),
     ("hopping_wells", include_str!("hopping_wells.rs")),
     ("zero_dim", include_str!("zero_dim.rs")),
     ("sine_gordon", include_str!("sine_gordon.rs")),
     ("xy", include_str!("xy.rs")),
+    ("o2_hopping", include_str!("o2_hopping.rs")),
+    ("o3_hopping", include_str!("o3_hopping.rs")),
 ];
 
 /// The text of the declaration in file `stem`.rs, if it is a built-in.
@@ -48,7 +54,7 @@ mod tests {
     /// symmetric at every t.
     fn kernels_are_odd<T: Theory + Default>(dims: &[usize]) {
         let lat = Lattice::new(dims);
-        let v = lat.volume();
+        let v = lat.volume() * T::COMPONENTS;
         let phi: Vec<f64> = (0..v)
             .map(|x| ((x * 7919 % 101) as f64 / 101.0 - 0.4) * 3.0)
             .collect();
@@ -70,7 +76,7 @@ mod tests {
     /// Generated divergences against central differences of the generated kernels.
     fn divergences_match_finite_differences<T: Theory + Default>(dims: &[usize]) {
         let lat = Lattice::new(dims);
-        let v = lat.volume();
+        let v = lat.volume() * T::COMPONENTS;
         let phi: Vec<f64> = (0..v)
             .map(|x| ((x * 7919 % 101) as f64 / 101.0 - 0.4) * 3.0)
             .collect();
@@ -105,6 +111,8 @@ mod tests {
         divergences_match_finite_differences::<SineGordon>(&[4, 5]);
         divergences_match_finite_differences::<Xy>(&[4, 5]);
         divergences_match_finite_differences::<ZeroDimPhi4>(&[]);
+        divergences_match_finite_differences::<O2Hopping>(&[4, 5]);
+        divergences_match_finite_differences::<O3Hopping>(&[3, 4]);
     }
 
     #[test]
@@ -115,5 +123,7 @@ mod tests {
         kernels_are_odd::<SineGordon>(&[4, 5]);
         kernels_are_odd::<Xy>(&[4, 5]);
         kernels_are_odd::<ZeroDimPhi4>(&[]);
+        kernels_are_odd::<O2Hopping>(&[4, 5]);
+        kernels_are_odd::<O3Hopping>(&[3, 4]);
     }
 }

@@ -39,7 +39,7 @@ pub fn relevel(e: Expr) -> Expr {
                 .map_or(b, |p| p.1)
         };
         match e {
-            Expr::Field(s) => Expr::Field(s.rename(&|b| lookup(scope, b))),
+            Expr::Field(s, a) => Expr::Field(s.rename(&|b| lookup(scope, b)), a),
             Expr::Sum(b, body) => {
                 let level = scope.len() as Binder;
                 scope.push((b, level));

@@ -8,7 +8,7 @@ use super::canon::canonical;
 use super::lang::{Atom, ConstFold, NoDerivatives, Sym, add_expr, unary_func};
 use super::rules::rule_table;
 use crate::check::Model;
-use crate::ir::{Binder, Expr, Shift};
+use crate::ir::{Binder, Component, Expr, Shift};
 use egg::{Extractor, Id, RecExpr, Runner, SimpleScheduler};
 
 /// Iteration and node limits of one derivative run (never a time limit: determinism).
@@ -21,16 +21,17 @@ const FRESH_BINDERS: Binder = 1 << 20;
 pub struct Derived {
     /// The action density, canonical.
     pub action: Expr,
-    /// `∂S/∂φ_x`.
-    pub force: Expr,
-    /// `(Hφ)_x` with `H = ∂²S/∂φ∂φ` at `φ = 0`: the force of the action's quadratic part at
-    /// zero field, from which the runtime builds a Gaussian prior matching the theory.
-    pub quadratic_force: Expr,
+    /// `∂S/∂φ_{x,a}`, one per component.
+    pub force: Vec<Expr>,
+    /// `(Hφ)_{x,a}` with `H = ∂²S/∂φ∂φ` at `φ = 0`, one per component: the force of the
+    /// action's quadratic part at zero field, from which the runtime builds a Gaussian prior
+    /// matching the theory.
+    pub quadratic_force: Vec<Expr>,
     /// `∂s/∂θ_i` per site, one per coupling (summed over sites by the code).
     pub param_grads: Vec<Expr>,
-    /// Kernels, canonical.
-    pub kernels: Vec<Expr>,
-    /// `∂K_{j,x}/∂φ_x` per site, one per kernel.
+    /// Kernels, canonical: per kernel, one expression per component.
+    pub kernels: Vec<Vec<Expr>>,
+    /// `Σ_a ∂K_{j,x,a}/∂φ_{x,a}` per site, one per kernel.
     pub divergences: Vec<Expr>,
     /// Largest `Σ|c|` over kernel shifts: the divergence is exact on extents above it.
     pub kernel_span: u32,
@@ -39,10 +40,62 @@ pub struct Derived {
 /// Derive force, coupling gradients and divergences of a checked model.
 pub fn derive(model: &Model) -> Result<Derived, String> {
     let f = &model.action;
-    let n_params = model.params.len();
+    let (mut force, mut quadratic_force) = (Vec::new(), Vec::new());
+    for a in model.components() {
+        let (d, linear) = component_force(f, a, model.params.len())?;
+        force.push(d);
+        quadratic_force.push(linear);
+    }
+    let param_grads = (0..model.params.len())
+        .map(|i| Ok(canonical(partial(f, &Atom::Param(i))?.0)))
+        .collect::<Result<_, String>>()?;
+    let divergences = model
+        .kernels
+        .iter()
+        .map(|(_, k)| {
+            let mut terms = Vec::new();
+            for (k, a) in k.iter().zip(model.components()) {
+                terms.push(partial(k, &Atom::Field(Shift::zero(), a))?.0);
+                if k.any(&|e| *e == Expr::Mean(a)) {
+                    terms.push(Expr::Mul(vec![
+                        Expr::InvVolume,
+                        partial(k, &Atom::Mean(a))?.0,
+                    ]));
+                }
+            }
+            Ok(canonical(Expr::Add(terms)))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Derived {
+        action: canonical(f.clone()),
+        force,
+        quadratic_force,
+        param_grads,
+        kernels: model
+            .kernels
+            .iter()
+            .map(|(_, k)| k.iter().cloned().map(canonical).collect())
+            .collect(),
+        divergences,
+        kernel_span: model
+            .kernels
+            .iter()
+            .flat_map(|(_, k)| k.iter().flat_map(Expr::field_occurrences))
+            .map(|(s, _)| s.span())
+            .max()
+            .unwrap_or(0),
+    })
+}
+
+/// `∂S/∂φ_{x,a}` of the action density `f`, and its part linear in the field (both
+/// canonical).
+fn component_force(f: &Expr, a: Component, n_params: usize) -> Result<(Expr, Expr), String> {
     let (mut force_terms, mut linear_terms) = (Vec::new(), Vec::new());
-    for s in f.field_shifts() {
-        let (d, pulled) = partial(f, &Atom::Field(s.clone()))?;
+    for (s, b) in f.field_occurrences() {
+        if b != a {
+            continue;
+        }
+        let (d, pulled) = partial(f, &Atom::Field(s.clone(), a))?;
         let rename = |b: Binder| pulled.iter().find(|(old, _)| *old == b).map_or(b, |p| p.1);
         let back = s.rename(&rename).neg();
         let place = |e: Expr| {
@@ -54,45 +107,16 @@ pub fn derive(model: &Model) -> Result<Derived, String> {
         linear_terms.push(place(linearised(&d, n_params)?));
         force_terms.push(place(d));
     }
-    if f.uses_mean() {
-        let d = partial(f, &Atom::Mean)?.0;
+    if f.any(&|e| *e == Expr::Mean(a)) {
+        let d = partial(f, &Atom::Mean(a))?.0;
         let global = |e: Expr| Expr::Mul(vec![Expr::InvVolume, Expr::Total(Box::new(e))]);
         linear_terms.push(global(linearised(&d, n_params)?));
         force_terms.push(global(d));
     }
-    let param_grads = (0..model.params.len())
-        .map(|i| Ok(canonical(partial(f, &Atom::Param(i))?.0)))
-        .collect::<Result<_, String>>()?;
-    let divergences = model
-        .kernels
-        .iter()
-        .map(|(_, k)| {
-            let mut terms = vec![partial(k, &Atom::Field(Shift::zero()))?.0];
-            if k.uses_mean() {
-                terms.push(Expr::Mul(vec![Expr::InvVolume, partial(k, &Atom::Mean)?.0]));
-            }
-            Ok(canonical(Expr::Add(terms)))
-        })
-        .collect::<Result<_, String>>()?;
-    Ok(Derived {
-        action: canonical(f.clone()),
-        force: canonical(Expr::Add(force_terms)),
-        quadratic_force: canonical(Expr::Add(linear_terms)),
-        param_grads,
-        kernels: model
-            .kernels
-            .iter()
-            .map(|(_, k)| canonical(k.clone()))
-            .collect(),
-        divergences,
-        kernel_span: model
-            .kernels
-            .iter()
-            .flat_map(|(_, k)| k.field_shifts())
-            .map(|s| s.span())
-            .max()
-            .unwrap_or(0),
-    })
+    Ok((
+        canonical(Expr::Add(force_terms)),
+        canonical(Expr::Add(linear_terms)),
+    ))
 }
 
 /// `d/dε e(εφ)` at `ε = 0`: the part of `e` linear in the field (not yet simplified; its free
@@ -101,7 +125,7 @@ pub fn derive(model: &Model) -> Result<Derived, String> {
 fn linearised(e: &Expr, n_params: usize) -> Result<Expr, String> {
     let eps = Expr::Param(n_params);
     let scaled = e.clone().map_bottom_up(&mut |e| match e {
-        Expr::Field(_) | Expr::Mean => Expr::Mul(vec![eps.clone(), e]),
+        Expr::Field(..) | Expr::Mean(_) => Expr::Mul(vec![eps.clone(), e]),
         other => other,
     });
     let slope = partial(&scaled, &Atom::Param(n_params))?.0;
@@ -155,8 +179,8 @@ fn lift(
         }
         Sym::Num(v) => (Expr::Num(v.clone()), false),
         Sym::Atom(Atom::Param(i)) => (Expr::Param(*i), false),
-        Sym::Atom(Atom::Field(s)) => (Expr::Field(s.clone()), false),
-        Sym::Atom(Atom::Mean) => (Expr::Mean, false),
+        Sym::Atom(Atom::Field(s, a)) => (Expr::Field(s.clone(), *a), false),
+        Sym::Atom(Atom::Mean(a)) => (Expr::Mean(*a), false),
         Sym::Atom(Atom::Binder(_)) => return Err("internal: a direction outside a sum".into()),
         Sym::Sum([b, body]) => {
             let (body, marked) = lift(rec, *body, pulled)?;

@@ -1,6 +1,6 @@
 //! The e-graph language: exact rational constants, atoms, and a derivative operator `d`.
 
-use crate::ir::{Binder, Expr, Func, Shift};
+use crate::ir::{Binder, Component, Expr, Func, Shift};
 use egg::{Analysis, DidMerge, EGraph, Id, Language, RecExpr, define_language};
 use num_rational::BigRational;
 use num_traits::Zero;
@@ -37,9 +37,9 @@ pub enum Atom {
     /// A coupling.
     Param(usize),
     /// A field occurrence.
-    Field(Shift),
-    /// `mean(φ)`.
-    Mean,
+    Field(Shift, Component),
+    /// `mean(φ)` (of one component).
+    Mean(Component),
     /// A direction variable (first child of `sum`).
     Binder(Binder),
 }
@@ -48,8 +48,8 @@ impl fmt::Display for Atom {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Atom::Param(i) => write!(f, "θ{i}"),
-            Atom::Field(s) => write!(f, "φ[{s}]"),
-            Atom::Mean => write!(f, "mean"),
+            Atom::Field(s, a) => write!(f, "{}", Expr::Field(s.clone(), *a)),
+            Atom::Mean(a) => write!(f, "{}", Expr::Mean(*a)),
             Atom::Binder(b) => write!(f, "μ{b}"),
         }
     }
@@ -59,8 +59,12 @@ impl FromStr for Atom {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let bad = || format!("not an atom: {s}");
-        if s == "mean" {
-            return Ok(Atom::Mean);
+        if let Some(a) = s.strip_prefix("mean") {
+            let a = (!a.is_empty())
+                .then(|| a.parse())
+                .transpose()
+                .map_err(|_| bad())?;
+            return Ok(Atom::Mean(a));
         }
         if let Some(i) = s.strip_prefix('θ') {
             return i.parse().map(Atom::Param).map_err(|_| bad());
@@ -72,6 +76,10 @@ impl FromStr for Atom {
             .strip_prefix("φ[x")
             .and_then(|r| r.strip_suffix(']'))
             .ok_or_else(bad)?;
+        let (inner, a) = match inner.split_once(", ") {
+            Some((shift, a)) => (shift, Some(a.parse().map_err(|_| bad())?)),
+            None => (inner, None),
+        };
         let mut terms = Vec::new();
         for part in inner.replace('-', "+-").split('+') {
             if part.is_empty() {
@@ -85,7 +93,7 @@ impl FromStr for Atom {
             };
             terms.push((b.parse().map_err(|_| bad())?, coef));
         }
-        Ok(Atom::Field(Shift::zero().add(&Shift(terms))))
+        Ok(Atom::Field(Shift::zero().add(&Shift(terms)), a))
     }
 }
 
@@ -184,8 +192,8 @@ pub fn add_expr(rec: &mut RecExpr<Sym>, e: &Expr) -> Id {
     match e {
         Expr::Num(v) => rec.add(Sym::Num(v.clone())),
         Expr::Param(i) => rec.add(Sym::Atom(Atom::Param(*i))),
-        Expr::Field(s) => rec.add(Sym::Atom(Atom::Field(s.clone()))),
-        Expr::Mean => rec.add(Sym::Atom(Atom::Mean)),
+        Expr::Field(s, a) => rec.add(Sym::Atom(Atom::Field(s.clone(), *a))),
+        Expr::Mean(a) => rec.add(Sym::Atom(Atom::Mean(*a))),
         Expr::Sum(b, body) => {
             let b = rec.add(Sym::Atom(Atom::Binder(*b)));
             let body = add_expr(rec, body);
@@ -224,6 +232,8 @@ mod tests {
             "φ[x+μ0]",
             "φ[x-2μ1]",
             "φ[x+μ0-μ3]",
+            "φ[x-μ1, 2]",
+            "mean1",
         ] {
             assert_eq!(s.parse::<Atom>().unwrap().to_string(), s);
         }

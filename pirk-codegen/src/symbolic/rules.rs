@@ -37,7 +37,7 @@ fn is_other_leaf(egraph: &mut EGraph<Sym, ConstFold>, _: Id, subst: &Subst) -> b
 fn shift_names_binder(egraph: &mut EGraph<Sym, ConstFold>, _: Id, subst: &Subst) -> bool {
     let (x, b) = (subst[var("?x")], subst[var("?b")]);
     atoms(egraph, x).any(|a| match a {
-        Atom::Field(s) => {
+        Atom::Field(s, _) => {
             atoms(egraph, b).any(|bb| matches!(bb, Atom::Binder(b) if s.mentions(*b)))
         }
         _ => false,
