@@ -117,7 +117,10 @@ fn components_refuse_projected_kernels() {
     let name = O3Hopping::KERNELS[0];
     assert!(matches!(
         Basis::<O3Hopping>::new(&lat).with_projected(&O3Hopping, &[name], 3),
-        Err(Error::InvalidSetting { name: "projected", .. })
+        Err(Error::InvalidSetting {
+            name: "projected",
+            ..
+        })
     ));
 }
 

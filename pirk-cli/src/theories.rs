@@ -1,7 +1,9 @@
 //! The built-in theories (declared in the `pirk-theories` crate), registered with their card
 //! names, dimensions and Wolff embeddings.
 
-use pirk_theories::{Phi4, Phi4Hopping, Phi4HoppingWells, SineGordon, Xy, ZeroDimPhi4};
+use pirk_theories::{
+    O2Hopping, O3Hopping, Phi4, Phi4Hopping, Phi4HoppingWells, SineGordon, Xy, ZeroDimPhi4,
+};
 
 use crate::App;
 use crate::registry::{PlanarEmbedding, WolffEmbedding};
@@ -44,4 +46,22 @@ pub fn builtins(app: App) -> App {
         "XY model of planar spins (periodic θ): −β Σ_μ cos(θ_{x+μ} − θ_x)",
     )
     .wolff(PlanarEmbedding { beta: "beta" })
+    .theory::<O2Hopping>(
+        "o2-hopping",
+        "two-component φ⁴, hopping form: −2κ Σ_μ φ_x·φ_{x+μ} + φ² + λ (φ² − 1)²",
+    )
+    .wolff(WolffEmbedding {
+        kappa: "kappa",
+        lambda: "lambda",
+        extra: &[],
+    })
+    .theory::<O3Hopping>(
+        "o3-hopping",
+        "three-component φ⁴, hopping form: −2κ Σ_μ φ_x·φ_{x+μ} + φ² + λ (φ² − 1)²",
+    )
+    .wolff(WolffEmbedding {
+        kappa: "kappa",
+        lambda: "lambda",
+        extra: &[],
+    })
 }

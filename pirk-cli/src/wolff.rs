@@ -1,10 +1,11 @@
 //! The Wolff cluster baseline on the card's target, in the theory's embedding: Ising clusters
-//! of hopping φ⁴'s signs between Metropolis sweeps, or O(2) clusters of planar spins.
+//! of hopping φ⁴'s signs (O(N) clusters of an N-component field's) between Metropolis sweeps,
+//! or O(2) clusters of planar spins.
 //! Thermalise from φ = 0 (θ = 0), then measure every update. Only the per-update primaries are
 //! kept, not the configurations: the baseline exists for its observables and cost, and long
 //! chains on large lattices would not fit in memory.
 
-use pirk::{ChainSchedule, Lattice, Metropolis, Theory, Wolff, XyWolff};
+use pirk::{ChainSchedule, Lattice, Metropolis, OnWolff, Theory, Wolff, XyWolff};
 
 use crate::card::{WolffChain, WolffPlan};
 use crate::hmc::run_chain;
@@ -45,7 +46,7 @@ pub fn run<T: Theory>(
     let rates = run_chain(
         &schedule,
         "wolff",
-        lat.volume(),
+        T::field_len(lat),
         progress,
         |n, seed, phi, observe| update(plan, lat, n, seed, phi, observe),
         |c| primaries.push(setup, theta, c),
@@ -91,8 +92,27 @@ fn update(
     match plan.chain {
         WolffChain::Hopping {
             couplings,
+            components,
             width,
             sweeps,
+        } if components > 1 => {
+            let report = OnWolff::new(components)?
+                .with_updates(updates)?
+                .with_sweeps(sweeps)?
+                .with_clusters(plan.clusters)?
+                .with_metropolis(Metropolis::new().with_width(width)?)
+                .with_seed(seed)
+                .run(&couplings, lat, phi, observe);
+            Ok(Rates {
+                acceptance: Some(report.acceptance),
+                cluster_fraction: report.cluster_fraction,
+            })
+        }
+        WolffChain::Hopping {
+            couplings,
+            width,
+            sweeps,
+            ..
         } => {
             let report = Wolff::new()
                 .with_updates(updates)?

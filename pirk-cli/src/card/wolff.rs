@@ -65,10 +65,13 @@ pub struct WolffPlan {
 #[derive(Clone, Copy, Debug)]
 pub enum WolffChain {
     /// Hopping φ⁴: Metropolis sweeps move the field's magnitudes, then clusters of the
-    /// embedded Ising signs flip.
+    /// embedded Ising signs flip (of one component, `pirk::Wolff`; of the components along a
+    /// random direction for an N-component field, `pirk::OnWolff`).
     Hopping {
         /// The target couplings.
         couplings: Hopping,
+        /// Components per site.
+        components: usize,
         /// Metropolis proposal half-width.
         width: f64,
         /// Metropolis sweeps per update.
@@ -89,6 +92,7 @@ impl Card {
         let chain = match target {
             WolffTarget::Hopping(couplings) => WolffChain::Hopping {
                 couplings,
+                components: entry.components,
                 width: w.width(),
                 sweeps: w.sweeps(),
             },
@@ -147,7 +151,13 @@ impl Card {
         let (name, kappa) = match entry.wolff {
             Some(Embedding::Hopping {
                 couplings, kappa, ..
-            }) if couplings.extra.is_empty() => (couplings.kappa, kappa),
+            }) if couplings.extra.is_empty() && entry.components == 1 => (couplings.kappa, kappa),
+            Some(Embedding::Hopping { .. }) if entry.components > 1 => bad_input!(
+                "flow.refresh_with: the Wolff refresh updates a one-component field, and theory \
+                 {} has {} components; use refresh_with = \"hmc\"",
+                entry.name,
+                entry.components
+            ),
             Some(Embedding::Planar { .. }) => bad_input!(
                 "flow.refresh_with: the Wolff refresh updates the hopping form ({}); theory {}'s \
                  Wolff embedding is O(2), for the baseline only; use refresh_with = \"hmc\"",
