@@ -211,11 +211,11 @@ fn baseline_theories(registry: &Registry) -> String {
     )
 }
 
-/// The theories the Wolff refresh of training runs on: the hopping form without further
-/// couplings, which then holds along the whole path.
+/// The theories the Wolff refresh of training runs on: the hopping form of a one-component
+/// field without further couplings, which then holds along the whole path.
 pub fn refresh_theories(registry: &Registry) -> String {
     let names = registry.entries().iter().filter_map(|e| match e.wolff? {
-        Embedding::Hopping { couplings, .. } if couplings.extra.is_empty() => {
+        Embedding::Hopping { couplings, .. } if couplings.extra.is_empty() && e.components == 1 => {
             Some(format!("\"{}\"", e.name))
         }
         _ => None,
