@@ -135,7 +135,8 @@ fn wolff_section_on_another_theory() {
     rejects(
         |_| format!("{phi4}\n[wolff]\nupdates = 100\n"),
         "wolff: the Wolff baseline needs theory = \"hopping\" (or \"hopping-wells\" with target \
-         wells = zm_mass = zm_quartic = 0, or \"xy\"), the card's is phi4",
+         wells = zm_mass = zm_quartic = 0, or \"xy\", or \"o2-hopping\", or \"o3-hopping\"), the \
+         card's is phi4",
     );
 }
 
