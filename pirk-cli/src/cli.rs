@@ -49,8 +49,8 @@ pub enum Command {
     /// Sample the target with hybrid Monte Carlo only.
     Hmc(JobArgs),
     /// Sample the target with the Wolff cluster algorithm only (theories with a Wolff
-    /// embedding: hopping φ⁴, planar spins): the reference chain that tunnels where HMC does
-    /// not.
+    /// embedding: hopping φ⁴ of one or N components, planar spins): the reference chain that
+    /// tunnels where HMC does not.
     Wolff(JobArgs),
     /// PIK+MH and HMC on the same card: observables, ESS/acceptance, τ_int and cost.
     Compare(JobArgs),
