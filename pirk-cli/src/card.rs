@@ -123,12 +123,11 @@ impl Card {
         self.path_couplings(entry)?;
         if let Some(prior) = &self.prior {
             prior.check(&self.lattice)?;
-            if entry.components > 1
-                && let Some(key) = prior.zero_mode_key()
-            {
+            if entry.components > 1 && prior.wells.is_some() {
                 bad_input!(
-                    "prior.{key}: theory {} has a {}-component field, and zero-mode and two-well \
-                     priors shape a one-component magnetisation; remove the key",
+                    "prior.wells: theory {} has a {}-component field, and the two-well prior \
+                     splits a one-component magnetisation; use zm_mass and zm_quartic (a \
+                     potential of |M|) or remove the key",
                     entry.name,
                     entry.components
                 );
@@ -159,14 +158,6 @@ impl Card {
                 "tune.rounds: tuning fits a free-field prior's zero-mode couplings, and theory {}'s \
                  periodic field starts from the uniform prior; set tune.rounds = 0",
                 entry.name
-            );
-        }
-        if self.tune.rounds.is_some_and(|r| r > 0) && entry.components > 1 {
-            bad_input!(
-                "tune.rounds: tuning fits the zero-mode couplings of a one-component magnetisation, \
-                 and theory {} has a {}-component field; set tune.rounds = 0",
-                entry.name,
-                entry.components
             );
         }
         if self.tune_rounds(entry) > 0
@@ -235,7 +226,8 @@ impl Card {
 
     /// Tuning rounds: `[tune] rounds`, else 5 for a card without `[prior]` (its prior comes
     /// from the action) and 0 for one with, for a periodic field (its uniform prior has
-    /// nothing to tune) or for an N-component field (tuning moves a one-component zero mode).
+    /// nothing to tune) or for an N-component field (from its free fields the pilots' tilts
+    /// asked for no positive quartic: docs/physics.md, "O(N) models").
     pub fn tune_rounds(&self, entry: &Entry) -> usize {
         let default = if self.prior.is_none() && !entry.periodic && entry.components == 1 {
             5

@@ -58,6 +58,20 @@ pub struct Primaries {
     pub helicity: Vec<f64>,
 }
 
+impl Primaries {
+    /// `|M|` of every configuration: the length of the magnetisation vector where it has
+    /// more than one component.
+    pub fn magnetisation_lengths(&self) -> Vec<f64> {
+        if self.m_perp2.is_empty() {
+            self.m.iter().map(|m| m.abs()).collect()
+        } else {
+            (self.m.iter().zip(&self.m_perp2))
+                .map(|(m, perp)| (m * m + perp).sqrt())
+                .collect()
+        }
+    }
+}
+
 /// One configuration's primaries.
 struct Row {
     m: f64,

@@ -17,7 +17,7 @@ pub enum CardPrior {
     Free(FreeFieldPrior),
     /// Free field with its magnetisation split into two wells.
     TwoWell(TwoWellPrior),
-    /// Free field with a quartic potential for its magnetisation.
+    /// Free field (per component) with a quartic potential for its magnetisation's length.
     ZeroMode(ZeroModePrior),
     /// Uniform angles.
     Uniform(UniformAnglePrior),
@@ -27,7 +27,7 @@ pub enum CardPrior {
 
 impl CardPrior {
     /// The prior a checked card describes on `lat`, for a field of `components` components
-    /// per site (the zero-mode factors are for one-component fields, which the card's check
+    /// per site (the two-well factor is for one-component fields, which the card's check
     /// ensures).
     pub fn new(card: &PriorCard, lat: &Lattice, components: usize) -> pirk::Result<Self> {
         let values = lat.volume() * components;
@@ -43,12 +43,13 @@ impl CardPrior {
                         components,
                     )?),
                     (Some(w), _) => Self::TwoWell(TwoWellPrior::new(lat, kinetic, mass, w)?),
-                    (None, Some(g)) => Self::ZeroMode(ZeroModePrior::new(
+                    (None, Some(g)) => Self::ZeroMode(ZeroModePrior::with_components(
                         lat,
                         kinetic,
                         mass,
                         card.zm_mass.unwrap_or(0.0),
                         g,
+                        components,
                     )?),
                     (None, None) => Self::Free(FreeFieldPrior::new(lat, kinetic, mass)?),
                 }

@@ -217,10 +217,12 @@ pub fn pik<T: Theory>(
     let mut ens = sample::generate(setup, flow, steps.steps, out, progress, stop_after)?;
     let seconds = start.elapsed().as_secs_f64();
     let abs_m: Vec<f64> = ens.primaries.m.iter().map(|m| m.abs()).collect();
-    // A periodic field's magnetisation is a vector of bounded length, and an N-component
-    // field's a vector: neither is the one-component zero mode a prior can tilt.
-    let tilt = (!T::PERIODIC && T::COMPONENTS == 1)
-        .then(|| zero_mode_tilt(&ens.primaries.m, &ens.log_w, setup.lat.volume()))
+    // A periodic field's magnetisation has a bounded length: no zero-mode prior to tilt.
+    let tilt = (!T::PERIODIC)
+        .then(|| {
+            let length = ens.primaries.magnetisation_lengths();
+            zero_mode_tilt(&length, &ens.log_w, setup.lat.volume())
+        })
         .flatten();
     let correction = setup.card.sample.correction;
     let corrected = Corrected::new(

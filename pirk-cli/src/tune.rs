@@ -17,8 +17,8 @@
 use std::time::Instant;
 
 use pirk::{
-    Flow, PARETO_K_UNRELIABLE, Theory, Weights, ZeroModeTilt, independence_mh, magnetisation,
-    pareto_k, zero_mode_tilt,
+    Flow, PARETO_K_UNRELIABLE, Theory, Weights, ZeroModeTilt, independence_mh,
+    magnetisation_length, pareto_k, zero_mode_tilt,
 };
 use serde::{Deserialize, Serialize};
 
@@ -287,7 +287,7 @@ fn pilot<T: Theory>(setup: &Setup<T>, flow: &Flow, r: usize, n: usize) -> anyhow
             .generate(&setup.theory, &setup.prior, &setup.basis, flow, n);
     let log_w = samples.log_weights();
     let m: Vec<f64> = (0..samples.len())
-        .map(|i| magnetisation(samples.config(i)))
+        .map(|i| magnetisation_length(samples.config(i), T::COMPONENTS))
         .collect();
     let weights = Weights::from_log(log_w);
     Ok(Pilot {

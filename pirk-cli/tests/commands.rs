@@ -15,11 +15,19 @@ fn theories_lists_every_builtin_with_couplings_and_kernels() {
 }
 
 /// The Wolff embeddings come from the registration: the hopping form as such, inside
-/// hopping-wells where its zero-mode potential is off, and xy's planar one.
+/// hopping-wells where its zero-mode potential is off, xy's planar one and the O(N) ones.
 #[test]
 fn theories_show_their_wolff_embeddings() {
     let out = ok(&pirk(&["theories"]));
-    assert_eq!(out.matches("  wolff:").count(), 3, "{out}");
+    assert_eq!(out.matches("  wolff:").count(), 5, "{out}");
+    assert!(
+        out.contains("wolff:     O(2), κ = kappa, λ = lambda\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("wolff:     O(3), κ = kappa, λ = lambda\n"),
+        "{out}"
+    );
     assert!(out.contains("wolff:     κ = kappa, λ = lambda\n"), "{out}");
     assert!(out.contains("wolff:     O(2), β = beta\n"), "{out}");
     assert!(

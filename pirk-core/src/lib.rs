@@ -20,8 +20,9 @@ pub mod vmath;
 
 pub use analysis::observables::{
     action_density, binder, connected_correlator, helicity_modulus, helicity_terms,
-    lowest_mode_power, magnetisation, o_n_binder, o_n_susceptibility, planar_magnetisation,
-    second_moment_length, susceptibility, two_point, vector_magnetisation, vortex_density,
+    lowest_mode_power, magnetisation, magnetisation_length, o_n_binder, o_n_susceptibility,
+    planar_magnetisation, second_moment_length, susceptibility, two_point, vector_magnetisation,
+    vortex_density,
 };
 pub use analysis::pareto::{PARETO_K_UNRELIABLE, pareto_k, pareto_smoothed};
 pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};

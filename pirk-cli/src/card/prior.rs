@@ -74,17 +74,6 @@ impl PriorCard {
         }
     }
 
-    /// The first zero-mode setting given (`wells`, `zm_mass`, `zm_quartic`), if any.
-    pub(super) fn zero_mode_key(&self) -> Option<&'static str> {
-        [
-            ("wells", self.wells),
-            ("zm_mass", self.zm_mass),
-            ("zm_quartic", self.zm_quartic),
-        ]
-        .into_iter()
-        .find_map(|(key, value)| value.map(|_| key))
-    }
-
     /// The settings its kind needs, none it does not use, and at most one zero-mode factor.
     pub(super) fn check(&self, lattice: &[usize]) -> Result<(), InputError> {
         let p = self;

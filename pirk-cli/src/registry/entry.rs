@@ -104,7 +104,11 @@ impl Entry {
         );
         match self.wolff {
             Some(Embedding::Hopping { couplings: w, .. }) => {
-                text += &format!("  wolff:     κ = {}, λ = {}", w.kappa, w.lambda);
+                text += "  wolff:     ";
+                if self.components > 1 {
+                    text += &format!("O({}), ", self.components);
+                }
+                text += &format!("κ = {}, λ = {}", w.kappa, w.lambda);
                 if !w.extra.is_empty() {
                     text += &format!(" where {} = 0", w.extra.join(" = "));
                 }

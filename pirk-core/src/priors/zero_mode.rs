@@ -1,38 +1,42 @@
-//! The zero-mode prior `S_0 = S_free(φ) + V (μ M² + g M⁴)`, `M = (1/V) Σ_x φ_x`: a free field
-//! whose collective mode already has a quartic, possibly double-welled, distribution, so that a
-//! flow to the critical point does not have to build the magnetisation's shape from a Gaussian.
+//! The zero-mode prior `S_0 = S_free(φ) + V (μ |M|² + g |M|⁴)`, `M_a = (1/V) Σ_x φ_{x,a}`: a
+//! free field whose collective mode already has a quartic, possibly double-welled (for N
+//! components: Mexican-hat), distribution, so that a flow to the critical point does not have
+//! to build the magnetisation's shape from a Gaussian.
 //!
-//! The free field's zero mode is exactly `M`, independent of `φ − M`, with action `m_0 V M²`.
-//! The prior keeps the free field's `φ − M` and replaces `M` by a draw from the one-dimensional
-//! density `∝ e^{−V (a M² + g M⁴)}`, `a = m_0 + μ`, by rejection from a Gaussian envelope:
-//! exact, with no table. The normalisation is that density's integral by the trapezoid rule,
-//! which converges exponentially fast for a smooth, rapidly decaying integrand.
+//! The free field's zero mode is exactly `M`, independent of `φ − M`, with action `m_0 V |M|²`
+//! (per component). The prior keeps the free field's `φ − M` and replaces `M` by a draw from the
+//! N-dimensional density `∝ e^{−V (a |M|² + g |M|⁴)}`, `a = m_0 + μ`, by rejection from a
+//! Gaussian envelope: exact, with no table. The normalisation is that density's radial
+//! integral, `S_{N−1} ∫_0^∞ r^{N−1} e^{−V(a r² + g r⁴)} dr`, by the trapezoid rule in `log r`,
+//! where the integrand is smooth and decays on both sides, so the rule converges exponentially
+//! fast for any N.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 
-use crate::FreeFieldPrior;
-use crate::Lattice;
-use crate::Prior;
 use crate::error::{Result, ensure};
 use crate::rng::StreamRng;
+use crate::{ComponentPrior, FreeFieldPrior, Lattice, Prior, vector_magnetisation};
 
 /// Trapezoid intervals of the zero-mode integrals.
 const INTERVALS: usize = 20_000;
 /// The integrals stop where the density has fallen by `e^{−DEPTH}` from its peak.
 const DEPTH: f64 = 60.0;
 
-/// The free-field prior with its magnetisation weighted by `e^{−V (μ M² + g M⁴)}`.
+/// The free-field prior (per component) with its magnetisation weighted by
+/// `e^{−V (μ |M|² + g |M|⁴)}`.
 #[derive(Clone, Debug)]
 pub struct ZeroModePrior {
-    free: FreeFieldPrior,
+    free: ComponentPrior<FreeFieldPrior>,
+    components: usize,
     volume: f64,
     quadratic: f64,
     quartic: f64,
     /// `V g` of the zero-mode density.
     scaled_quartic: f64,
+    /// One component of the envelope (the envelope draws N independent ones).
     envelope: Normal<f64>,
-    /// `c` of `log(density/envelope) = c M² − V g M⁴ + const`.
+    /// `c` of `log(density/envelope) = c |M|² − V g |M|⁴ + const`.
     slope: f64,
     /// `max_M [log density − log envelope]`, up to the constants both drop.
     log_bound: f64,
@@ -51,7 +55,22 @@ impl ZeroModePrior {
         quadratic: f64,
         quartic: f64,
     ) -> Result<Self> {
-        let free = FreeFieldPrior::new(lat, kinetic, mass)?;
+        Self::with_components(lat, kinetic, mass, quadratic, quartic, 1)
+    }
+
+    /// The same for a field of `components` components per site (site-major, as
+    /// [`crate::Theory`] stores them): one free field per component, and the potential of
+    /// the magnetisation vector's length `|M|`, which for `m_0 + quadratic < 0` puts `M` on
+    /// the sphere `|M|² ≈ −(m_0 + quadratic)/(2 quartic)` in every direction alike.
+    pub fn with_components(
+        lat: &Lattice,
+        kinetic: f64,
+        mass: f64,
+        quadratic: f64,
+        quartic: f64,
+        components: usize,
+    ) -> Result<Self> {
+        let free = ComponentPrior::new(FreeFieldPrior::new(lat, kinetic, mass)?, components)?;
         ensure(
             quadratic.is_finite(),
             "quadratic",
@@ -63,15 +82,18 @@ impl ZeroModePrior {
             format!("must be positive, got {quartic}"),
         )?;
         let volume = lat.volume() as f64;
+        let n = components as f64;
         let (a, g) = (volume * (mass + quadratic), volume * quartic);
-        let (log_z, second_moment) = zero_mode_integrals(a, g);
-        // The envelope has the density's ⟨M²⟩.
-        let envelope = Normal::new(0.0, second_moment.sqrt()).expect("positive finite ⟨M²⟩");
+        let (log_z, second_moment) = zero_mode_integrals(a, g, components);
+        // The envelope has the density's ⟨|M|²⟩.
+        let envelope =
+            Normal::new(0.0, (second_moment / n).sqrt()).expect("positive finite ⟨|M|²⟩");
         let c = 0.5 / envelope.std_dev().powi(2) - a;
-        let free_zero_mode = 0.5 * (std::f64::consts::PI / (volume * mass)).ln();
+        let free_zero_mode = 0.5 * n * (std::f64::consts::PI / (volume * mass)).ln();
         Ok(Self {
             log_norm: free.log_norm() + log_z - free_zero_mode,
             free,
+            components,
             volume,
             quadratic,
             quartic,
@@ -82,62 +104,106 @@ impl ZeroModePrior {
         })
     }
 
-    /// An exact draw of `M` from `∝ e^{−V (a M² + g M⁴)}`.
-    fn draw_magnetisation(&self, rng: &mut StreamRng) -> f64 {
+    /// An exact draw of `M` from `∝ e^{−V (a |M|² + g |M|⁴)}` into `m`.
+    fn draw_magnetisation(&self, rng: &mut StreamRng, m: &mut [f64]) {
         loop {
-            let m = self.envelope.sample(rng);
-            let u = m * m;
+            m.iter_mut().for_each(|m| *m = self.envelope.sample(rng));
+            let u: f64 = m.iter().map(|m| m * m).sum();
             let log_ratio = self.slope * u - self.scaled_quartic * u * u - self.log_bound;
             if rng.random::<f64>().ln() < log_ratio {
-                return m;
+                return;
             }
         }
     }
+
+    /// `|M|²` of a configuration.
+    fn magnetisation_squared(&self, phi: &[f64]) -> f64 {
+        (vector_magnetisation(phi, self.components).iter())
+            .map(|m| m * m)
+            .sum()
+    }
 }
 
-/// `(log ∫ e^{−e(M)} dM, ⟨M²⟩)` for `e(M) = a M² + g M⁴`, `g > 0`, by the trapezoid rule on
-/// the range where the density is within `e^{−DEPTH}` of its peak.
-fn zero_mode_integrals(a: f64, g: f64) -> (f64, f64) {
-    let energy = |m: f64| a * m * m + g * m.powi(4);
-    let floor = if a < 0.0 { -a * a / (4.0 * g) } else { 0.0 };
-    let mut half = if a < 0.0 {
+/// `(log ∫ e^{−e(|M|)} d^N M, ⟨|M|²⟩)` for `e(r) = a r² + g r⁴`, `g > 0`: the radial integral
+/// `S_{N−1} ∫ r^{N−1} e^{−e(r)} dr` by the trapezoid rule in `y = log r`, on the range where
+/// the integrand is within `e^{−DEPTH}` of its peak.
+fn zero_mode_integrals(a: f64, g: f64, components: usize) -> (f64, f64) {
+    let n = components as f64;
+    let energy = |r: f64| a * r * r + g * r.powi(4);
+    // The well's radius (or the Gaussian width where there is none) sets the scale.
+    let scale = if a < 0.0 {
         (-a / (2.0 * g)).sqrt()
     } else {
         0.0
     } + 1.0 / (a.abs() + g).sqrt();
-    while energy(half) - floor < DEPTH {
-        half *= 2.0;
+    let log_integrand = |y: f64| n * y - energy(y.exp());
+    let peak = log_integrand(scale.ln());
+    let mut high = scale.ln();
+    while peak - log_integrand(high) < DEPTH {
+        high += std::f64::consts::LN_2;
     }
-    let h = 2.0 * half / INTERVALS as f64;
-    let (mut z, mut m2) = (0.0, 0.0);
-    for i in 0..=INTERVALS {
-        let m = -half + i as f64 * h;
+    // Below the scale the integrand falls like r^N at least.
+    let low = scale.ln() - DEPTH / n - 1.0;
+    let h = (high - low) / INTERVALS as f64;
+    let logs: Vec<f64> = (0..=INTERVALS)
+        .map(|i| log_integrand(low + i as f64 * h))
+        .collect();
+    let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (mut z, mut r2) = (0.0, 0.0);
+    for (i, l) in logs.iter().enumerate() {
         let end = if i == 0 || i == INTERVALS { 0.5 } else { 1.0 };
-        let w = end * (floor - energy(m)).exp();
+        let w = end * (l - top).exp();
         z += w;
-        m2 += w * m * m;
+        r2 += w * (2.0 * (low + i as f64 * h)).exp();
     }
-    ((z * h).ln() - floor, m2 / z)
+    ((z * h).ln() + top + log_sphere_area(components), r2 / z)
+}
+
+/// `log S_{N−1} = log(2 π^{N/2} / Γ(N/2))`, the area of the unit sphere in N dimensions
+/// (2 for N = 1: the two directions of a line).
+fn log_sphere_area(components: usize) -> f64 {
+    let pi = std::f64::consts::PI;
+    // Γ(N/2) from Γ(1) = 1 or Γ(1/2) = √π by Γ(x + 1) = x Γ(x).
+    let (mut x, mut log_gamma) = if components.is_multiple_of(2) {
+        (1.0, 0.0)
+    } else {
+        (0.5, 0.5 * pi.ln())
+    };
+    while x < components as f64 / 2.0 {
+        log_gamma += x.ln();
+        x += 1.0;
+    }
+    2f64.ln() + 0.5 * components as f64 * pi.ln() - log_gamma
 }
 
 impl Prior for ZeroModePrior {
     fn sample(&self, rng: &mut StreamRng, out: &mut [f64]) {
         self.free.sample(rng, out);
-        let shift = self.draw_magnetisation(rng) - out.iter().sum::<f64>() / self.volume;
-        out.iter_mut().for_each(|o| *o += shift);
+        let mean = vector_magnetisation(out, self.components);
+        let mut m = vec![0.0; self.components];
+        self.draw_magnetisation(rng, &mut m);
+        for site in out.chunks_mut(self.components) {
+            for ((o, target), now) in site.iter_mut().zip(&m).zip(&mean) {
+                *o += target - now;
+            }
+        }
     }
 
     fn action(&self, phi: &[f64]) -> f64 {
-        let m2 = (phi.iter().sum::<f64>() / self.volume).powi(2);
+        let m2 = self.magnetisation_squared(phi);
         self.free.action(phi) + self.volume * (self.quadratic * m2 + self.quartic * m2 * m2)
     }
 
-    /// The free field's force plus the zero-mode potential's, `2μM + 4gM³` at every site.
+    /// The free field's force plus the zero-mode potential's, `(2μ + 4g|M|²) M_a` at every
+    /// site.
     fn force(&self, phi: &[f64], out: &mut [f64]) {
         self.free.force(phi, out);
-        let m = phi.iter().sum::<f64>() / self.volume;
-        let zero_mode = 2.0 * self.quadratic * m + 4.0 * self.quartic * m.powi(3);
-        out.iter_mut().for_each(|o| *o += zero_mode);
+        let m = vector_magnetisation(phi, self.components);
+        let m2: f64 = m.iter().map(|m| m * m).sum();
+        let radial = 2.0 * self.quadratic + 4.0 * self.quartic * m2;
+        for site in out.chunks_mut(self.components) {
+            site.iter_mut().zip(&m).for_each(|(o, m)| *o += radial * m);
+        }
     }
 
     fn log_norm(&self) -> f64 {
@@ -224,6 +290,103 @@ mod tests {
             (d_prior / d_free - 1.0).abs() < 5.0 * (4.0 / nf).sqrt(),
             "{d_prior} vs {d_free}"
         );
+    }
+
+    /// Two and three components on one site: the normalisation is the integral of
+    /// `e^{−a |M|² − g |M|⁴}` over the plane (a Cartesian trapezoid grid) and over space (the
+    /// radial integral `4π ∫ r² …`, an even integrand on a symmetric grid), in a single and a
+    /// Mexican-hat well.
+    #[test]
+    fn log_norm_matches_quadrature_in_two_and_three_components() {
+        for (m, mu, g) in [(0.7, 0.2, 0.3), (0.5, -2.5, 0.4)] {
+            let a = m + mu;
+            let density = |r2: f64| (-a * r2 - g * r2 * r2).exp();
+            let plane = ZeroModePrior::with_components(&Lattice::new(&[]), 1.0, m, mu, g, 2);
+            let h = 2e-3;
+            let axis: Vec<f64> = (0..=6000).map(|i| -6.0 + i as f64 * h).collect();
+            let z2: f64 = axis
+                .iter()
+                .flat_map(|x| axis.iter().map(move |y| density(x * x + y * y)))
+                .sum::<f64>()
+                * h
+                * h;
+            let plane = plane.unwrap().log_norm();
+            assert!((plane - z2.ln()).abs() < 1e-9, "{plane} vs {}", z2.ln());
+            let space = ZeroModePrior::with_components(&Lattice::new(&[]), 1.0, m, mu, g, 3);
+            let h = 1e-5;
+            let z3: f64 = (0..=1_200_000)
+                .map(|i| {
+                    let r = -6.0 + i as f64 * h;
+                    r * r * density(r * r)
+                })
+                .sum::<f64>()
+                * h
+                * 2.0
+                * std::f64::consts::PI;
+            let space = space.unwrap().log_norm();
+            assert!((space - z3.ln()).abs() < 1e-9, "{space} vs {}", z3.ln());
+        }
+    }
+
+    /// Three components on a lattice: ⟨|M|²⟩ and ⟨|M|⁴⟩ of the draws match the radial
+    /// quadrature in a Mexican-hat well, every direction alike (⟨M_a⟩ = 0, ⟨M_a²⟩ = ⟨|M|²⟩/3),
+    /// and the force is the action's gradient.
+    #[test]
+    fn three_components_draw_the_vector_magnetisation() {
+        let lat = Lattice::new(&[4, 3]);
+        let v = lat.volume() as f64;
+        let (kinetic, m, mu, g) = (0.25, 0.05, -0.3, 0.08);
+        let prior = ZeroModePrior::with_components(&lat, kinetic, m, mu, g, 3).unwrap();
+        let (a, gv) = (v * (m + mu), v * g);
+        let h = 1e-4;
+        let (mut z, mut r2, mut r4, mut r8) = (0.0, 0.0, 0.0, 0.0);
+        for i in 1..=60_000 {
+            let r = i as f64 * h;
+            let d = r * r * (-a * r * r - gv * r.powi(4)).exp();
+            z += d;
+            r2 += d * r * r;
+            r4 += d * r.powi(4);
+            r8 += d * r.powi(8);
+        }
+        let (r2, r4, r8) = (r2 / z, r4 / z, r8 / z);
+        let n = 20_000;
+        let mut phi = vec![0.0; 3 * lat.volume()];
+        let (mut s2, mut s4, mut first, mut first2) = (0.0, 0.0, 0.0, 0.0);
+        for i in 0..n {
+            prior.sample(&mut stream_rng(7, i), &mut phi);
+            let mag = vector_magnetisation(&phi, 3);
+            let u: f64 = mag.iter().map(|x| x * x).sum();
+            s2 += u;
+            s4 += u * u;
+            first += mag[0];
+            first2 += mag[0] * mag[0];
+        }
+        let nf = n as f64;
+        let (s2, s4, first, first2) = (s2 / nf, s4 / nf, first / nf, first2 / nf);
+        let tol = |spread: f64| 5.0 * spread / nf.sqrt();
+        assert!((s2 - r2).abs() < tol((r4 - r2 * r2).sqrt()), "{s2} vs {r2}");
+        assert!((s4 - r4).abs() < tol((r8 - r4 * r4).sqrt()), "{s4} vs {r4}");
+        assert!(first.abs() < tol(r2.sqrt()), "⟨M_0⟩ = {first}");
+        assert!(
+            (first2 - r2 / 3.0).abs() < tol(r2),
+            "⟨M_0²⟩ = {first2} vs {}",
+            r2 / 3.0
+        );
+        let mut force = vec![0.0; phi.len()];
+        prior.force(&phi, &mut force);
+        for i in [0, 4, 17, 35] {
+            let e = 1e-6;
+            let mut up = phi.clone();
+            let mut down = phi.clone();
+            up[i] += e;
+            down[i] -= e;
+            let fd = (prior.action(&up) - prior.action(&down)) / (2.0 * e);
+            assert!(
+                (fd - force[i]).abs() < 1e-6 * (1.0 + fd.abs()),
+                "{fd} vs {}",
+                force[i]
+            );
+        }
     }
 
     /// The action is the free field's plus the zero-mode terms, and bad couplings are refused.

@@ -23,6 +23,15 @@ pub fn vector_magnetisation(phi: &[f64], n: usize) -> Vec<f64> {
     m
 }
 
+/// `|M|`, the length of the magnetisation vector of an `n`-component configuration (`|M|`
+/// of the one-component magnetisation for `n = 1`).
+pub fn magnetisation_length(phi: &[f64], n: usize) -> f64 {
+    (vector_magnetisation(phi, n).iter())
+        .map(|m| m * m)
+        .sum::<f64>()
+        .sqrt()
+}
+
 /// `χ = V⟨|M|²⟩` from a series of `|M|²`: with O(N) symmetry unbroken on a finite volume
 /// `⟨M⟩ = 0`, so nothing is subtracted (unlike [`crate::susceptibility`]).
 pub fn o_n_susceptibility(
