@@ -171,7 +171,7 @@ impl<T: Theory> Basis<T> {
 
     /// Solves the Wegner equation of `S_t = S(θ(t)) + (1 − t) Δ` instead of `S(θ(t))`: the
     /// prior is not the theory at the path's start, and `offset` is the difference
-    /// ([`crate::flow::offset`]).
+    /// ([`crate::Offset`]).
     pub fn with_offset(mut self, offset: Arc<dyn Offset>) -> Self {
         self.offset = Some(SwitchedOff(offset));
         self

@@ -74,7 +74,7 @@ pub struct StepChoice {
 
 /// Generates `pilot` configurations with `generator` (its seed, scheme and runaway factor) at
 /// `flow.steps` and twice that, doubling while the two differ by more than `tolerance` (RMS
-/// change of `log w`, at most [`MAX_DOUBLINGS`] times); with [`StepSearch::Fewest`] a count
+/// change of `log w`, at most `MAX_DOUBLINGS` times); with [`StepSearch::Fewest`] a count
 /// that passed at once is halved while it stays within `tolerance` of the finest.
 #[allow(clippy::too_many_arguments)]
 pub fn choose_steps<T: Theory, P: Prior>(
