@@ -91,11 +91,8 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             if let Some(p) = ast.find_ident(&|i| decl.params.contains(i)) {
                 cx.error(p.span(), format!("kernel `{name}` depends on the coupling `{p}`; kernels are functions of the field only"));
             }
-            let coinciding = k.iter().flat_map(Expr::field_occurrences).any(|(s, _)| {
-                s.0.len() > 1 && s.0.iter().any(|&(_, c)| c < 0) && s.0.iter().any(|&(_, c)| c > 0)
-            });
-            if coinciding {
-                cx.error(ast.span(), format!("kernel `{name}` reads a field index that is `x` when two directions coincide; its divergence would miss that term"));
+            if k.iter().any(crate::coincide::reaches_site) {
+                cx.error(ast.span(), format!("kernel `{name}` reads a field index that is `x` when two directions coincide; its divergence would miss that term (a factor `distinct(mu, nu)` excludes it)"));
             }
             (name.to_string(), k)
         })
@@ -270,6 +267,9 @@ impl Checker {
         if fname == "mean" {
             return self.mean(name, args);
         }
+        if fname == "distinct" {
+            return self.distinct(name, args);
+        }
         if args.len() != 1 {
             self.error(
                 name.span(),
@@ -331,7 +331,7 @@ impl Checker {
                 self.error(
                     name.span(),
                     format!(
-                        "unknown function `{fname}`; known: {}, mean, sum_<direction>",
+                        "unknown function `{fname}`; known: {}, mean, distinct, sum_<direction>",
                         known.join(", ")
                     ),
                 );
@@ -470,6 +470,30 @@ impl Checker {
     }
 
     /// `mean(phi)`, or `mean(phi, a)` on a field with components.
+    /// `distinct(mu, nu)`: 1 where two bound directions differ, 0 where they coincide.
+    fn distinct(&mut self, name: &Ident, args: &[Ast]) -> Expr {
+        let usage = "`distinct` takes two different bound directions: `distinct(mu, nu)`";
+        let binders: Vec<Option<Binder>> = args
+            .iter()
+            .map(|a| match a {
+                Ast::Ident(d) => self.scope.iter().rev().find(|(n, _)| d == n).map(|p| p.1),
+                _ => None,
+            })
+            .collect();
+        match binders.as_slice() {
+            [Some(a), Some(b)] if a != b => Expr::Distinct(*a, *b),
+            _ => {
+                let span = args
+                    .iter()
+                    .zip(&binders)
+                    .find(|(_, b)| b.is_none())
+                    .map_or(name.span(), |(a, _)| a.span());
+                self.error(span, usage);
+                Expr::int(0)
+            }
+        }
+    }
+
     fn mean(&mut self, name: &Ident, args: &[Ast]) -> Expr {
         let field = self.field.clone();
         let Some(Ast::Ident(f)) = args

@@ -54,6 +54,10 @@ impl Env<'_> {
                 });
                 self.phi[site * self.components + component_index(*a)]
             }
+            Expr::Distinct(a, b) => {
+                let dir = |b: &Binder| dirs.iter().rev().find(|d| d.0 == *b).map(|d| d.1);
+                if dir(a) != dir(b) { 1.0 } else { 0.0 }
+            }
             Expr::Mean(a) => {
                 let values = self.phi.iter().skip(component_index(*a));
                 values.step_by(self.components).sum::<f64>() / self.volume() as f64

@@ -173,6 +173,9 @@ pub enum Expr {
     Total(Box<Expr>),
     /// `Σ_μ body` over all lattice directions.
     Sum(Binder, Box<Expr>),
+    /// `[μ_a ≠ μ_b]`: 1 where the two bound directions differ, 0 where they coincide. As a
+    /// factor it keeps a field index such as `x + μ − ν` away from `x`.
+    Distinct(Binder, Binder),
     /// Sum of terms.
     Add(Vec<Expr>),
     /// Product of factors.
@@ -215,7 +218,8 @@ impl Expr {
             | Expr::Field(..)
             | Expr::Mean(_)
             | Expr::InvVolume
-            | Expr::Dims => vec![],
+            | Expr::Dims
+            | Expr::Distinct(..) => vec![],
             Expr::Total(e) | Expr::Sum(_, e) | Expr::Pow(e, _) | Expr::Func(_, e) => vec![e],
             Expr::Add(v) | Expr::Mul(v) => v.iter().collect(),
         }
@@ -245,6 +249,7 @@ impl Expr {
             Expr::Field(s, _) => {
                 out.extend(s.0.iter().map(|&(b, _)| b).filter(|b| !bound.contains(b)))
             }
+            Expr::Distinct(a, b) => out.extend([a, b].into_iter().filter(|b| !bound.contains(b))),
             Expr::Sum(b, body) => {
                 bound.push(*b);
                 body.collect_free(bound, out);
@@ -307,6 +312,17 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// Every direction binder (in field shifts and direction guards) renamed by `f`.
+    pub fn rename_binders(self, f: &impl Fn(Binder) -> Binder) -> Expr {
+        self.map_bottom_up(&mut |e| match e {
+            Expr::Field(s, a) => Expr::Field(s.rename(f), a),
+            Expr::Distinct(a, b) => Expr::Distinct(f(a), f(b)),
+            e => e,
+        })
+    }
+}
+
 impl std::ops::Neg for Expr {
     type Output = Expr;
     fn neg(self) -> Expr {
@@ -358,6 +374,7 @@ impl fmt::Display for Expr {
             Expr::Dims => write!(f, "D"),
             Expr::Total(e) => write!(f, "Σ_x {{{e}}}"),
             Expr::Sum(b, e) => write!(f, "Σ_μ{b} {{{e}}}"),
+            Expr::Distinct(a, b) => write!(f, "[μ{a}≠μ{b}]"),
             Expr::Add(v) => list(f, v, " + "),
             Expr::Mul(v) => list(f, v, "·"),
             Expr::Pow(e, p) => {

@@ -7,6 +7,7 @@
 
 mod ast;
 mod check;
+mod coincide;
 mod components;
 mod emit;
 mod factor;

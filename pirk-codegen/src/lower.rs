@@ -30,6 +30,8 @@ enum Node {
     /// The k-th global reduction, computed before the site loop.
     Total(usize),
     Field(Shift, Component),
+    /// `[μ_a ≠ μ_b]` as 1.0 or 0.0.
+    Distinct(Binder, Binder),
     /// Terms with their signs (`true` = subtract).
     Add(Vec<(bool, NodeId)>),
     Mul(Vec<NodeId>),
@@ -152,6 +154,7 @@ impl SiteProgram {
             .collect();
         match &node {
             Node::Field(s, _) => free.extend(s.0.iter().map(|t| t.0).chain([SITE])),
+            Node::Distinct(a, b) => free.extend([*a, *b]),
             Node::Sum(l, _) => {
                 free.remove(l);
             }
@@ -176,6 +179,7 @@ impl SiteProgram {
             Expr::Num(c) => self.constant(rat_to_f64(c)),
             Expr::Param(i) => self.add(Node::Param(*i)),
             Expr::Field(s, a) => self.add(Node::Field(s.clone(), *a)),
+            Expr::Distinct(a, b) => self.add(Node::Distinct(*a, *b)),
             Expr::Mean(a) => self.add(Node::Mean(*a)),
             Expr::InvVolume => self.add(Node::InvVolume),
             Expr::Dims => self.add(Node::Dims),
@@ -628,6 +632,10 @@ impl SiteProgram {
             Node::Field(s, a) => {
                 let index = component_slot(site_index(s), *a, self.components);
                 self.read(quote!(phi), &index)
+            }
+            Node::Distinct(a, b) => {
+                let (a, b) = (direction(*a), direction(*b));
+                quote!(if #a != #b { 1.0 } else { 0.0 })
             }
             Node::Add(terms) => {
                 let mut out = TokenStream::new();

@@ -4,7 +4,8 @@ pirk::theory! {
     /// field is periodic, so the flow starts from the uniform (Haar) prior at β = 0, and every
     /// kernel is a sine of whole-number angle differences: periodic, and odd under θ → −θ like
     /// the action's force. `hop` is the force's own shape; the others add harmonics, longer
-    /// bonds and the local field's strength.
+    /// bonds (`diag` and `adiag` together reach all four diagonal neighbours, so the basis keeps
+    /// the lattice's reflections) and the local field's strength.
     pub Xy {
         field: periodic theta,
         params: [beta],
@@ -15,6 +16,7 @@ pirk::theory! {
             hop3: sum_mu(sin(3 * (theta[x + mu] - theta[x])) + sin(3 * (theta[x - mu] - theta[x]))),
             far: sum_mu(sin(theta[x + 2 * mu] - theta[x]) + sin(theta[x - 2 * mu] - theta[x])),
             diag: sum_mu(sum_nu(sin(theta[x + mu + nu] - theta[x]) + sin(theta[x - mu - nu] - theta[x]))),
+            adiag: sum_mu(sum_nu(distinct(mu, nu) * sin(theta[x + mu - nu] - theta[x]))),
             strength: sum_mu(sin(theta[x + mu] - theta[x]) + sin(theta[x - mu] - theta[x])) * sum_nu(cos(theta[x + nu] - theta[x]) + cos(theta[x - nu] - theta[x])),
         },
     }

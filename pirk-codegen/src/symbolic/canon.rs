@@ -40,6 +40,11 @@ pub fn relevel(e: Expr) -> Expr {
         };
         match e {
             Expr::Field(s, a) => Expr::Field(s.rename(&|b| lookup(scope, b)), a),
+            // Symmetric: the lower level first, so `[μ0≠μ1]` and `[μ1≠μ0]` combine.
+            Expr::Distinct(a, b) => {
+                let (a, b) = (lookup(scope, a), lookup(scope, b));
+                Expr::Distinct(a.min(b), a.max(b))
+            }
             Expr::Sum(b, body) => {
                 let level = scope.len() as Binder;
                 scope.push((b, level));

@@ -181,6 +181,7 @@ fn lift(
         Sym::Atom(Atom::Param(i)) => (Expr::Param(*i), false),
         Sym::Atom(Atom::Field(s, a)) => (Expr::Field(s.clone(), *a), false),
         Sym::Atom(Atom::Mean(a)) => (Expr::Mean(*a), false),
+        Sym::Atom(Atom::Distinct(a, b)) => (Expr::Distinct(*a, *b), false),
         Sym::Atom(Atom::Binder(_)) => return Err("internal: a direction outside a sum".into()),
         Sym::Sum([b, body]) => {
             let (body, marked) = lift(rec, *body, pulled)?;
@@ -198,7 +199,7 @@ fn lift(
             };
             let (body, _) = lift(rec, *body, pulled)?;
             (
-                body.map_shifts(&|s| s.rename(&|x| if x == old { fresh } else { x })),
+                body.rename_binders(&|x| if x == old { fresh } else { x }),
                 true,
             )
         }

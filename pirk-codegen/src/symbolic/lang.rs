@@ -42,6 +42,8 @@ pub enum Atom {
     Mean(Component),
     /// A direction variable (first child of `sum`).
     Binder(Binder),
+    /// `[μ_a ≠ μ_b]`: constant in the field.
+    Distinct(Binder, Binder),
 }
 
 impl fmt::Display for Atom {
@@ -51,6 +53,7 @@ impl fmt::Display for Atom {
             Atom::Field(s, a) => write!(f, "{}", Expr::Field(s.clone(), *a)),
             Atom::Mean(a) => write!(f, "{}", Expr::Mean(*a)),
             Atom::Binder(b) => write!(f, "μ{b}"),
+            Atom::Distinct(a, b) => write!(f, "{}", Expr::Distinct(*a, *b)),
         }
     }
 }
@@ -71,6 +74,13 @@ impl FromStr for Atom {
         }
         if let Some(b) = s.strip_prefix('μ') {
             return b.parse().map(Atom::Binder).map_err(|_| bad());
+        }
+        if let Some(pair) = s.strip_prefix("[μ").and_then(|r| r.strip_suffix(']')) {
+            let (a, b) = pair.split_once("≠μ").ok_or_else(bad)?;
+            return Ok(Atom::Distinct(
+                a.parse().map_err(|_| bad())?,
+                b.parse().map_err(|_| bad())?,
+            ));
         }
         let inner = s
             .strip_prefix("φ[x")
@@ -194,6 +204,7 @@ pub fn add_expr(rec: &mut RecExpr<Sym>, e: &Expr) -> Id {
         Expr::Param(i) => rec.add(Sym::Atom(Atom::Param(*i))),
         Expr::Field(s, a) => rec.add(Sym::Atom(Atom::Field(s.clone(), *a))),
         Expr::Mean(a) => rec.add(Sym::Atom(Atom::Mean(*a))),
+        Expr::Distinct(a, b) => rec.add(Sym::Atom(Atom::Distinct(*a, *b))),
         Expr::Sum(b, body) => {
             let b = rec.add(Sym::Atom(Atom::Binder(*b)));
             let body = add_expr(rec, body);
@@ -234,6 +245,7 @@ mod tests {
             "φ[x+μ0-μ3]",
             "φ[x-μ1, 2]",
             "mean1",
+            "[μ0≠μ1]",
         ] {
             assert_eq!(s.parse::<Atom>().unwrap().to_string(), s);
         }
