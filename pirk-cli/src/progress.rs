@@ -4,7 +4,7 @@
 //! through here too, so that a host's quiet run prints nothing at all.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pirk::PARETO_K_UNRELIABLE;
+use pirk::{EdgeWeights, PARETO_K_UNRELIABLE};
 
 use crate::crosscheck::ErrorCheck;
 use crate::host::Cancel;
@@ -76,6 +76,17 @@ impl Progress {
         if let Some(k) = pareto_k.filter(|&k| k > PARETO_K_UNRELIABLE) {
             warning(format!(
                 "warning: at {at} the importance weights' Pareto k̂ is {k:.2} (> {PARETO_K_UNRELIABLE}): their tail is too heavy for the estimates and error bars to be trusted, whatever the ESS"
+            ));
+        }
+    }
+
+    /// A warning on stderr, also under `--quiet`, when the weights at `at` rise toward an edge
+    /// of the drawn magnetisation lengths: the target has mass the flow does not reach.
+    pub fn warn_edges(&self, at: &str, edges: Option<&EdgeWeights>) {
+        for (edge, ratio, z) in edges.map(EdgeWeights::flagged).unwrap_or_default() {
+            let which = if edge == "low" { "smallest" } else { "largest" };
+            warning(format!(
+                "warning: at {at} the 1 % of configurations with the {which} |M| carry {ratio:.1} % of the weight ({z:.1} standard errors above 1 %): the flow is narrower than the target there and does not reach all of its mass, which no weight restores; tail-sensitive estimates (U, higher moments) can be biased whatever k̂ and the ESS say (docs/report-schema.md, `edge_weights`)"
             ));
         }
     }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use pirk::{LogWeightProfile, QuadraticPart, RefineRound, StepChoice, ZeroModeTilt};
+use pirk::{EdgeWeights, LogWeightProfile, QuadraticPart, RefineRound, StepChoice, ZeroModeTilt};
 use serde::{Deserialize, Serialize};
 
 use crate::card::PriorCard;
@@ -186,6 +186,10 @@ pub struct SamplingInfo {
     /// The target's log-weights over equal-count bins of `|M|`: how much of their variance
     /// the magnetisation carries, i.e. whether the flow misses the collective mode.
     pub log_weight_by_abs_m: LogWeightProfile,
+    /// The weight carried by the 1 % of configurations at each end of the drawn range of the
+    /// magnetisation's length: whether the flow reaches as far as the target (null for fewer
+    /// than two finite log-weights).
+    pub edge_weights: Option<EdgeWeights>,
     /// The change of a zero-mode prior's `zm_mass`, `zm_quartic` that removes the log-weights'
     /// trend in M² and M⁴ (null when it cannot be fitted).
     pub zero_mode_tilt: Option<ZeroModeTilt>,
@@ -287,6 +291,8 @@ pub struct ScanPoint {
     pub errors: ErrorCheck,
     /// The log-weights against twice the generation steps at `θ(t)`.
     pub step_check: StepCheck,
+    /// The weight at the edges of the drawn range of the magnetisation's length at `θ(t)`.
+    pub edge_weights: Option<EdgeWeights>,
     /// Observables at `θ(t)`.
     pub observables: Observables,
 }

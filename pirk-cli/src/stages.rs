@@ -6,7 +6,8 @@
 use std::time::Instant;
 
 use pirk::{
-    Flow, RefineRound, StepChoice, Theory, choose_steps, log_weight_profile, zero_mode_tilt,
+    Flow, RefineRound, StepChoice, Theory, choose_steps, edge_weights, log_weight_profile,
+    zero_mode_tilt,
 };
 
 use crate::card::{Correction, WeightsKind, WolffPlan};
@@ -217,13 +218,12 @@ pub fn pik<T: Theory>(
     let mut ens = sample::generate(setup, flow, steps.steps, out, progress, stop_after)?;
     let seconds = start.elapsed().as_secs_f64();
     let abs_m: Vec<f64> = ens.primaries.m.iter().map(|m| m.abs()).collect();
+    let length = ens.primaries.magnetisation_lengths();
     // A periodic field's magnetisation has a bounded length: no zero-mode prior to tilt.
     let tilt = (!T::PERIODIC)
-        .then(|| {
-            let length = ens.primaries.magnetisation_lengths();
-            zero_mode_tilt(&length, &ens.log_w, setup.lat.volume())
-        })
+        .then(|| zero_mode_tilt(&length, &ens.log_w, setup.lat.volume()))
         .flatten();
+    let edges = edge_weights(&length, &ens.log_w);
     let correction = setup.card.sample.correction;
     let corrected = Corrected::new(
         setup,
@@ -232,6 +232,7 @@ pub fn pik<T: Theory>(
         correction,
     );
     progress.warn_tail("the target", corrected.pareto_k);
+    progress.warn_edges("the target", edges.as_ref());
     progress.warn_rejected(
         "the target",
         ens.rejected(),
@@ -266,6 +267,7 @@ pub fn pik<T: Theory>(
             .map(|(t, ess)| TimeEss { t, ess })
             .collect(),
         log_weight_by_abs_m: log_weight_profile(&abs_m, &ens.log_w, PROFILE_BINS),
+        edge_weights: edges,
         zero_mode_tilt: tilt,
         step_check,
     };
@@ -329,14 +331,16 @@ pub fn scan<T: Theory>(
         let tau = p as f64 / points as f64;
         let mut theta = vec![0.0; setup.path.len()];
         setup.path.theta(tau, &mut theta);
-        let (c, rejected, rejected_weight, step_check) = if p == points {
+        let (c, rejected, rejected_weight, step_check, edges) = if p == points {
             let check = target.sampling.step_check.clone();
-            (None, target.rejected, target.rejected_weight, check)
+            let edges = target.sampling.edge_weights.clone();
+            (None, target.rejected, target.rejected_weight, check, edges)
         } else {
             let cut = flow.truncated(tau)?;
             let steps = ((steps as f64 * tau).ceil() as usize).max(1);
             let seed = seeds::scan_point(setup.card.seed, p);
             let mut ens = sample::generate_measured(setup, &cut, steps, seed, &theta)?;
+            let edges = edge_weights(&ens.primaries.magnetisation_lengths(), &ens.log_w);
             let c = Corrected::new(
                 setup,
                 std::mem::take(&mut ens.primaries),
@@ -345,6 +349,7 @@ pub fn scan<T: Theory>(
             );
             let at = format!("scan point t = {tau}");
             progress.warn_tail(&at, c.pareto_k);
+            progress.warn_edges(&at, edges.as_ref());
             progress.warn_rejected(&at, ens.rejected(), ens.len(), ens.rejected_weight());
             progress.warn_errors(&at, &c.errors);
             let check = stepcheck::check(
@@ -357,7 +362,7 @@ pub fn scan<T: Theory>(
             )?;
             progress.warn_steps(&at, &check);
             bar.inc(1);
-            (Some(c), ens.rejected(), ens.rejected_weight(), check)
+            (Some(c), ens.rejected(), ens.rejected_weight(), check, edges)
         };
         let c = c.as_ref().unwrap_or(&target.corrected);
         results.push(ScanPoint {
@@ -377,6 +382,7 @@ pub fn scan<T: Theory>(
             rejected_weight,
             errors: c.errors.clone(),
             step_check,
+            edge_weights: edges,
             observables: c.observables.clone(),
         });
     }

@@ -2,6 +2,7 @@
 //! their tail, log-weight diagnostics, and exact references (0-d by quadrature, the XY ring by
 //! its transfer matrix).
 
+pub mod edges;
 pub mod observables;
 pub mod pareto;
 pub mod profile;

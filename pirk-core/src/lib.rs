@@ -18,6 +18,7 @@ mod rng;
 mod theory;
 pub mod vmath;
 
+pub use analysis::edges::{EDGE_RATIO_WARN, EDGE_Z_WARN, EdgeWeights, edge_weights};
 pub use analysis::observables::{
     action_density, binder, connected_correlator, helicity_modulus, helicity_terms,
     lowest_mode_power, magnetisation, magnetisation_length, o_n_binder, o_n_susceptibility,
