@@ -83,8 +83,7 @@ impl Progress {
     /// A warning on stderr, also under `--quiet`, when the weights at `at` rise toward an edge
     /// of the drawn magnetisation lengths: the target has mass the flow does not reach.
     pub fn warn_edges(&self, at: &str, edges: Option<&EdgeWeights>) {
-        for (edge, ratio, z) in edges.map(EdgeWeights::flagged).unwrap_or_default() {
-            let which = if edge == "low" { "smallest" } else { "largest" };
+        for (which, ratio, z) in edges.map(EdgeWeights::flagged).unwrap_or_default() {
             warning(format!(
                 "warning: at {at} the 1 % of configurations with the {which} |M| carry {ratio:.1} % of the weight ({z:.1} standard errors above 1 %): the flow is narrower than the target there and does not reach all of its mass, which no weight restores; tail-sensitive estimates (U, higher moments) can be biased whatever k̂ and the ESS say (docs/report-schema.md, `edge_weights`)"
             ));

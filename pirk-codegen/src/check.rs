@@ -469,7 +469,6 @@ impl Checker {
         }
     }
 
-    /// `mean(phi)`, or `mean(phi, a)` on a field with components.
     /// `distinct(mu, nu)`: 1 where two bound directions differ, 0 where they coincide.
     fn distinct(&mut self, name: &Ident, args: &[Ast]) -> Expr {
         let usage = "`distinct` takes two different bound directions: `distinct(mu, nu)`";
@@ -494,6 +493,7 @@ impl Checker {
         }
     }
 
+    /// `mean(phi)`, or `mean(phi, a)` on a field with components.
     fn mean(&mut self, name: &Ident, args: &[Ast]) -> Expr {
         let field = self.field.clone();
         let Some(Ast::Ident(f)) = args

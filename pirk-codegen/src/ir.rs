@@ -292,6 +292,15 @@ impl Expr {
         f(rebuilt)
     }
 
+    /// Every direction binder (in field shifts and direction guards) renamed by `f`.
+    pub fn rename_binders(self, f: &impl Fn(Binder) -> Binder) -> Expr {
+        self.map_bottom_up(&mut |e| match e {
+            Expr::Field(s, a) => Expr::Field(s.rename(f), a),
+            Expr::Distinct(a, b) => Expr::Distinct(f(a), f(b)),
+            e => e,
+        })
+    }
+
     /// Every field index moved by `by` (the expression evaluated at `x + by`).
     pub fn shifted(self, by: &Shift) -> Expr {
         self.map_shifts(&|s| s.add(by))
@@ -309,17 +318,6 @@ impl Expr {
             Expr::Mul(v) => Expr::Mul(v.into_iter().map(|c| c.map_shifts(f)).collect()),
             leaf => leaf,
         }
-    }
-}
-
-impl Expr {
-    /// Every direction binder (in field shifts and direction guards) renamed by `f`.
-    pub fn rename_binders(self, f: &impl Fn(Binder) -> Binder) -> Expr {
-        self.map_bottom_up(&mut |e| match e {
-            Expr::Field(s, a) => Expr::Field(s.rename(f), a),
-            Expr::Distinct(a, b) => Expr::Distinct(f(a), f(b)),
-            e => e,
-        })
     }
 }
 

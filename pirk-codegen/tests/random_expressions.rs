@@ -139,9 +139,9 @@ impl fmt::Display for E {
     }
 }
 
-/// Where an expression sits: how many directions are bound, whether it is the action (which
-/// may read couplings and mixed-sign shifts; kernels may not), and whether a factor
-/// `distinct(mu, nu)` encloses it (then kernels may read mixed-sign shifts too), and whether
+/// Where an expression sits: how many directions are bound; whether it is the action (which
+/// may read couplings and mixed-sign shifts; kernels may not); whether a factor
+/// `distinct(mu, nu)` encloses it (then kernels may read mixed-sign shifts too); and whether
 /// `distinct` may appear at all.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Ctx {

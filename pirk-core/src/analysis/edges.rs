@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use super::weights::Weights;
+
 /// The share of the configurations at each edge.
 pub const EDGE_FRACTION: f64 = 0.01;
 /// An edge is flagged where its share of the weight is this many times its share of the
@@ -35,11 +37,12 @@ pub struct EdgeWeights {
 }
 
 impl EdgeWeights {
-    /// The flagged edges (`"low"`, `"high"`): both thresholds exceeded.
+    /// The flagged edges, named by the end of the label they hold (`"smallest"`,
+    /// `"largest"`), with their ratio and z: both thresholds exceeded.
     pub fn flagged(&self) -> Vec<(&'static str, f64, f64)> {
         [
-            ("low", self.low, self.z_low),
-            ("high", self.high, self.z_high),
+            ("smallest", self.low, self.z_low),
+            ("largest", self.high, self.z_high),
         ]
         .into_iter()
         .filter(|&(_, ratio, z)| ratio > EDGE_RATIO_WARN && z > EDGE_Z_WARN)
@@ -57,13 +60,9 @@ pub fn edge_weights(labels: &[f64], log_w: &[f64]) -> Option<EdgeWeights> {
         return None;
     }
     order.sort_by(|&x, &y| labels[x].total_cmp(&labels[y]).then(x.cmp(&y)));
-    let max = order
-        .iter()
-        .map(|&i| log_w[i])
-        .fold(f64::NEG_INFINITY, f64::max);
-    let w: Vec<f64> = order.iter().map(|&i| (log_w[i] - max).exp()).collect();
+    let weights = Weights::from_log(&order.iter().map(|&i| log_w[i]).collect::<Vec<_>>());
+    let (w, ess) = (weights.relative(), weights.ess());
     let total: f64 = w.iter().sum();
-    let ess = total * total / w.iter().map(|w| w * w).sum::<f64>() / n as f64;
     let count = ((EDGE_FRACTION * n as f64).ceil() as usize).clamp(1, n / 2);
     let ratio = |edge: &[f64]| edge.iter().sum::<f64>() / total * n as f64 / count as f64;
     let (low, high) = (ratio(&w[..count]), ratio(&w[n - count..]));
@@ -120,7 +119,7 @@ mod tests {
         assert!(e.z_low > EDGE_Z_WARN && e.z_high > EDGE_Z_WARN, "{e:?}");
         assert_eq!(
             e.flagged().iter().map(|f| f.0).collect::<Vec<_>>(),
-            ["low", "high"]
+            ["smallest", "largest"]
         );
     }
 
