@@ -25,7 +25,7 @@ fn rel_err(a: f64, b: f64) -> f64 {
 fn check_theory<T: Theory>(theory: T, theta: &[f64], seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
     let h = 1e-5;
-    for dims in LATTICES {
+    for dims in theories::lattices::<T>(&LATTICES) {
         let lat = Lattice::new(dims);
         // Values in a slice over the field: every identity below is per value, `x * N + a`.
         let v = lat.volume() * T::COMPONENTS;
@@ -225,4 +225,11 @@ fn xy_model() {
 fn o2_and_o3_models() {
     check_theory(pirk_theories::O2Hopping, &[0.21, 0.4], 17);
     check_theory(pirk_theories::O3Hopping, &[0.18, 0.6], 18);
+}
+
+/// Link fields: per value `x · D + μ`, on their own dimension only.
+#[test]
+fn link_fields() {
+    check_theory(theories::links::Links, &[1.3, 0.4], 19);
+    check_theory(pirk_theories::U1, &[2.3], 20);
 }

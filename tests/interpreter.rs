@@ -5,10 +5,11 @@
 mod theories;
 
 use pirk::{Lattice, Theory};
+use pirk_codegen::Kernel;
 use pirk_codegen::interp::Env;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 use theories::{
-    hopping::Phi4Hopping, hopping_neighbours::HoppingNeighbours, phi4::Phi4,
+    hopping::Phi4Hopping, hopping_neighbours::HoppingNeighbours, links::Links, phi4::Phi4,
     sine_gordon::SineGordon, zero_dim::ZeroDimPhi4,
 };
 
@@ -19,14 +20,8 @@ fn close(a: f64, b: f64) -> bool {
 fn agree<T: Theory>(theory: T, text: &str, theta: &[f64], seed: u64) {
     let c = theories::compile(text);
     let mut rng = StdRng::seed_from_u64(seed);
-    for dims in [
-        &[5usize, 4][..],
-        &[3, 4, 5],
-        &[7],
-        &[],
-        &[9, 15],
-        &[3, 5, 11],
-    ] {
+    let all: [&[usize]; 6] = [&[5, 4], &[3, 4, 5], &[7], &[], &[9, 15], &[3, 5, 11]];
+    for dims in theories::lattices::<T>(&all) {
         let lat = Lattice::new(dims);
         let (v, n) = (lat.volume(), T::COMPONENTS);
         let phi: Vec<f64> = (0..v * n).map(|_| rng.random_range(-2.0..2.0)).collect();
@@ -82,9 +77,29 @@ fn agree<T: Theory>(theory: T, text: &str, theta: &[f64], seed: u64) {
                     close(*k, env.eval(&c.derived.kernels[j][a], x)),
                     "{name} kernel {j} at {x}, component {a}"
                 );
+                if let Some(declared) = c.model.kernels[j].1.declared() {
+                    assert!(
+                        close(*k, env.eval(&declared[a], x)),
+                        "{name} kernel {j} vs declared"
+                    );
+                }
+            }
+            // A gradient kernel against central differences of its density's total.
+            let Kernel::Gradient(density) = &c.model.kernels[j].1 else {
+                continue;
+            };
+            for i in (0..v * n).step_by(7) {
+                let h = 1e-5;
+                let total = |e: f64| {
+                    let mut moved = phi.clone();
+                    moved[i] += e;
+                    Env { phi: &moved, ..env }.total(density)
+                };
+                let fd = (total(h) - total(-h)) / (2.0 * h);
                 assert!(
-                    close(*k, env.eval(&c.model.kernels[j].1[a], x)),
-                    "{name} kernel {j} vs declared"
+                    (out[i] - fd).abs() <= 1e-6 * (1.0 + fd.abs()),
+                    "{name} gradient kernel {j} at value {i}: {} vs {fd}",
+                    out[i]
                 );
             }
         }
@@ -238,5 +253,18 @@ fn multi_component_fields() {
         pirk_theories::declaration("o3_hopping").unwrap(),
         &[0.18, 0.6],
         18,
+    );
+}
+
+/// Link fields: a non-compact one on three dimensions (free direction indices in shifts,
+/// `ordered`, gradient kernels) and the built-in U(1) gauge theory on two.
+#[test]
+fn link_fields() {
+    agree(Links, include_str!("theories/links.rs"), &[1.3, 0.4], 18);
+    agree(
+        pirk_theories::U1,
+        pirk_theories::declaration("u1").unwrap(),
+        &[2.3],
+        19,
     );
 }

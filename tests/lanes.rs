@@ -41,7 +41,7 @@ fn lane_group(rng: &mut StdRng, v: usize) -> Vec<f64> {
 fn lanes_match<T: Theory>(theory: T, level: Level, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
     let (nk, np) = (T::KERNELS.len(), T::PARAMS.len());
-    for dims in LATTICES {
+    for dims in theories::lattices::<T>(&LATTICES) {
         let lat = Lattice::new(dims);
         // Values per configuration: site-major, component-minor.
         let v = lat.volume() * T::COMPONENTS;
@@ -114,6 +114,8 @@ fn batched_methods_equal_scalar_ones_bit_for_bit() {
         lanes_match(pirk_theories::Xy, level, 10);
         lanes_match(pirk_theories::O2Hopping, level, 11);
         lanes_match(pirk_theories::O3Hopping, level, 12);
+        lanes_match(theories::links::Links, level, 13);
+        lanes_match(pirk_theories::U1, level, 14);
     });
 }
 

@@ -5,10 +5,10 @@ mod theories;
 
 use std::fmt::Write;
 
-/// The test theories, the built-in XY model (the one periodic field) and the built-in O(2)
-/// and O(3) models (multi-component fields).
+/// The test theories, the built-in XY model (a periodic field), the built-in O(2) and O(3)
+/// models (multi-component fields) and U(1) (a periodic link field with gradient kernels).
 fn declarations() -> impl Iterator<Item = (&'static str, &'static str)> {
-    let built_in = ["xy", "o2_hopping", "o3_hopping"]
+    let built_in = ["xy", "o2_hopping", "o3_hopping", "u1"]
         .map(|stem| (stem, pirk_theories::declaration(stem).expect("built in")));
     theories::DECLARATIONS.into_iter().chain(built_in)
 }

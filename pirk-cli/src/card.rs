@@ -193,10 +193,14 @@ impl Card {
     /// the collective mode that declared, local kernels miss while the ESS stays high
     /// (docs/physics.md, "Minimal cards"). A periodic field, whose Fourier modes are not
     /// periodic, gets the spin-smeared kernels of the same radii with harmonics 1 and 2
-    /// instead: its spin waves are long-range too.
+    /// instead: its spin waves are long-range too. A link field gets its declared kernels
+    /// alone: only they are gauge covariant.
     pub fn kernels(&self, entry: &Entry) -> KernelsCard {
         if let Some(k) = &self.kernels {
             return k.clone();
+        }
+        if entry.links {
+            return KernelsCard::default();
         }
         let Some(&shortest) = self.lattice.iter().min() else {
             return KernelsCard::default();

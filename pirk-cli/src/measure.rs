@@ -1,15 +1,16 @@
 //! Observables with errors from an ensemble: per-configuration primaries (M, |M|, M², S/V and
 //! the lowest-momentum power for ξ; for a periodic field the planar spins' magnetisation
 //! vector, the vortex density and, where the theory is the planar action, the helicity
-//! modulus's estimator instead of ξ; for an N-component field the magnetisation vector), then either Markov-chain estimates (Γ-method for means,
-//! blocked jackknife for derived quantities) or importance-weighted ones.
+//! modulus's estimator instead of ξ; for an N-component field the magnetisation vector; for a
+//! link field the plaquette and the topological charge), then either Markov-chain estimates
+//! (Γ-method for means, blocked jackknife for derived quantities) or importance-weighted ones.
 
 use std::collections::BTreeMap;
 
 use pirk::{
     Estimate, GammaMethod, Jackknife, Lattice, Theory, action_density, binder, helicity_modulus,
-    lowest_mode_power, magnetisation, o_n_binder, planar_magnetisation, second_moment_length,
-    susceptibility, vector_magnetisation, vortex_density,
+    lowest_mode_power, magnetisation, o_n_binder, planar_magnetisation, plaquette,
+    second_moment_length, susceptibility, topological_charge, vector_magnetisation, vortex_density,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -37,7 +38,8 @@ pub type Observables = BTreeMap<String, Measured>;
 #[derive(Clone, Debug, Default)]
 pub struct Primaries {
     /// `M = mean φ`; for a periodic field the first component `mean cos θ` of the planar
-    /// spins' magnetisation, for an N-component field its first component `M_0`.
+    /// spins' magnetisation, for an N-component field its first component `M_0`, for a link
+    /// field its topological charge `Q` (two dimensions; 0 on others).
     pub m: Vec<f64>,
     /// `S/V` at the measured couplings.
     pub action: Vec<f64>,
@@ -56,6 +58,8 @@ pub struct Primaries {
     /// (periodic fields of a theory with the planar embedding on one or more dimensions, else
     /// empty).
     pub helicity: Vec<f64>,
+    /// The mean plaquette `cos θ_P` (link fields, else empty).
+    pub plaquette: Vec<f64>,
 }
 
 impl Primaries {
@@ -78,6 +82,7 @@ struct Row {
     action: f64,
     p1: Option<f64>,
     vector: Option<VectorRow>,
+    plaquette: Option<f64>,
 }
 
 /// One configuration's primaries of a vector magnetisation beyond its first component.
@@ -112,6 +117,7 @@ impl Primaries {
         self.m.push(row.m);
         self.action.push(row.action);
         self.p1.extend(row.p1);
+        self.plaquette.extend(row.plaquette);
         if let Some(vector) = row.vector {
             self.components = vector.components;
             self.m_perp2.push(vector.m_perp2);
@@ -129,6 +135,7 @@ impl Primaries {
         self.m_perp2.extend(more.m_perp2);
         self.vortices.extend(more.vortices);
         self.helicity.extend(more.helicity);
+        self.plaquette.extend(more.plaquette);
     }
 
     /// Every rank's primaries, in rank order (see crate::replicas).
@@ -142,6 +149,7 @@ impl Primaries {
             components: self.components,
             vortices: ranks.all_gather(self.vortices),
             helicity: ranks.all_gather(self.helicity),
+            plaquette: ranks.all_gather(self.plaquette),
         }
     }
 
@@ -162,6 +170,7 @@ impl Primaries {
             components: self.components,
             vortices: pick(&self.vortices),
             helicity: pick(&self.helicity),
+            plaquette: pick(&self.plaquette),
         }
     }
 }
@@ -170,6 +179,15 @@ impl Primaries {
 fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
     let lat = &setup.lat;
     let action = action_density(&setup.theory, lat, theta, phi);
+    if T::LINKS {
+        return Row {
+            m: topological_charge(lat, phi).unwrap_or(0.0),
+            action,
+            p1: None,
+            vector: None,
+            plaquette: Some(plaquette(lat, phi)),
+        };
+    }
     if T::PERIODIC {
         let [m, m_sin] = planar_magnetisation(phi);
         // Zero dimensions have no links to twist.
@@ -186,6 +204,7 @@ fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
                 vortices: (lat.ndim() >= 2).then(|| vortex_density(lat, phi)),
                 helicity,
             }),
+            plaquette: None,
         };
     }
     if T::COMPONENTS > 1 {
@@ -200,6 +219,7 @@ fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
                 vortices: None,
                 helicity: None,
             }),
+            plaquette: None,
         };
     }
     Row {
@@ -207,6 +227,7 @@ fn primaries<T: Theory>(setup: &Setup<T>, theta: &[f64], phi: &[f64]) -> Row {
         action,
         p1: (lat.ndim() > 0).then(|| lowest_mode_power(lat, phi)),
         vector: None,
+        plaquette: None,
     }
 }
 
@@ -253,6 +274,17 @@ pub fn observables(p: &Primaries, lat: &Lattice, how: Estimator) -> Observables 
     };
     let mut out = Observables::new();
     out.insert("action_density".into(), mean(&p.action));
+    if !p.plaquette.is_empty() {
+        // A link field: the plaquette, and in two dimensions ⟨Q²⟩ and χ_t = ⟨Q²⟩/V.
+        out.insert("plaquette".into(), mean(&p.plaquette));
+        if lat.ndim() == 2 {
+            let q2: Vec<f64> = p.m.iter().map(|q| q * q).collect();
+            let chi_t: Vec<f64> = q2.iter().map(|q2| q2 / v as f64).collect();
+            out.insert("q2".into(), mean(&q2));
+            out.insert("chi_t".into(), mean(&chi_t));
+        }
+        return out;
+    }
     if !p.m_perp2.is_empty() {
         // Planar spins and N-component fields: the magnetisation vector's length;
         // χ = V⟨|M|²⟩ (⟨M⟩ = 0 by the O(N) symmetry, which a chain need not restore) and the

@@ -122,6 +122,9 @@ impl<T: Theory + Default + 'static> Setup<T> {
             Some(m) => basis.with_spins(&m.radii, &m.harmonics),
             None => basis,
         };
+        let basis = basis
+            .with_flux(&kernels.flux)
+            .map_err(|e| invalid("kernels.flux", e))?;
         memory::check(&card, volume, T::COMPONENTS, basis.len())?;
         for (key, samples) in [
             ("flow.samples", card.flow.samples),

@@ -2,7 +2,7 @@
 //! names, dimensions and Wolff embeddings.
 
 use pirk_theories::{
-    O2Hopping, O3Hopping, Phi4, Phi4Hopping, Phi4HoppingWells, SineGordon, Xy, ZeroDimPhi4,
+    O2Hopping, O3Hopping, Phi4, Phi4Hopping, Phi4HoppingWells, SineGordon, U1, Xy, ZeroDimPhi4,
 };
 
 use crate::App;
@@ -64,4 +64,8 @@ pub fn builtins(app: App) -> App {
         lambda: "lambda",
         extra: &[],
     })
+    .theory::<U1>(
+        "u1",
+        "U(1) gauge theory on links (periodic θ_{x,μ}, two dimensions): −β Σ_P cos θ_P",
+    )
 }

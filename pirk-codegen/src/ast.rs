@@ -16,6 +16,9 @@ pub struct Decl {
     /// `field: periodic theta`: the field is an angle, and the action and kernels must be
     /// 2π-periodic in it (the `periodic` keyword, for errors about the declaration).
     pub periodic: Option<Ident>,
+    /// `field: link theta[D]`: one value per site and direction on D-dimensional lattices (the
+    /// `link` keyword, for errors about the declaration); `components` holds D.
+    pub link: Option<Ident>,
     /// `field: phi[N]`: N real components per site, and the literal (for errors).
     pub components: Option<(u32, Span)>,
     /// Declared couplings.

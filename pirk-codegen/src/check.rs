@@ -2,7 +2,7 @@
 
 use crate::ast::{Ast, BinOp, Decl};
 use crate::components::{Role, free_indices, role};
-use crate::ir::{Binder, Component, Expr, Func, Shift};
+use crate::ir::{Binder, Component, Dir, Expr, Func, Shift};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
@@ -21,12 +21,33 @@ pub struct Model {
     pub params: Vec<String>,
     /// The action density at `x`.
     pub action: Expr,
-    /// Named kernels `K_j(φ)_x`: one expression per component (`K_{j,x,a}`).
-    pub kernels: Vec<(String, Vec<Expr>)>,
+    /// Named kernels `K_j(φ)_x`.
+    pub kernels: Vec<(String, Kernel)>,
     /// The field is an angle (`field: periodic theta`); everything is 2π-periodic in it.
     pub periodic: bool,
     /// `field: phi[N]`: N components per site, each indexed by a slot (`None`: one, without).
     pub components: Option<u32>,
+    /// `field: link theta[D]`: the components are the directions of a D-dimensional lattice.
+    pub link: bool,
+}
+
+/// A declared kernel.
+pub enum Kernel {
+    /// As written: one expression per component (`K_{j,x,a}`).
+    Components(Vec<Expr>),
+    /// `grad(f)`: `K_{x,a} = ∂/∂φ_{x,a} Σ_y f(y)` of a scalar density `f`, derived by the
+    /// compiler. The gradient of a gauge-invariant `f` is a gauge-covariant kernel.
+    Gradient(Expr),
+}
+
+impl Kernel {
+    /// The components as declared (`None` for a gradient, whose components are derived).
+    pub fn declared(&self) -> Option<&[Expr]> {
+        match self {
+            Kernel::Components(k) => Some(k),
+            Kernel::Gradient(_) => None,
+        }
+    }
 }
 
 impl Model {
@@ -45,6 +66,7 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             .map_or("phi".to_string(), Ident::to_string),
         params: decl.params.iter().map(Ident::to_string).collect(),
         components: decl.components.map(|c| c.0),
+        link: decl.link.is_some(),
         indices: Vec::new(),
         scope: Vec::new(),
         next_binder: 0,
@@ -52,6 +74,7 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
     };
     let rejected = cx.check_names(decl);
     if decl.periodic.is_some()
+        && decl.link.is_none()
         && let Some((_, span)) = decl.components
     {
         cx.error(span, "a periodic field has one component per site");
@@ -83,15 +106,20 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             "the kernel list is empty: declare at least one kernel",
         );
     }
-    let kernels: Vec<(String, Vec<Expr>)> = decl
+    let kernels: Vec<(String, Kernel)> = decl
         .kernels
         .iter()
         .map(|(name, ast)| {
-            let k = cx.kernel(name, ast);
             if let Some(p) = ast.find_ident(&|i| decl.params.contains(i)) {
                 cx.error(p.span(), format!("kernel `{name}` depends on the coupling `{p}`; kernels are functions of the field only"));
             }
-            if k.iter().any(crate::coincide::reaches_site) {
+            let k = match gradient_of(ast) {
+                Some(density) => Kernel::Gradient(cx.expr(density)),
+                None => Kernel::Components(cx.kernel(name, ast)),
+            };
+            if let Kernel::Components(k) = &k
+                && k.iter().any(crate::coincide::reaches_site)
+            {
                 cx.error(ast.span(), format!("kernel `{name}` reads a field index that is `x` when two directions coincide; its divergence would miss that term (a factor `distinct(mu, nu)` excludes it)"));
             }
             (name.to_string(), k)
@@ -99,7 +127,11 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
         .collect();
     if decl.periodic.is_some() {
         let field = cx.field.clone();
-        let declared = decl.action.iter().chain(decl.kernels.iter().map(|k| &k.1));
+        let kernels = decl
+            .kernels
+            .iter()
+            .map(|k| gradient_of(&k.1).unwrap_or(&k.1));
+        let declared = decl.action.iter().chain(kernels);
         for ast in declared {
             if let Some((span, msg)) = crate::periodic::violation(&field, ast) {
                 cx.error(span, msg);
@@ -121,7 +153,16 @@ pub fn check(decl: &Decl) -> Result<Model, syn::Error> {
             kernels,
             periodic: decl.periodic.is_some(),
             components: decl.components.map(|c| c.0),
+            link: decl.link.is_some(),
         }),
+    }
+}
+
+/// The density `f` of a kernel declared `grad(f)`.
+fn gradient_of(kernel: &Ast) -> Option<&Ast> {
+    match kernel {
+        Ast::Call(name, args) if name == "grad" && args.len() == 1 => Some(&args[0]),
+        _ => None,
     }
 }
 
@@ -130,6 +171,9 @@ struct Checker {
     params: Vec<String>,
     /// `field: phi[N]`.
     components: Option<u32>,
+    /// `field: link theta[D]`: every direction is unrolled into a component index, which
+    /// shifts read as a fixed axis.
+    link: bool,
     /// Component indices bound to values (by unrolled sums or a kernel's free index).
     indices: Vec<(String, u32)>,
     /// Directions bound by enclosing `sum_…(…)`, innermost last.
@@ -246,7 +290,11 @@ impl Checker {
         } else if self.scope.iter().any(|(d, _)| *d == name) {
             format!("direction `{name}` may only appear inside a field index")
         } else if self.indices.iter().any(|(i, _)| *i == name) {
-            format!("component index `{name}` may only appear in a component slot")
+            if self.link {
+                format!("direction `{name}` may only appear inside a field index")
+            } else {
+                format!("component index `{name}` may only appear in a component slot")
+            }
         } else {
             let known = if self.params.is_empty() {
                 "none".to_string()
@@ -267,8 +315,15 @@ impl Checker {
         if fname == "mean" {
             return self.mean(name, args);
         }
-        if fname == "distinct" {
-            return self.distinct(name, args);
+        if fname == "grad" {
+            self.error(
+                name.span(),
+                "`grad(f)` is a whole kernel, `name: grad(f)` with one scalar density `f`",
+            );
+            return Expr::int(0);
+        }
+        if fname == "distinct" || fname == "ordered" {
+            return self.guard(name, args);
         }
         if args.len() != 1 {
             self.error(
@@ -304,6 +359,9 @@ impl Checker {
                 );
                 return Expr::int(0);
             }
+            if self.link {
+                return self.component_sum(dir, arg);
+            }
             match role(dir, &self.field, arg) {
                 Role::Both(span) => {
                     self.error(
@@ -331,7 +389,7 @@ impl Checker {
                 self.error(
                     name.span(),
                     format!(
-                        "unknown function `{fname}`; known: {}, mean, distinct, sum_<direction>",
+                        "unknown function `{fname}`; known: {}, mean, distinct, ordered, sum_<direction>",
                         known.join(", ")
                     ),
                 );
@@ -469,28 +527,55 @@ impl Checker {
         }
     }
 
-    /// `distinct(mu, nu)`: 1 where two bound directions differ, 0 where they coincide.
-    fn distinct(&mut self, name: &Ident, args: &[Ast]) -> Expr {
-        let usage = "`distinct` takes two different bound directions: `distinct(mu, nu)`";
-        let binders: Vec<Option<Binder>> = args
+    /// The direction a name stands for: a bound `sum_mu` direction, or on a link field the axis
+    /// an unrolled sum (or a kernel's free index) gave it.
+    fn direction(&self, id: &Ident) -> Option<Dir> {
+        if let Some(&(_, b)) = self.scope.iter().rev().find(|(d, _)| id == d) {
+            return Some(Dir::Bound(b));
+        }
+        let axis = self.indices.iter().rev().find(|(i, _)| id == i);
+        axis.filter(|_| self.link).map(|&(_, c)| Dir::Axis(c))
+    }
+
+    /// `distinct(mu, nu)`, 1 where two directions differ and 0 where they coincide, or on a
+    /// link field `ordered(mu, nu)`, 1 where μ < ν (its directions are known axes).
+    fn guard(&mut self, name: &Ident, args: &[Ast]) -> Expr {
+        let ordered = name == "ordered";
+        let usage = if ordered {
+            "`ordered` takes two directions of a link field: `ordered(mu, nu)` (for directions \
+             known only at run time, use `distinct(mu, nu)`)"
+        } else {
+            "`distinct` takes two different bound directions: `distinct(mu, nu)`"
+        };
+        let dirs: Vec<Option<Dir>> = args
             .iter()
             .map(|a| match a {
-                Ast::Ident(d) => self.scope.iter().rev().find(|(n, _)| d == n).map(|p| p.1),
+                Ast::Ident(d) => self.direction(d),
                 _ => None,
             })
             .collect();
-        match binders.as_slice() {
-            [Some(a), Some(b)] if a != b => Expr::Distinct(*a, *b),
-            _ => {
-                let span = args
-                    .iter()
-                    .zip(&binders)
-                    .find(|(_, b)| b.is_none())
-                    .map_or(name.span(), |(a, _)| a.span());
-                self.error(span, usage);
-                Expr::int(0)
+        let same_name = matches!(args, [Ast::Ident(a), Ast::Ident(b)] if a == b);
+        let value = match dirs.as_slice() {
+            _ if same_name => None,
+            [Some(Dir::Axis(a)), Some(Dir::Axis(b))] => Some(Expr::int(if ordered {
+                i64::from(a < b)
+            } else {
+                i64::from(a != b)
+            })),
+            [Some(Dir::Bound(a)), Some(Dir::Bound(b))] if a != b && !ordered => {
+                Some(Expr::Distinct(*a, *b))
             }
-        }
+            _ => None,
+        };
+        value.unwrap_or_else(|| {
+            let span = args
+                .iter()
+                .zip(&dirs)
+                .find(|(_, d)| d.is_none())
+                .map_or(name.span(), |(a, _)| a.span());
+            self.error(span, usage);
+            Expr::int(0)
+        })
     }
 
     /// `mean(phi)`, or `mean(phi, a)` on a field with components.
@@ -547,16 +632,16 @@ impl Checker {
     }
 
     /// Accumulate `scale · index` into `terms`; returns the coefficient of `x`.
-    fn linear(&mut self, ast: &Ast, scale: i32, terms: &mut Vec<(Binder, i32)>) -> Option<i32> {
+    fn linear(&mut self, ast: &Ast, scale: i32, terms: &mut Vec<(Dir, i32)>) -> Option<i32> {
         let bad = |cx: &mut Self, span, msg: &str| {
             cx.error(span, msg);
             None
         };
         match ast {
             Ast::Ident(id) if id == "x" => Some(scale),
-            Ast::Ident(id) => match self.scope.iter().rev().find(|(d, _)| id == d) {
-                Some(&(_, b)) => {
-                    terms.push((b, scale));
+            Ast::Ident(id) => match self.direction(id) {
+                Some(d) => {
+                    terms.push((d, scale));
                     Some(0)
                 }
                 None => bad(
@@ -669,7 +754,8 @@ mod tests {
         for a in 0..3 {
             assert!(action.contains(&format!("φ[x, {a}]^2")), "{action}");
         }
-        let [(_, hop), (_, zm)] = model.kernels.as_slice() else {
+        let [(_, Kernel::Components(hop)), (_, Kernel::Components(zm))] = model.kernels.as_slice()
+        else {
             panic!("two kernels")
         };
         assert_eq!(hop.len(), 3);

@@ -2,7 +2,7 @@
 //! occurrences at shift zero, so an index such as `x + μ − ν`, which is `x` where μ = ν, would
 //! lose a term; a factor `distinct(μ, ν)` around it removes exactly those direction values.
 
-use crate::ir::{Binder, Expr, Shift};
+use crate::ir::{Binder, Dir, Expr, Shift};
 
 /// Whether some field index of `e` is `x` for a choice of its directions that no enclosing
 /// `distinct` factor excludes.
@@ -27,8 +27,9 @@ pub fn reaches_site(e: &Expr) -> bool {
 }
 
 /// Whether `x + s` is `x` for some assignment of directions to the binders of `s` in which
-/// every guarded pair differs: some grouping of the binders into equal directions (a set
-/// partition, enumerated as restricted growth strings) where each group's coefficients cancel.
+/// every guarded pair differs: some grouping of the terms into equal directions (a set
+/// partition, enumerated as restricted growth strings; fixed axes in different groups) where
+/// each group's coefficients cancel.
 fn can_vanish(s: &Shift, guards: &[(Binder, Binder)]) -> bool {
     let terms = &s.0;
     if terms.is_empty() {
@@ -38,11 +39,11 @@ fn can_vanish(s: &Shift, guards: &[(Binder, Binder)]) -> bool {
     loop {
         let allowed = guards.iter().all(|&(a, b)| {
             let (ia, ib) = (
-                terms.iter().position(|t| t.0 == a),
-                terms.iter().position(|t| t.0 == b),
+                terms.iter().position(|t| t.0 == Dir::Bound(a)),
+                terms.iter().position(|t| t.0 == Dir::Bound(b)),
             );
             !matches!((ia, ib), (Some(i), Some(j)) if group[i] == group[j])
-        });
+        }) && axes_apart(terms, &group);
         let cancels = (0..terms.len()).all(|g| {
             terms
                 .iter()
@@ -67,12 +68,23 @@ fn can_vanish(s: &Shift, guards: &[(Binder, Binder)]) -> bool {
     }
 }
 
+/// Whether no group holds two different fixed axes (a bound direction may join an axis).
+fn axes_apart(terms: &[(Dir, i32)], group: &[usize]) -> bool {
+    let axes: Vec<usize> = (0..terms.len())
+        .filter(|&i| matches!(terms[i].0, Dir::Axis(_)))
+        .collect();
+    axes.iter()
+        .enumerate()
+        .all(|(n, &i)| axes[n + 1..].iter().all(|&j| group[i] != group[j]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn field(terms: &[(Binder, i32)]) -> Expr {
-        Expr::Field(Shift::zero().add(&Shift(terms.to_vec())), None)
+        let terms = terms.iter().map(|&(b, c)| (Dir::Bound(b), c)).collect();
+        Expr::Field(Shift::zero().add(&Shift(terms)), None)
     }
 
     #[test]
@@ -87,6 +99,21 @@ mod tests {
         assert!(reaches_site(&Expr::Add(vec![
             Expr::Mul(vec![Expr::Distinct(0, 1), field(&[(0, 1)])]),
             anti,
+        ])));
+    }
+
+    #[test]
+    fn different_axes_never_coincide() {
+        let axes =
+            |terms: &[(Dir, i32)]| Expr::Field(Shift::zero().add(&Shift(terms.to_vec())), None);
+        assert!(!reaches_site(&axes(&[
+            (Dir::Axis(0), 1),
+            (Dir::Axis(1), -1)
+        ])));
+        // A bound direction may be the axis it cancels.
+        assert!(reaches_site(&axes(&[
+            (Dir::Axis(0), 1),
+            (Dir::Bound(0), -1)
         ])));
     }
 

@@ -1,6 +1,6 @@
 //! Emission: one `Theory` impl whose methods are site sweeps over lowered programs.
 
-use crate::check::Model;
+use crate::check::{Kernel, Model};
 use crate::ir::Expr;
 use crate::lower::{Buffer, Layout, Site, SiteProgram, component_slot, mean_name};
 use crate::paths::{
@@ -29,10 +29,11 @@ pub fn stub(name: &Ident, params: &[String], kernels: &[String]) -> TokenStream 
         action: Expr::int(0),
         kernels: kernels
             .iter()
-            .map(|k| (k.clone(), vec![Expr::int(0)]))
+            .map(|k| (k.clone(), Kernel::Components(vec![Expr::int(0)])))
             .collect(),
         periodic: false,
         components: None,
+        link: false,
     };
     items(
         &model,
@@ -73,6 +74,11 @@ fn items(model: &Model, derived: Option<&Derived>, source: TokenStream) -> Token
             const COMPONENTS: usize = #n;
         )
     });
+    let link = model.link.then(|| {
+        quote!(
+            const LINKS: bool = true;
+        )
+    });
     quote! {
         #(#attrs)*
         #default_doc
@@ -85,6 +91,7 @@ fn items(model: &Model, derived: Option<&Derived>, source: TokenStream) -> Token
             const KERNELS: &'static [&'static str] = &[#(#kernels),*];
             #periodic
             #components
+            #link
             #source
             #methods
         }

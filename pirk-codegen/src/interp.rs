@@ -1,6 +1,6 @@
 //! A reference interpreter of the IR: the generated code must agree with it.
 
-use crate::ir::{Binder, Expr, component_index, rat_to_f64};
+use crate::ir::{Binder, Dir, Expr, component_index, rat_to_f64};
 
 /// Everything an expression may read, at one site.
 pub struct Env<'a> {
@@ -43,13 +43,17 @@ impl Env<'_> {
             Expr::Num(c) => rat_to_f64(c),
             Expr::Param(i) => self.theta[*i],
             Expr::Field(s, a) => {
-                let site = s.0.iter().fold(x, |y, &(b, c)| {
-                    let mu = dirs
-                        .iter()
-                        .rev()
-                        .find(|d| d.0 == b)
-                        .expect("bound direction")
-                        .1;
+                let site = s.0.iter().fold(x, |y, &(d, c)| {
+                    let mu = match d {
+                        Dir::Axis(k) => k as usize,
+                        Dir::Bound(b) => {
+                            dirs.iter()
+                                .rev()
+                                .find(|d| d.0 == b)
+                                .expect("bound direction")
+                                .1
+                        }
+                    };
                     self.displace(y, mu, c as i64)
                 });
                 self.phi[site * self.components + component_index(*a)]

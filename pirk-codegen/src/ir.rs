@@ -19,9 +19,19 @@ pub fn component_index(a: Component) -> usize {
     a.map_or(0, |a| a as usize)
 }
 
-/// A field displacement `Σ_b c_b · μ_b`: sorted by binder, no zero coefficients.
+/// Where one term of a shift points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dir {
+    /// Along a direction bound by `sum_mu(…)`, known at run time.
+    Bound(Binder),
+    /// Along a fixed lattice axis: a link field's direction sums are unrolled, so its shifts
+    /// name axes.
+    Axis(u32),
+}
+
+/// A field displacement `Σ_d c_d · ê_d`: sorted by direction, no zero coefficients.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Shift(pub Vec<(Binder, i32)>);
+pub struct Shift(pub Vec<(Dir, i32)>);
 
 impl Shift {
     /// The site itself.
@@ -37,10 +47,10 @@ impl Shift {
     /// `self + other`, normalised.
     pub fn add(&self, other: &Shift) -> Shift {
         let mut terms = self.0.clone();
-        for &(b, c) in &other.0 {
-            match terms.iter_mut().find(|(tb, _)| *tb == b) {
+        for &(d, c) in &other.0 {
+            match terms.iter_mut().find(|(td, _)| *td == d) {
                 Some(t) => t.1 += c,
-                None => terms.push((b, c)),
+                None => terms.push((d, c)),
             }
         }
         terms.retain(|&(_, c)| c != 0);
@@ -50,22 +60,41 @@ impl Shift {
 
     /// `−self`.
     pub fn neg(&self) -> Shift {
-        Shift(self.0.iter().map(|&(b, c)| (b, -c)).collect())
+        Shift(self.0.iter().map(|&(d, c)| (d, -c)).collect())
     }
 
     /// Whether the displacement involves binder `b`.
     pub fn mentions(&self, b: Binder) -> bool {
-        self.0.iter().any(|&(tb, _)| tb == b)
+        self.0.iter().any(|&(d, _)| d == Dir::Bound(b))
     }
 
-    /// Σ|c_b|: no site is reached twice by this shift on extents larger than this.
+    /// The bound directions the displacement involves.
+    pub fn binders(&self) -> impl Iterator<Item = Binder> + '_ {
+        self.0.iter().filter_map(|&(d, _)| match d {
+            Dir::Bound(b) => Some(b),
+            Dir::Axis(_) => None,
+        })
+    }
+
+    /// On extents larger than this, `x + s` is never `x` (unless `s` is zero): Σ|c_d|, since
+    /// bound directions may coincide; on fixed axes alone, which never do, the largest |c_d|.
     pub fn span(&self) -> u32 {
-        self.0.iter().map(|&(_, c)| c.unsigned_abs()).sum()
+        let sizes = self.0.iter().map(|&(_, c)| c.unsigned_abs());
+        if self.binders().next().is_none() {
+            sizes.max().unwrap_or(0)
+        } else {
+            sizes.sum()
+        }
     }
 
-    /// The shift with binders renamed by `f`.
+    /// The shift with binders renamed by `f` (axes stay).
     pub fn rename(&self, f: &impl Fn(Binder) -> Binder) -> Shift {
-        let mut terms: Vec<_> = self.0.iter().map(|&(b, c)| (f(b), c)).collect();
+        let mut terms: Vec<_> = (self.0.iter())
+            .map(|&(d, c)| match d {
+                Dir::Bound(b) => (Dir::Bound(f(b)), c),
+                axis => (axis, c),
+            })
+            .collect();
         terms.sort();
         Shift::zero().add(&Shift(terms))
     }
@@ -74,11 +103,15 @@ impl Shift {
 impl fmt::Display for Shift {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "x")?;
-        for &(b, c) in &self.0 {
+        for &(d, c) in &self.0 {
             let sign = if c < 0 { '-' } else { '+' };
             match c.unsigned_abs() {
-                1 => write!(f, "{sign}μ{b}")?,
-                n => write!(f, "{sign}{n}μ{b}")?,
+                1 => write!(f, "{sign}")?,
+                n => write!(f, "{sign}{n}")?,
+            }
+            match d {
+                Dir::Bound(b) => write!(f, "μ{b}")?,
+                Dir::Axis(k) => write!(f, "ê{k}")?,
             }
         }
         Ok(())
@@ -246,9 +279,7 @@ impl Expr {
 
     fn collect_free(&self, bound: &mut Vec<Binder>, out: &mut Vec<Binder>) {
         match self {
-            Expr::Field(s, _) => {
-                out.extend(s.0.iter().map(|&(b, _)| b).filter(|b| !bound.contains(b)))
-            }
+            Expr::Field(s, _) => out.extend(s.binders().filter(|b| !bound.contains(b))),
             Expr::Distinct(a, b) => out.extend([a, b].into_iter().filter(|b| !bound.contains(b))),
             Expr::Sum(b, body) => {
                 bound.push(*b);

@@ -19,7 +19,7 @@ mod paths;
 mod periodic;
 pub mod symbolic;
 
-pub use check::Model;
+pub use check::{Kernel, Model};
 pub use symbolic::Derived;
 
 use proc_macro2::TokenStream;

@@ -5,12 +5,12 @@
 mod families;
 
 use crate::factor::factor;
-use crate::ir::{Binder, Component, Expr, Func, Shift, rat_to_f64, rat_to_i32};
+use crate::ir::{Binder, Component, Dir, Expr, Func, Shift, rat_to_f64, rat_to_i32};
 use crate::paths::{lanes, vector_function};
 use num_rational::BigRational;
 use num_traits::{One, Signed};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Index of a DAG node.
@@ -153,7 +153,7 @@ impl SiteProgram {
             .flat_map(|&c| self.free[c].clone())
             .collect();
         match &node {
-            Node::Field(s, _) => free.extend(s.0.iter().map(|t| t.0).chain([SITE])),
+            Node::Field(s, _) => free.extend(s.binders().chain([SITE])),
             Node::Distinct(a, b) => free.extend([*a, *b]),
             Node::Sum(l, _) => {
                 free.remove(l);
@@ -742,8 +742,11 @@ fn direction(l: Binder) -> Ident {
 /// The site `x + shift`, through the lattice's neighbour tables.
 fn site_index(s: &Shift) -> TokenStream {
     let mut index = quote!(x);
-    for &(b, c) in &s.0 {
-        let mu = direction(b);
+    for &(d, c) in &s.0 {
+        let mu = match d {
+            Dir::Bound(b) => direction(b).into_token_stream(),
+            Dir::Axis(k) => Literal::usize_unsuffixed(k as usize).into_token_stream(),
+        };
         index = match c {
             1 => quote!(lat.neighbor(#index, #mu, true)),
             -1 => quote!(lat.neighbor(#index, #mu, false)),

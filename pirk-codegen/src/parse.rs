@@ -17,6 +17,7 @@ impl Parse for Decl {
             vis,
             field: None,
             periodic: None,
+            link: None,
             components: None,
             params: Vec::new(),
             params_span: name.span(),
@@ -38,13 +39,27 @@ impl Parse for Decl {
             body.parse::<Token![:]>()?;
             match key_name.as_str() {
                 "field" => {
-                    let first: Ident = body.parse()?;
-                    if first == "periodic" && body.peek(Ident) {
-                        decl.periodic = Some(first);
-                        decl.field = Some(body.parse()?);
-                    } else {
-                        decl.field = Some(first);
+                    let mut name: Ident = body.parse()?;
+                    if name == "periodic" && body.peek(Ident) {
+                        decl.periodic = Some(name);
+                        name = body.parse()?;
                     }
+                    if name == "link" && body.peek(Ident) {
+                        decl.link = Some(name);
+                        name = body.parse()?;
+                    }
+                    if let Some(link) = &decl.link
+                        && !body.peek(syn::token::Bracket)
+                    {
+                        return Err(syn::Error::new(
+                            link.span(),
+                            format!(
+                                "a link field has one value per site and direction: declare the \
+                                 lattice's dimension, e.g. `field: link {name}[2]`"
+                            ),
+                        ));
+                    }
+                    decl.field = Some(name);
                     if body.peek(syn::token::Bracket) {
                         let inner;
                         bracketed!(inner in body);

@@ -645,8 +645,8 @@ fn check_numbers(
         }
     }
     for (j, (name, k)) in model.kernels.iter().enumerate() {
-        // One component: the kernel is its only expression.
-        let k = &k[0];
+        // One component: the kernel is its only expression (the grammar declares no gradients).
+        let k = &k.declared().expect("declared components")[0];
         let Some(values) = Surface::new(dims, theta, phi).values(&kernels[j]) else {
             Stats::bump(&stats.undefined);
             continue;
@@ -904,6 +904,7 @@ fn check_components(
         return Ok(());
     }
     for (j, (name, k)) in c.model.kernels.iter().enumerate() {
+        let k = k.declared().expect("the grammar declares no gradients");
         let mut sum = Fd::Value(0.0);
         for i in 0..phi.len() {
             let (x, a) = (i / n, i % n);

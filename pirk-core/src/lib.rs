@@ -22,8 +22,8 @@ pub use analysis::edges::{EDGE_RATIO_WARN, EDGE_Z_WARN, EdgeWeights, edge_weight
 pub use analysis::observables::{
     action_density, binder, connected_correlator, helicity_modulus, helicity_terms,
     lowest_mode_power, magnetisation, magnetisation_length, o_n_binder, o_n_susceptibility,
-    planar_magnetisation, second_moment_length, susceptibility, two_point, vector_magnetisation,
-    vortex_density,
+    planar_magnetisation, plaquette, plaquette_angle, second_moment_length, susceptibility,
+    topological_charge, two_point, vector_magnetisation, vortex_density,
 };
 pub use analysis::pareto::{PARETO_K_UNRELIABLE, pareto_k, pareto_smoothed};
 pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};
@@ -42,6 +42,7 @@ pub use baselines::schedule::ChainSchedule;
 pub use baselines::wolff::{Wolff, WolffReport};
 pub use baselines::xy_wolff::{XyWolff, XyWolffReport};
 pub use bases::basis::{Basis, BasisScratch};
+pub use bases::flux::{Flux, FluxScratch};
 pub use bases::fourier::{LatticeFft, lattice_momentum_squared};
 pub use bases::shells::{ShellScratch, Shells};
 pub use bases::smeared::{Smeared, SmearedScratch};

@@ -31,6 +31,9 @@ pub trait Theory: Send + Sync {
     /// Real components per site (`field: phi[N]`); slices over the field hold `volume × COMPONENTS`
     /// values, site-major and component-minor (`phi[x * COMPONENTS + a]`).
     const COMPONENTS: usize = 1;
+    /// The components are the lattice's directions (`field: link theta[D]`, a gauge field's
+    /// links θ_{x,μ}): the theory runs on `COMPONENTS`-dimensional lattices only.
+    const LINKS: bool = false;
 
     /// The values in one configuration: `lat.volume() × COMPONENTS`.
     fn field_len(lat: &Lattice) -> usize {

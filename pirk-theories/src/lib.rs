@@ -1,8 +1,9 @@
 //! pirk's built-in theories, one `pirk::theory!` declaration per file: lattice φ⁴ in form A
 //! and in hopping form (with and without the zero-mode potential that shapes priors near the
 //! critical point), the zero-dimensional φ⁴ of the PIK paper, massive sine-Gordon, the XY
-//! model of planar spins and the O(2) and O(3) models of two- and three-component fields. The `pirk` command line registers them; tests, benches and examples
-//! use the same types, and
+//! model of planar spins, the O(2) and O(3) models of two- and three-component fields and
+//! two-dimensional U(1) gauge theory on links. The `pirk` command line registers them; tests,
+//! benches and examples use the same types, and
 //! [`DECLARATIONS`] gives their source text to tools that compile it directly.
 
 mod hopping;
@@ -11,6 +12,7 @@ mod o2_hopping;
 mod o3_hopping;
 mod phi4;
 mod sine_gordon;
+mod u1;
 mod xy;
 mod zero_dim;
 
@@ -20,12 +22,13 @@ pub use o2_hopping::O2Hopping;
 pub use o3_hopping::O3Hopping;
 pub use phi4::Phi4;
 pub use sine_gordon::SineGordon;
+pub use u1::U1;
 pub use xy::Xy;
 pub use zero_dim::ZeroDimPhi4;
 
 /// File stem and text of every declaration, for compiling through `pirk_codegen` directly
 /// (snapshots, expansion benches, the interpreter oracle).
-pub const DECLARATIONS: [(&str, &str); 8] = [
+pub const DECLARATIONS: [(&str, &str); 9] = [
     ("phi4", include_str!("phi4.rs")),
     ("hopping", include_str!("hopping.rs")),
     ("hopping_wells", include_str!("hopping_wells.rs")),
@@ -34,6 +37,7 @@ pub const DECLARATIONS: [(&str, &str); 8] = [
     ("xy", include_str!("xy.rs")),
     ("o2_hopping", include_str!("o2_hopping.rs")),
     ("o3_hopping", include_str!("o3_hopping.rs")),
+    ("u1", include_str!("u1.rs")),
 ];
 
 /// The text of the declaration in file `stem`.rs, if it is a built-in.
@@ -113,6 +117,7 @@ mod tests {
         divergences_match_finite_differences::<ZeroDimPhi4>(&[]);
         divergences_match_finite_differences::<O2Hopping>(&[4, 5]);
         divergences_match_finite_differences::<O3Hopping>(&[3, 4]);
+        divergences_match_finite_differences::<U1>(&[4, 5]);
     }
 
     #[test]
@@ -125,5 +130,6 @@ mod tests {
         kernels_are_odd::<ZeroDimPhi4>(&[]);
         kernels_are_odd::<O2Hopping>(&[4, 5]);
         kernels_are_odd::<O3Hopping>(&[3, 4]);
+        kernels_are_odd::<U1>(&[4, 5]);
     }
 }

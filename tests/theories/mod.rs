@@ -5,6 +5,7 @@ pub mod hopping;
 pub mod hopping_critical;
 pub mod hopping_neighbours;
 pub mod hopping_tanh;
+pub mod links;
 pub mod phi4;
 pub mod sine_gordon;
 pub mod zero_dim;
@@ -35,13 +36,22 @@ pub const CRITICAL_CARD_KERNELS: [&str; 18] = [
 
 /// File name and text of every declaration, for compiling through `pirk_codegen` directly.
 #[allow(dead_code)]
-pub const DECLARATIONS: [(&str, &str); 5] = [
+pub const DECLARATIONS: [(&str, &str); 6] = [
     ("phi4", include_str!("phi4.rs")),
     ("hopping", include_str!("hopping.rs")),
     ("zero_dim", include_str!("zero_dim.rs")),
     ("sine_gordon", include_str!("sine_gordon.rs")),
     ("hopping_neighbours", include_str!("hopping_neighbours.rs")),
+    ("links", include_str!("links.rs")),
 ];
+
+/// The lattices of `all` that theory `T` runs on: a link field's own dimension only.
+#[allow(dead_code)]
+pub fn lattices<T: pirk::Theory>(all: &[&'static [usize]]) -> Vec<&'static [usize]> {
+    (all.iter().copied())
+        .filter(|dims| !T::LINKS || dims.len() == T::COMPONENTS)
+        .collect()
+}
 
 /// Compile a declaration file's `theory!` invocation through the compiler library.
 #[allow(dead_code)]

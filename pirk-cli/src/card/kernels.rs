@@ -1,5 +1,5 @@
-//! `[kernels]`: the basis, from the theory's declared kernels, shells, smeared kernels and,
-//! for angle fields, spin-smeared kernels.
+//! `[kernels]`: the basis, from the theory's declared kernels, shells, smeared kernels, for
+//! angle fields spin-smeared kernels and for two-dimensional link fields flux kernels.
 
 use serde::Deserialize;
 
@@ -26,6 +26,10 @@ pub struct KernelsCard {
     /// Spin-smeared kernels `Σ_y G_r(x − y) sin(n(θ_y − θ_x))` of a periodic field, with every
     /// radius and harmonic below.
     pub spins: Option<SpinsCard>,
+    /// Harmonics `n ≥ 1` of the flux kernels `d† Δ⁻¹ sin(nθ_P)` of a two-dimensional link
+    /// field.
+    #[serde(default)]
+    pub flux: Vec<u32>,
 }
 
 /// Radii and slopes of the smeared kernels.
@@ -53,10 +57,15 @@ impl KernelsCard {
     /// a lattice to live on, and spin kernels an angle field.
     pub(super) fn check(&self, entry: &Entry, lattice: &[usize]) -> Result<(), InputError> {
         if let Some(names) = &self.declared {
-            if names.is_empty() && !self.shells && self.smeared.is_none() && self.spins.is_none() {
+            if names.is_empty()
+                && !self.shells
+                && self.smeared.is_none()
+                && self.spins.is_none()
+                && self.flux.is_empty()
+            {
                 bad_input!(
-                    "kernels.declared: empty and no shells, smeared or spin kernels: the basis has \
-                     no kernel"
+                    "kernels.declared: empty and no shells, smeared, spin or flux kernels: the \
+                     basis has no kernel"
                 );
             }
             if let Some(n) = names.iter().find(|n| !entry.kernels.contains(&n.as_str())) {
@@ -66,6 +75,25 @@ impl KernelsCard {
                     entry.kernels.join(", ")
                 );
             }
+        }
+        if !self.flux.is_empty() {
+            if !entry.links || lattice.len() != 2 {
+                bad_input!(
+                    "kernels.flux: flux kernels are for link fields on two dimensions, and theory \
+                     {} has none",
+                    entry.name
+                );
+            }
+            if self.flux.contains(&0) {
+                bad_input!("kernels.flux: harmonics must be integers ≥ 1, got 0");
+            }
+        }
+        if entry.links && self.spins.is_some() {
+            bad_input!(
+                "kernels.spins: theory {} has a link field, and spin-smeared kernels of sites are \
+                 not gauge covariant; use its declared kernels",
+                entry.name
+            );
         }
         if entry.periodic {
             for (key, used) in [

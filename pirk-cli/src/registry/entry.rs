@@ -34,6 +34,8 @@ pub struct Entry {
     pub periodic: bool,
     /// `Theory::COMPONENTS`: real components per site.
     pub components: usize,
+    /// `Theory::LINKS`: the components are the lattice's directions.
+    pub links: bool,
     /// Where the theory contains an action Wolff updates, if it does.
     pub wolff: Option<Embedding>,
     /// The job code for the theory's type.
@@ -41,18 +43,24 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Theory `T` under `name`, on 1 to 4 lattice dimensions, without a Wolff embedding.
+    /// Theory `T` under `name`, on 1 to 4 lattice dimensions (a link field's own), without a
+    /// Wolff embedding.
     pub fn new<T: Theory + Default + 'static>(name: &'static str, summary: &'static str) -> Self {
         Self {
             name,
             summary,
-            ndim: (1, 4),
+            ndim: if T::LINKS {
+                (T::COMPONENTS, T::COMPONENTS)
+            } else {
+                (1, 4)
+            },
             type_name: T::NAME,
             params: T::PARAMS,
             kernels: T::KERNELS,
             source: T::SOURCE,
             periodic: T::PERIODIC,
             components: T::COMPONENTS,
+            links: T::LINKS,
             wolff: None,
             prepare: job::prepare::<T>,
         }

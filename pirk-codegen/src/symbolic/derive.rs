@@ -7,7 +7,7 @@
 use super::canon::canonical;
 use super::lang::{Atom, ConstFold, NoDerivatives, Sym, add_expr, unary_func};
 use super::rules::rule_table;
-use crate::check::Model;
+use crate::check::{Kernel, Model};
 use crate::ir::{Binder, Component, Expr, Shift};
 use egg::{Extractor, Id, RecExpr, Runner, SimpleScheduler};
 
@@ -49,10 +49,14 @@ pub fn derive(model: &Model) -> Result<Derived, String> {
     let param_grads = (0..model.params.len())
         .map(|i| Ok(canonical(partial(f, &Atom::Param(i))?.0)))
         .collect::<Result<_, String>>()?;
-    let divergences = model
+    let kernels = model
         .kernels
         .iter()
-        .map(|(_, k)| {
+        .map(|(name, k)| kernel_components(model, name, k))
+        .collect::<Result<Vec<_>, String>>()?;
+    let divergences = kernels
+        .iter()
+        .map(|k| {
             let mut terms = Vec::new();
             for (k, a) in k.iter().zip(model.components()) {
                 terms.push(partial(k, &Atom::Field(Shift::zero(), a))?.0);
@@ -71,20 +75,35 @@ pub fn derive(model: &Model) -> Result<Derived, String> {
         force,
         quadratic_force,
         param_grads,
-        kernels: model
-            .kernels
-            .iter()
-            .map(|(_, k)| k.iter().cloned().map(canonical).collect())
-            .collect(),
-        divergences,
-        kernel_span: model
-            .kernels
-            .iter()
-            .flat_map(|(_, k)| k.iter().flat_map(Expr::field_occurrences))
+        kernel_span: (kernels.iter())
+            .flat_map(|k| k.iter().flat_map(Expr::field_occurrences))
             .map(|(s, _)| s.span())
             .max()
             .unwrap_or(0),
+        kernels: (kernels.into_iter())
+            .map(|k| k.into_iter().map(canonical).collect())
+            .collect(),
+        divergences,
     })
+}
+
+/// A kernel's components: as declared, or the derived gradient of a `grad(f)` kernel.
+fn kernel_components(model: &Model, name: &str, k: &Kernel) -> Result<Vec<Expr>, String> {
+    let f = match k {
+        Kernel::Components(k) => return Ok(k.clone()),
+        Kernel::Gradient(f) => f,
+    };
+    let gradient = (model.components().into_iter())
+        .map(|a| Ok(component_force(f, a, model.params.len())?.0))
+        .collect::<Result<Vec<_>, String>>()?;
+    if gradient.iter().any(crate::coincide::reaches_site) {
+        return Err(format!(
+            "kernel `{name}`: the gradient reads a field index that is `x` when two directions \
+             coincide, so its divergence would miss that term; guard the density's mixed shifts \
+             with `distinct(mu, nu)` or use a link field, whose directions are fixed axes"
+        ));
+    }
+    Ok(gradient)
 }
 
 /// `∂S/∂φ_{x,a}` of the action density `f`, and its part linear in the field (both

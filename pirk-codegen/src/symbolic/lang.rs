@@ -1,6 +1,6 @@
 //! The e-graph language: exact rational constants, atoms, and a derivative operator `d`.
 
-use crate::ir::{Binder, Component, Expr, Func, Shift};
+use crate::ir::{Binder, Component, Dir, Expr, Func, Shift};
 use egg::{Analysis, DidMerge, EGraph, Id, Language, RecExpr, define_language};
 use num_rational::BigRational;
 use num_traits::Zero;
@@ -95,13 +95,19 @@ impl FromStr for Atom {
             if part.is_empty() {
                 continue;
             }
-            let (coef, b) = part.split_once('μ').ok_or_else(bad)?;
+            let (coef, dir) = match part.split_once('μ') {
+                Some((coef, b)) => (coef, Dir::Bound(b.parse().map_err(|_| bad())?)),
+                None => {
+                    let (coef, k) = part.split_once('ê').ok_or_else(bad)?;
+                    (coef, Dir::Axis(k.parse().map_err(|_| bad())?))
+                }
+            };
             let coef = match coef {
                 "" => 1,
                 "-" => -1,
                 c => c.parse().map_err(|_| bad())?,
             };
-            terms.push((b.parse().map_err(|_| bad())?, coef));
+            terms.push((dir, coef));
         }
         Ok(Atom::Field(Shift::zero().add(&Shift(terms)), a))
     }

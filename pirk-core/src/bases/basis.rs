@@ -1,8 +1,9 @@
 //! A runtime kernel basis: a chosen subset of a theory's declared kernels, optionally followed
 //! by the momentum shells and by projections `P_q K_j` of ultralocal declared kernels on the
 //! lowest-momentum shells (`K_j@shell(…)`), optionally followed by the smeared kernels
-//! `smear(r,a)` ([`Smeared`]) and the spin-smeared kernels of angle fields `spin(r,n)`
-//! ([`Spins`]). It turns one configuration into one Wegner row and evaluates the velocity,
+//! `smear(r,a)` ([`Smeared`]), the spin-smeared kernels of angle fields `spin(r,n)`
+//! ([`Spins`]) and the flux kernels of two-dimensional link fields `flux(n)` ([`Flux`]). It
+//! turns one configuration into one Wegner row and evaluates the velocity,
 //! without allocating (buffers live in a per-thread [`BasisScratch`]).
 
 use std::fmt;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result, ensure};
 use crate::lanes::{LANES, gather, scatter};
 use crate::vmath::Level;
+use crate::{Flux, FluxScratch};
 use crate::{Lattice, Offset, Theory, offset_weight};
 use crate::{ShellScratch, Shells};
 use crate::{Smeared, SmearedScratch};
@@ -19,7 +21,7 @@ use crate::{Spins, SpinsScratch};
 use std::mem::take;
 
 /// Kernels of theory `T` (by declaration index) plus optional shells, projected kernels,
-/// smeared kernels and spin-smeared kernels, in that order.
+/// smeared kernels, spin-smeared kernels and flux kernels, in that order.
 #[derive(Clone, Debug)]
 pub struct Basis<T: Theory> {
     lat: Lattice,
@@ -28,6 +30,7 @@ pub struct Basis<T: Theory> {
     projection: Option<Projection>,
     smeared: Option<Smeared>,
     spins: Option<Spins>,
+    flux: Option<Flux>,
     names: Vec<String>,
     offset: Option<SwitchedOff>,
     theory: PhantomData<fn() -> T>,
@@ -78,6 +81,7 @@ pub struct BasisScratch {
     shell: Option<ShellScratch>,
     smeared: Option<SmearedScratch>,
     spins: Option<SpinsScratch>,
+    flux: Option<FluxScratch>,
 }
 
 impl<T: Theory> Basis<T> {
@@ -90,6 +94,7 @@ impl<T: Theory> Basis<T> {
             projection: None,
             smeared: None,
             spins: None,
+            flux: None,
             names: Vec::new(),
             offset: None,
             theory: PhantomData,
@@ -169,6 +174,19 @@ impl<T: Theory> Basis<T> {
         self
     }
 
+    /// Appends the flux kernels of a two-dimensional link field for every harmonic `n ≥ 1`
+    /// (none if `harmonics` is empty).
+    pub fn with_flux(mut self, harmonics: &[u32]) -> Result<Self> {
+        ensure(
+            harmonics.is_empty() || (T::LINKS && self.lat.ndim() == 2),
+            "flux",
+            "flux kernels need a link field on a two-dimensional lattice",
+        )?;
+        self.flux = (!harmonics.is_empty()).then(|| Flux::new(&self.lat, harmonics));
+        self.rename();
+        Ok(self)
+    }
+
     /// Solves the Wegner equation of `S_t = S(θ(t)) + (1 − t) Δ` instead of `S(θ(t))`: the
     /// prior is not the theory at the path's start, and `offset` is the difference
     /// ([`crate::Offset`]).
@@ -199,6 +217,7 @@ impl<T: Theory> Basis<T> {
                     && !n.contains('@')
                     && Smeared::parse(n).is_none()
                     && Spins::parse(n).is_none()
+                    && Flux::parse(n).is_none()
             })
             .map(String::as_str)
             .collect();
@@ -231,12 +250,14 @@ impl<T: Theory> Basis<T> {
                 harmonics.push(n);
             }
         }
+        let flux: Vec<u32> = names.iter().filter_map(|n| Flux::parse(n)).collect();
         let basis = Self::new(lat)
             .with_kernels(&declared)?
             .with_shells(shells)
             .with_projected(theory, &projected, orbits)?
             .with_smeared(&radii, &slopes)
-            .with_spins(&spin_radii, &harmonics);
+            .with_spins(&spin_radii, &harmonics)
+            .with_flux(&flux)?;
         if basis.names != names {
             return Err(Error::FlowMismatch {
                 what: "kernel names",
@@ -262,6 +283,7 @@ impl<T: Theory> Basis<T> {
             }))
             .chain(self.smeared.iter().flat_map(|s| s.names().iter().cloned()))
             .chain(self.spins.iter().flat_map(|s| s.names().iter().cloned()))
+            .chain(self.flux.iter().flat_map(|f| f.names().iter().cloned()))
             .collect();
     }
 
@@ -326,6 +348,7 @@ impl<T: Theory> Basis<T> {
                 .map(Shells::scratch),
             smeared: self.smeared.as_ref().map(Smeared::scratch),
             spins: self.spins.as_ref().map(Spins::scratch),
+            flux: self.flux.as_ref().map(Flux::scratch),
         }
     }
 
@@ -385,12 +408,19 @@ impl<T: Theory> Basis<T> {
         (s.full_lanes, s.dtheta_lanes, s.force_lanes, s.lane) = (full, dtheta, force, one);
     }
 
-    /// Whether rows need the force `∇S` (for the shells, projected, smeared and spin kernels).
+    /// Whether rows need the force `∇S` (for the shells, projected, smeared, spin and flux
+    /// kernels).
     fn needs_force(&self) -> bool {
         self.shells.is_some()
             || self.projection.is_some()
             || self.smeared.is_some()
             || self.spins.is_some()
+            || self.flux.is_some()
+    }
+
+    /// The number of flux kernels (last in the basis).
+    fn flux_len(&self) -> usize {
+        self.flux.as_ref().map_or(0, |f| f.names().len())
     }
 
     /// [`Basis::row`] after the theory's sweeps, from `s.full`, `s.dtheta` and (if needed)
@@ -425,11 +455,15 @@ impl<T: Theory> Basis<T> {
                 .zip(&s.offset)
                 .for_each(|(f, d)| *f += weight * d);
         }
+        let (row, flux_rows) = row.split_at_mut(row.len() - self.flux_len());
+        if let (Some(f), Some(fs)) = (&self.flux, s.flux.as_mut()) {
+            f.stein(phi, &s.force, flux_rows, fs);
+        }
         if T::COMPONENTS == 1 {
             let force = take(&mut s.force);
             self.family_rows(theory, phi, &force, &mut row[n..], s);
             s.force = force;
-        } else {
+        } else if row.len() > n {
             // A family kernel of an N-component field is the vector of its kernel on every
             // component (one coefficient): its Stein value is the sum of theirs.
             let (mut one, mut force, mut part) = (
@@ -537,8 +571,9 @@ impl<T: Theory> Basis<T> {
         }
     }
 
-    /// Adds the shells', projected, smeared and spin kernels' velocity to `out` and returns
-    /// `div` plus their divergence; for an N-component field, component by component.
+    /// Adds the shells', projected, smeared, spin and flux kernels' velocity to `out` and
+    /// returns `div` plus their divergence; for an N-component field, component by component
+    /// (the flux kernels, of the whole link field, at once).
     fn add_runtime_kernels(
         &self,
         theory: &T,
@@ -548,6 +583,13 @@ impl<T: Theory> Basis<T> {
         mut div: f64,
         s: &mut BasisScratch,
     ) -> f64 {
+        let (k, k_flux) = k.split_at(k.len() - self.flux_len());
+        if let (Some(f), Some(fs)) = (&self.flux, s.flux.as_mut()) {
+            div += f.add_velocity(k_flux, phi, out, fs);
+        }
+        if k.len() == self.selected.len() {
+            return div;
+        }
         if T::COMPONENTS == 1 {
             return self.add_family_velocity(theory, k, phi, out, div, s);
         }
