@@ -9,5 +9,6 @@ pub mod profile;
 pub mod quadrature;
 pub mod stats;
 pub mod tilt;
+pub mod u1_torus;
 pub mod weights;
 pub mod xy_ring;

@@ -30,6 +30,7 @@ pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};
 pub use analysis::quadrature::quadrature;
 pub use analysis::stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
 pub use analysis::tilt::{TiltFit, ZeroModeTilt, zero_mode_tilt};
+pub use analysis::u1_torus::U1Torus;
 pub use analysis::weights::{RunningEss, Weights};
 pub use analysis::xy_ring::XyRing;
 pub use angles::{wrap_angle, wrap_angles};
