@@ -94,11 +94,30 @@ pub fn finish<T: Theory>(
         scan(setup, points, out, &mut r)?;
     }
     if !histogram.is_empty() {
+        // A link field's primary is its topological charge (crate::measure::Primaries::m).
+        let (name, description, caption, x_label) = if T::LINKS {
+            (
+                "charge_histogram",
+                "Histogram of the topological charge Q = (1/2π) Σ_P arg e^{iθ_P} at the target couplings: PIK (MH chain states, or importance-weighted) and HMC where run.",
+                "Topological charge Q",
+                "Q",
+            )
+        } else {
+            (
+                "magnetisation_histogram",
+                "Histogram of the magnetisation M = mean φ at the target couplings: PIK (MH chain states, or importance-weighted) and HMC where run.",
+                "Magnetisation M = mean φ",
+                "M",
+            )
+        };
         r.plots.push(plots::write(
             out,
-            "magnetisation_histogram",
-            "Histogram of the magnetisation M = mean φ at the target couplings: PIK (MH chain states, or importance-weighted) and HMC where run.",
+            name,
+            description,
             &Histogram {
+                caption,
+                x_label,
+                integers: T::LINKS,
                 series: histogram
                     .into_iter()
                     .map(|(label, (m, w))| (label, m, w))

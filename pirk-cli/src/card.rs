@@ -31,6 +31,10 @@ pub use scan::ScanCard;
 pub use tune::TuneCard;
 pub use wolff::{WolffCard, WolffChain, WolffPlan};
 
+/// The flux kernels' harmonics a minimal card of a two-dimensional link field gets: 16², β = 6
+/// (docs/physics.md, "U(1) gauge theory").
+pub const FLUX_HARMONICS: [u32; 4] = [1, 2, 3, 4];
+
 /// Couplings by name, as written in `[target]`, `[path] start` and waypoints.
 pub type Couplings = BTreeMap<String, f64>;
 
@@ -193,14 +197,21 @@ impl Card {
     /// the collective mode that declared, local kernels miss while the ESS stays high
     /// (docs/physics.md, "Minimal cards"). A periodic field, whose Fourier modes are not
     /// periodic, gets the spin-smeared kernels of the same radii with harmonics 1 and 2
-    /// instead: its spin waves are long-range too. A link field gets its declared kernels
-    /// alone: only they are gauge covariant.
+    /// instead: its spin waves are long-range too. A link field gets its declared kernels and,
+    /// on two dimensions, the flux kernels of [`FLUX_HARMONICS`]: only they are gauge covariant.
     pub fn kernels(&self, entry: &Entry) -> KernelsCard {
         if let Some(k) = &self.kernels {
             return k.clone();
         }
         if entry.links {
-            return KernelsCard::default();
+            return KernelsCard {
+                flux: if self.lattice.len() == 2 {
+                    FLUX_HARMONICS.to_vec()
+                } else {
+                    Vec::new()
+                },
+                ..KernelsCard::default()
+            };
         }
         let Some(&shortest) = self.lattice.iter().min() else {
             return KernelsCard::default();

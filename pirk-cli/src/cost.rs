@@ -14,7 +14,8 @@ pub struct Cost {
     /// Wall seconds / effective samples.
     pub seconds_per_effective_sample: f64,
     /// Wall seconds / (chain length / (2 τ_int(M²))): the cost of one independent sample of
-    /// χ = V(⟨M²⟩ − ⟨M⟩²), whose fluctuations are those of its series M².
+    /// χ = V(⟨M²⟩ − ⟨M⟩²), whose fluctuations are those of its series M²; for a link field, of
+    /// χ_t = ⟨Q²⟩/V through τ_int(Q²).
     pub seconds_per_independent_chi: f64,
 }
 
@@ -23,8 +24,7 @@ impl Cost {
     pub fn of(n: usize, observables: &Observables, seconds: f64) -> Self {
         let tau_int = max_tau(observables);
         let effective_samples = n as f64 / (2.0 * tau_int);
-        let tau_m2 = observables
-            .get("M2")
+        let tau_m2 = (observables.get("M2").or_else(|| observables.get("q2")))
             .and_then(|m| m.tau_int)
             .map_or(0.5, |t| t.max(0.5));
         Self {

@@ -63,6 +63,12 @@ pub struct Primaries {
 }
 
 impl Primaries {
+    /// Whether the ends of the `|M|` range are meaningful edges ([`pirk::edge_weights`]): not
+    /// for a link field, whose charge is a whole number (ties fill the ends).
+    pub fn has_edges(&self) -> bool {
+        self.plaquette.is_empty()
+    }
+
     /// `|M|` of every configuration: the length of the magnetisation vector where it has
     /// more than one component.
     pub fn magnetisation_lengths(&self) -> Vec<f64> {

@@ -72,8 +72,15 @@ pub fn write(
     })
 }
 
-/// Weighted, normalised histograms of the magnetisation, one per sampler.
+/// Weighted, normalised histograms of the magnetisation (or of a link field's topological
+/// charge), one per sampler.
 pub struct Histogram {
+    /// Chart title.
+    pub caption: &'static str,
+    /// x-axis label.
+    pub x_label: &'static str,
+    /// Whole-number values: one bin per integer.
+    pub integers: bool,
     /// `(label, values, weights)` per sampler.
     pub series: Vec<(String, Vec<f64>, Vec<f64>)>,
 }
@@ -120,12 +127,18 @@ impl Figure for Histogram {
         let all: Vec<f64> = self.series.iter().flat_map(|s| finite(&s.1)).collect();
         let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let (lo, hi) = if lo < hi {
+        let (lo, hi) = if self.integers {
+            (lo.round() - 0.5, hi.round() + 0.5)
+        } else if lo < hi {
             (lo, hi)
         } else {
             (lo - 1.0, lo + 1.0)
         };
-        let bins = 60;
+        let bins = if self.integers {
+            (hi - lo).round() as usize
+        } else {
+            60
+        };
         let width = (hi - lo) / bins as f64;
         let densities: Vec<Vec<f64>> = self
             .series
@@ -144,14 +157,14 @@ impl Figure for Histogram {
             .collect();
         let top = densities.iter().flatten().copied().fold(0.0, f64::max) * 1.1;
         let mut chart = ChartBuilder::on(area)
-            .caption("Magnetisation M = mean φ", ("sans-serif", 22))
+            .caption(self.caption, ("sans-serif", 22))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
             .build_cartesian_2d(lo..hi, 0.0..top.max(1e-12))?;
         chart
             .configure_mesh()
-            .x_desc("M")
+            .x_desc(self.x_label)
             .y_desc("probability density")
             .label_style(("sans-serif", 14))
             .draw()?;

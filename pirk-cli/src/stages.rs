@@ -223,7 +223,9 @@ pub fn pik<T: Theory>(
     let tilt = (!T::PERIODIC)
         .then(|| zero_mode_tilt(&length, &ens.log_w, setup.lat.volume()))
         .flatten();
-    let edges = edge_weights(&length, &ens.log_w);
+    let edges = (ens.primaries.has_edges())
+        .then(|| edge_weights(&length, &ens.log_w))
+        .flatten();
     let correction = setup.card.sample.correction;
     let corrected = Corrected::new(
         setup,
@@ -340,7 +342,9 @@ pub fn scan<T: Theory>(
             let steps = ((steps as f64 * tau).ceil() as usize).max(1);
             let seed = seeds::scan_point(setup.card.seed, p);
             let mut ens = sample::generate_measured(setup, &cut, steps, seed, &theta)?;
-            let edges = edge_weights(&ens.primaries.magnetisation_lengths(), &ens.log_w);
+            let edges = (ens.primaries.has_edges())
+                .then(|| edge_weights(&ens.primaries.magnetisation_lengths(), &ens.log_w))
+                .flatten();
             let c = Corrected::new(
                 setup,
                 std::mem::take(&mut ens.primaries),
