@@ -12,8 +12,8 @@ use crate::hmc::HmcRun;
 use crate::outdir::{OutDir, write_bytes};
 use crate::plots::{self, Histogram, Lines, Stack};
 use crate::report::{
-    Comparison, FileInfo, FlowInfo, HmcInfo, PruningInfo, Report, SCHEMA_VERSION, ScanPoint, Slice,
-    StartInfo, TheoryInfo, WolffInfo,
+    Comparison, FileInfo, FlowInfo, HmcInfo, PruningInfo, Report, SCHEMA_VERSION, ScanPoint,
+    Sector, Slice, StartInfo, TheoryInfo, WolffInfo,
 };
 use crate::setup::Setup;
 use crate::stages::{Chain, FlowStage, PikRun, StepsStage};
@@ -92,6 +92,13 @@ pub fn finish<T: Theory>(
     }
     if let Some(points) = &outcome.scan {
         scan(setup, points, out, &mut r)?;
+    }
+    if T::LINKS {
+        r.charge_sectors = Some(
+            (histogram.iter())
+                .map(|(label, (q, w))| (label.clone(), sectors(q, w)))
+                .collect(),
+        );
     }
     if !histogram.is_empty() {
         // A link field's primary is its topological charge (crate::measure::Primaries::m).
@@ -176,6 +183,7 @@ fn new_report<T: Theory>(setup: &Setup<T>, command: &'static str) -> Report {
         observables: Default::default(),
         comparison: None,
         scan: None,
+        charge_sectors: None,
         plots: Vec::new(),
         files: Vec::new(),
         timings: Default::default(),
@@ -500,4 +508,19 @@ fn ensemble_file<T: Theory>(setup: &Setup<T>, file: &str) -> FileInfo {
                 .join(", ")
         ),
     }
+}
+
+/// The share of the weight `w` in each whole-number charge `q`, in order of `q`.
+fn sectors(q: &[f64], w: &[f64]) -> Vec<Sector> {
+    let mut by_charge: BTreeMap<i64, f64> = BTreeMap::new();
+    for (q, w) in q.iter().zip(w) {
+        *by_charge.entry(q.round() as i64).or_default() += w;
+    }
+    let total: f64 = by_charge.values().sum();
+    (by_charge.into_iter())
+        .map(|(q, w)| Sector {
+            q,
+            fraction: w / total,
+        })
+        .collect()
 }

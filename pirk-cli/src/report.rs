@@ -71,6 +71,9 @@ pub struct Report {
     pub scan: Option<Vec<ScanPoint>>,
     /// Plots written.
     pub plots: Vec<FileInfo>,
+    /// Per sampler (`PIK`, `HMC`), the share of its configurations in each topological charge
+    /// sector Q (the MH chain's states, or weighted; the chain's), for a link field (else null).
+    pub charge_sectors: Option<BTreeMap<String, Vec<Sector>>>,
     /// Other files written.
     pub files: Vec<FileInfo>,
     /// Wall-clock seconds; the only part that differs between identical runs.
@@ -315,4 +318,13 @@ impl From<pirk::Estimate> for ValueError {
             error: e.error,
         }
     }
+}
+
+/// One topological charge sector and the share of a sampler's configurations in it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sector {
+    /// The charge.
+    pub q: i64,
+    /// Its share (weights summing to 1 over the sectors).
+    pub fraction: f64,
 }
