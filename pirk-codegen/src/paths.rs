@@ -21,6 +21,8 @@ pub fn vector_function(f: Func, layout: Layout) -> Option<TokenStream> {
     let name = match f {
         Func::Exp => quote!(exp),
         Func::Tanh => quote!(tanh),
+        Func::Sin => quote!(sin),
+        Func::Cos => quote!(cos),
         _ => return None,
     };
     Some(match layout {

@@ -4,6 +4,7 @@
 
 use pirk_core::vmath::Level;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
+use std::f64::consts::{FRAC_PI_2, PI};
 
 /// Distance in units in the last place, through the bit patterns ordered as integers.
 fn ulps(a: f64, b: f64) -> u64 {
@@ -70,6 +71,30 @@ fn check(name: &str, std: fn(f64) -> f64, vec: fn(Level, &mut [f64]), x: &[f64],
     }
 }
 
+/// Random values for sin and cos: uniform on [−4π, 4π] and [−1000, 1000], magnitudes
+/// log-uniform below 2^-20 (subnormals included) and over every exponent (past the vector
+/// range, where libm takes over), and values within a few thousand ulp of k π/2 for k up to
+/// 2^20, where the reduction cancels most.
+fn angles(n: usize, seed: u64) -> Vec<f64> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut x = Vec::with_capacity(n);
+    for i in 0..n {
+        let sign = if rng.random::<bool>() { 1.0 } else { -1.0 };
+        x.push(match i % 5 {
+            0 => rng.random_range(-4.0 * PI..4.0 * PI),
+            1 => rng.random_range(-1e3..1e3),
+            2 => sign * f64::from_bits(rng.random_range(0..0x3eb0_0000_0000_0000_u64)),
+            3 => sign * f64::from_bits(rng.random_range(0..0x7ff0_0000_0000_0000_u64)),
+            _ => {
+                let k = rng.random_range(1..=1_u64 << 20) as f64;
+                let near = (k * FRAC_PI_2).to_bits();
+                sign * f64::from_bits(near.wrapping_add_signed(rng.random_range(-3000..=3000)))
+            }
+        });
+    }
+    x
+}
+
 const N: usize = 1_000_003;
 
 #[test]
@@ -80,6 +105,16 @@ fn exp_within_one_ulp_at_every_level() {
 #[test]
 fn tanh_within_three_ulp_at_every_level() {
     check("tanh", f64::tanh, Level::tanh, &wide(N, 2), 3);
+}
+
+#[test]
+fn sin_within_one_ulp_at_every_level() {
+    check("sin", f64::sin, Level::sin, &angles(N, 4), 1);
+}
+
+#[test]
+fn cos_within_one_ulp_at_every_level() {
+    check("cos", f64::cos, Level::cos, &angles(N, 5), 1);
 }
 
 /// Exact expectations, bit for bit (so the sign of zero counts), at every level.
@@ -158,6 +193,39 @@ fn tanh_special_values() {
     special(Level::tanh, &cases);
 }
 
+#[test]
+fn sin_cos_special_values() {
+    let tiny = f64::from_bits(1);
+    // Past the vector range libm itself answers.
+    let far = [1.7e6, -3e9, 1e300, f64::MAX];
+    let mut sin = vec![
+        (0.0, 0.0),
+        (-0.0, -0.0),
+        (f64::NAN, f64::NAN),
+        (f64::INFINITY, f64::NAN),
+        (f64::NEG_INFINITY, f64::NAN),
+        (tiny, tiny),
+        (-tiny, -tiny),
+        (f64::MIN_POSITIVE, f64::MIN_POSITIVE),
+    ];
+    // sin x = x below 2^-26.
+    sin.extend([1e-300, -3e-200, 1e-20, -1e-12, 7e-10].map(|x| (x, x)));
+    sin.extend(far.map(|x| (x, x.sin())));
+    special(Level::sin, &sin);
+    let mut cos = vec![
+        (0.0, 1.0),
+        (-0.0, 1.0),
+        (f64::NAN, f64::NAN),
+        (f64::INFINITY, f64::NAN),
+        (f64::NEG_INFINITY, f64::NAN),
+        (tiny, 1.0),
+        (1e-9, 1.0),
+        (-1e-300, 1.0),
+    ];
+    cos.extend(far.map(|x| (x, x.cos())));
+    special(Level::cos, &cos);
+}
+
 /// Every slice length crosses a different vector boundary; the tail goes through the
 /// partial loads and must not touch anything past the slice.
 #[test]
@@ -177,6 +245,19 @@ fn every_length_and_tail() {
             for (a, b) in x.iter().zip(&y) {
                 assert!(ulps(a.exp(), *b) <= 1);
             }
+            // Values above 2.5 moved past the vector range, so that libm fills in some of them.
+            let far: Vec<f64> = x
+                .iter()
+                .map(|&v| if v > 2.5 { v * 1e7 } else { v })
+                .collect();
+            let (mut s, mut c) = (far.clone(), far.clone());
+            s.push(12345.0);
+            level.sin(&mut s[..n]);
+            level.cos(&mut c);
+            assert_eq!(s[n], 12345.0);
+            for ((a, s), c) in far.iter().zip(&s).zip(&c) {
+                assert!(ulps(a.sin(), *s) <= 1 && ulps(a.cos(), *c) <= 1);
+            }
         }
     }
 }
@@ -190,5 +271,11 @@ fn best_level_runs_the_defaults() {
     assert_eq!(a, b);
     pirk_core::vmath::exp(&mut a);
     Level::Portable.exp(&mut b);
+    assert_eq!(a, b);
+    pirk_core::vmath::sin(&mut a);
+    Level::Portable.sin(&mut b);
+    assert_eq!(a, b);
+    pirk_core::vmath::cos(&mut a);
+    Level::Portable.cos(&mut b);
     assert_eq!(a, b);
 }

@@ -19,7 +19,7 @@
 use rustfft::num_complex::Complex64;
 
 use super::fourier::lattice_momentum_squared;
-use crate::{Lattice, LatticeFft, plaquette_angle};
+use crate::{Lattice, LatticeFft, plaquette_angle, vmath};
 
 /// The flux family on one two-dimensional lattice: one kernel per harmonic.
 #[derive(Clone, Debug)]
@@ -41,6 +41,11 @@ pub struct FluxScratch {
     a: Vec<Complex64>,
     /// The transform of `curl ∇S`.
     b: Vec<Complex64>,
+    /// `sin(nθ_P)` and `cos(nθ_P)` of one harmonic.
+    sines: Vec<f64>,
+    cosines: Vec<f64>,
+    /// `Σ_n k_n sin(nθ_P)` (velocity).
+    g: Vec<f64>,
     fft: Vec<Complex64>,
 }
 
@@ -84,6 +89,9 @@ impl Flux {
             plaquettes: vec![0.0; v],
             a: vec![Complex64::default(); v],
             b: vec![Complex64::default(); v],
+            sines: vec![0.0; v],
+            cosines: vec![0.0; v],
+            g: vec![0.0; v],
             fft: vec![Complex64::default(); self.fft.scratch_len()],
         }
     }
@@ -92,6 +100,17 @@ impl Flux {
         for (x, p) in s.plaquettes.iter_mut().enumerate() {
             *p = plaquette_angle(&self.lat, theta, x, 0, 1);
         }
+    }
+
+    /// `sin(nθ_P)` and `cos(nθ_P)` into the scratch (vector math); returns `Σ_P cos(nθ_P)`.
+    fn harmonic(n: u32, s: &mut FluxScratch) -> f64 {
+        let nf = f64::from(n);
+        for ((sin, cos), &p) in s.sines.iter_mut().zip(&mut s.cosines).zip(&s.plaquettes) {
+            (*sin, *cos) = (nf * p, nf * p);
+        }
+        vmath::sin(&mut s.sines);
+        vmath::cos(&mut s.cosines);
+        s.cosines.iter().sum()
     }
 
     /// `1 − 1/V`: the divergence of `K^{(n)}` per unit of `n Σ_P cos(nθ_P)`.
@@ -112,10 +131,8 @@ impl Flux {
         let inv_v = 1.0 / lat.volume() as f64;
         for (row, &n) in out.iter_mut().zip(&self.harmonics) {
             let nf = f64::from(n);
-            let mut cosines = 0.0;
-            for (a, &p) in s.a.iter_mut().zip(&s.plaquettes) {
-                let (sin, cos) = (nf * p).sin_cos();
-                cosines += cos;
+            let cosines = Self::harmonic(n, s);
+            for (a, &sin) in s.a.iter_mut().zip(&s.sines) {
                 *a = Complex64::new(sin, 0.0);
             }
             self.fft.forward(&mut s.a, &mut s.fft);
@@ -141,14 +158,14 @@ impl Flux {
         }
         self.plaquettes(theta, s);
         let mut cosines = 0.0;
-        for (a, &p) in s.a.iter_mut().zip(&s.plaquettes) {
-            let mut g = 0.0;
-            for (&kn, &n) in k.iter().zip(&self.harmonics).filter(|(kn, _)| **kn != 0.0) {
-                let nf = f64::from(n);
-                let (sin, cos) = (nf * p).sin_cos();
-                g += kn * sin;
-                cosines += kn * nf * cos;
-            }
+        s.g.iter_mut().for_each(|g| *g = 0.0);
+        for (&kn, &n) in k.iter().zip(&self.harmonics).filter(|(kn, _)| **kn != 0.0) {
+            cosines += kn * f64::from(n) * Self::harmonic(n, s);
+            s.g.iter_mut()
+                .zip(&s.sines)
+                .for_each(|(g, sin)| *g += kn * sin);
+        }
+        for (a, &g) in s.a.iter_mut().zip(&s.g) {
             *a = Complex64::new(g, 0.0);
         }
         self.fft.forward(&mut s.a, &mut s.fft);

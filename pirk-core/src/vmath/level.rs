@@ -3,6 +3,7 @@
 use super::exp::Exp;
 use super::map::{Lanes, Map};
 use super::tanh::Tanh;
+use super::trig::{Cos, Sin};
 use pulp::{Simd, WithSimd};
 use std::sync::OnceLock;
 
@@ -63,6 +64,22 @@ impl Level {
     /// If this CPU cannot run the level.
     pub fn tanh(self, x: &mut [f64]) {
         self.map::<Tanh>(x);
+    }
+
+    /// `x[i] ← sin(x[i])` at this level.
+    ///
+    /// # Panics
+    /// If this CPU cannot run the level.
+    pub fn sin(self, x: &mut [f64]) {
+        self.map::<Sin>(x);
+    }
+
+    /// `x[i] ← cos(x[i])` at this level.
+    ///
+    /// # Panics
+    /// If this CPU cannot run the level.
+    pub fn cos(self, x: &mut [f64]) {
+        self.map::<Cos>(x);
     }
 
     fn map<F: Lanes>(self, x: &mut [f64]) {
