@@ -1,7 +1,7 @@
 //! The fused Wegner row against what this machine can do, in one run: the generated `stein`
 //! row of `tests/theories/phi4.rs` on 32² (21 floating-point operations and one `tanh` per
 //! site, counted in BENCHMARKS.md), a multiply-add loop at the build's peak throughput, libm
-//! `tanh` and `exp` loops and the vector `pirk::vmath` ones, all on the same 1024 in-cache
+//! `tanh`, `exp`, `sin` and `cos` loops and the vector `pirk::vmath` ones, all on the same 1024 in-cache
 //! values (the multiply-add loops 16 times over them); and the generated `velocity` of
 //! `tests/theories/hopping_critical.rs` on 32² (the
 //! generation hot path: four site-dependent `tanh` and one `exp` per site).
@@ -146,6 +146,26 @@ fn peak(c: &mut Criterion) {
         b.iter(|| {
             values.copy_from_slice(black_box(&phi));
             pirk::vmath::exp(&mut values);
+            values[0]
+        })
+    });
+    g.bench_function("sin_1024", |b| {
+        b.iter(|| black_box(&phi).iter().map(|x| x.sin()).sum::<f64>())
+    });
+    g.bench_function("cos_1024", |b| {
+        b.iter(|| black_box(&phi).iter().map(|x| x.cos()).sum::<f64>())
+    });
+    g.bench_function("vmath_sin_1024", |b| {
+        b.iter(|| {
+            values.copy_from_slice(black_box(&phi));
+            pirk::vmath::sin(&mut values);
+            values[0]
+        })
+    });
+    g.bench_function("vmath_cos_1024", |b| {
+        b.iter(|| {
+            values.copy_from_slice(black_box(&phi));
+            pirk::vmath::cos(&mut values);
             values[0]
         })
     });
