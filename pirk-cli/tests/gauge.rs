@@ -123,7 +123,7 @@ fn link_card_checks() {
 /// give the exact plaquette and ⟨Q²⟩ within 3σ.
 /// `cargo test --release -p pirk-cli --test gauge -- --ignored`
 #[test]
-#[ignore = "about 20 minutes optimised; cargo test --release -p pirk-cli --test gauge -- --ignored"]
+#[ignore = "about 5 minutes optimised; cargo test --release -p pirk-cli --test gauge -- --ignored"]
 fn u1_matches_the_exact_torus_at_every_point() {
     for l in [8usize, 16] {
         for beta in [1.0, 2.0, 4.0, 6.0] {
