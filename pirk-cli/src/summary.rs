@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use pirk::StepChoice;
+use pirk::{EdgeWeights, StepChoice};
 
 use crate::measure::{Measured, Observables};
 use crate::report::{Comparison, Report};
@@ -101,6 +101,9 @@ pub fn render(r: &Report) -> String {
     if let Some(x) = r.sampling.as_ref() {
         let chosen = x.step_choice.as_ref().map_or(String::new(), chosen);
         let _ = writeln!(s, "steps: {chosen}{}", steps(&x.step_check));
+        if let Some(e) = &x.edge_weights {
+            let _ = writeln!(s, "{}", edges(e));
+        }
     }
     if let Some(h) = &r.hmc {
         let _ = writeln!(
@@ -137,8 +140,8 @@ pub fn render(r: &Report) -> String {
         let n = r.sampling.as_ref().map_or(0, |x| x.count);
         let _ = writeln!(
             s,
-            "\n{:>6} {:>8} {:>8} {:>26} {:>30} {:>10}",
-            "t", "ESS", "acc", "⟨|M|⟩", "rejected", "Δlog w"
+            "\n{:>6} {:>8} {:>8} {:>26} {:>30} {:>10} {:>15}",
+            "t", "ESS", "acc", "⟨|M|⟩", "rejected", "Δlog w", "edges of |M|"
         );
         for p in points {
             let acc = p.acceptance.map_or("-".into(), |a| format!("{a:.3}"));
@@ -147,9 +150,13 @@ pub fn render(r: &Report) -> String {
             let c = &p.step_check;
             let flag = if c.converged { "" } else { " (!)" };
             let dw = format!("{:.1e}{flag}", c.rms_log_w_change);
+            let edge = p.edge_weights.as_ref().map_or("-".into(), |e| {
+                let flag = if e.flagged().is_empty() { "" } else { " (!)" };
+                format!("{:.2}/{:.2}{flag}", e.low, e.high)
+            });
             let _ = writeln!(
                 s,
-                "{:>6.3} {:>8.4} {acc:>8} {m:>26} {rej:>30} {dw:>10}",
+                "{:>6.3} {:>8.4} {acc:>8} {m:>26} {rej:>30} {dw:>10} {edge:>15}",
                 p.t, p.ess
             );
         }
@@ -298,6 +305,28 @@ fn steps(c: &StepCheck) -> String {
     )
 }
 
+/// The edge weights in words: each edge's share of the weight over its share of the
+/// configurations, and whether it is flagged.
+fn edges(e: &EdgeWeights) -> String {
+    let flagged: Vec<&str> = e.flagged().iter().map(|f| f.0).collect();
+    format!(
+        "edges of |M|: the {} configurations with the smallest |M| carry {:.2}× their share of the weight (z {:.1}), the largest {:.2}× (z {:.1}); {}",
+        e.count,
+        e.low,
+        e.z_low,
+        e.high,
+        e.z_high,
+        if flagged.is_empty() {
+            "not flagged (1 where the flow reaches as far as the target)".to_string()
+        } else {
+            format!(
+                "flagged at the {} end: the flow does not reach all of the target's mass there, and tail-sensitive estimates can be biased",
+                flagged.join(" and ")
+            )
+        }
+    )
+}
+
 /// `count (percent %, weight %)`: rejected configurations of `n`, and the share of the weight
 /// they carried before they were stopped.
 fn rejected(count: usize, n: usize, weight: f64) -> String {
@@ -370,5 +399,22 @@ mod tests {
              xi_2nd (HMC) undetermined: χ < G̃(p₁)\n"
         );
         assert!(!s.contains("NaN"));
+    }
+
+    /// The summary names a flagged edge and says an unflagged one is not.
+    #[test]
+    fn edges_say_whether_they_are_flagged() {
+        let mut e = EdgeWeights {
+            count: 40,
+            low: 1.02,
+            high: 4.08,
+            z_low: 0.1,
+            z_high: 3.5,
+        };
+        let text = edges(&e);
+        assert!(text.contains("4.08×"), "{text}");
+        assert!(text.contains("flagged at the largest end"), "{text}");
+        e.high = 1.9;
+        assert!(edges(&e).contains("not flagged"), "{}", edges(&e));
     }
 }
