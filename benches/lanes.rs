@@ -4,7 +4,9 @@
 //! command line's `hopping-wells` theory (the one the 32² critical card flows with); and
 //! `Basis::velocity_lanes` of that card's basis with and without its shells and smeared
 //! kernels, which split a generation step's cost between the generated sweep and the
-//! Fourier-space families.
+//! Fourier-space families; and the declared kernels' products with one vector (the part of a
+//! Wegner row that a prior switched off along the path adds) in one fused sweep against one
+//! kernel at a time.
 //!
 //! Run with `cargo bench --bench lanes`; BENCHMARKS.md gives the ratios.
 
@@ -104,10 +106,43 @@ fn basis(c: &mut Criterion) {
     g.finish();
 }
 
+/// `K_j·v` of the command line's `hopping` theory (the theory of minimal hopping cards) on 32²:
+/// `kernel_dots` in one sweep against `kernel` and a dot product per kernel, as a Wegner row with
+/// a switched-off prior computed them before.
+fn kernel_dots(c: &mut Criterion) {
+    use pirk_theories::Phi4Hopping;
+    let lat = Lattice::new(&[32, 32]);
+    let v = lat.volume();
+    let mut rng = StdRng::seed_from_u64(9);
+    let phi: Vec<f64> = (0..v).map(|_| rng.random_range(-1.5..1.5)).collect();
+    let dir: Vec<f64> = (0..v).map(|_| rng.random_range(-1.0..1.0)).collect();
+    let n = Phi4Hopping::KERNELS.len();
+    let (mut fused, mut apart, mut k) = (vec![0.0; n], vec![0.0; n], vec![0.0; v]);
+    let one_at_a_time = |out: &mut [f64], k: &mut [f64]| {
+        for (j, o) in out.iter_mut().enumerate() {
+            Phi4Hopping.kernel(&lat, j, black_box(&phi), k);
+            *o = k.iter().zip(&dir).map(|(k, d)| k * d).sum();
+        }
+    };
+    Phi4Hopping.kernel_dots(&lat, &phi, &dir, &mut fused);
+    one_at_a_time(&mut apart, &mut k);
+    for (a, b) in fused.iter().zip(&apart) {
+        assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()), "{a} vs {b}");
+    }
+    let mut g = c.benchmark_group("kernel_dots/hopping_32x32");
+    g.bench_function("fused", |b| {
+        b.iter(|| Phi4Hopping.kernel_dots(&lat, black_box(&phi), &dir, &mut fused))
+    });
+    g.bench_function("one_kernel_at_a_time", |b| {
+        b.iter(|| one_at_a_time(&mut apart, &mut k))
+    });
+    g.finish();
+}
+
 fn lanes(c: &mut Criterion) {
     one_theory(c, "hopping_critical", &HoppingCritical);
     one_theory(c, "hopping_wells", &pirk_theories::Phi4HoppingWells);
 }
 
-criterion_group!(benches, lanes, basis);
+criterion_group!(benches, lanes, basis, kernel_dots);
 criterion_main!(benches);

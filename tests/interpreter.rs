@@ -69,8 +69,18 @@ fn agree<T: Theory>(theory: T, text: &str, theta: &[f64], seed: u64) {
             );
         }
         let nk = T::KERNELS.len();
-        for j in 0..nk {
+        let direction: Vec<f64> = (0..v * n).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let mut dots = vec![0.0; nk];
+        theory.kernel_dots(&lat, &phi, &direction, &mut dots);
+        for (j, fused) in dots.iter().enumerate() {
             theory.kernel(&lat, j, &phi, &mut out);
+            // All kernels' products with one vector in one sweep, against each kernel's own.
+            let terms = out.iter().zip(&direction).map(|(k, d)| k * d);
+            let (dot, scale) = terms.fold((0.0, 0.0), |(s, a), t| (s + t, a + t.abs()));
+            assert!(
+                (fused - dot).abs() <= 1e-13 * (1.0 + scale),
+                "{name} kernel_dots {j}: {fused} vs {dot}"
+            );
             for (i, k) in out.iter().enumerate() {
                 let (x, a) = (i / n, i % n);
                 assert!(

@@ -488,6 +488,36 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         }
     };
 
+    let kernel_dots = {
+        let exprs: Vec<&Expr> = d.kernels.iter().flatten().collect();
+        let sw = sweep(&exprs, None, Layout::Single, field);
+        let (slots, len) = (field.slots(), field.len());
+        let (mut init, mut add, mut store) =
+            (TokenStream::new(), TokenStream::new(), TokenStream::new());
+        for j in 0..n_kernels {
+            let acc = format_ident!("acc{}", j);
+            init.extend(quote!(let mut #acc = 0.0;));
+            // Site by site, component by component: the order of the sum over the field.
+            for (a, slot) in slots.iter().enumerate() {
+                let k = &sw.outputs[j * field.components + a];
+                add.extend(quote!(#acc += #k * v[#slot];));
+            }
+            let j = Literal::usize_unsuffixed(j);
+            store.extend(quote!(out[#j] = #acc;));
+        }
+        let (prelude, sites) = (&sw.prelude, sw.site_loop(&add));
+        quote! {
+            fn kernel_dots(&self, lat: &#lat, phi: &[f64], v: &[f64], out: &mut [f64]) {
+                #prelude
+                ::core::assert_eq!(v.len(), #len, "one value per site and component");
+                ::core::assert_eq!(out.len(), #n_kernels, "one product per kernel");
+                #init
+                #sites
+                #store
+            }
+        }
+    };
+
     let divergence = {
         let sw = sweep(
             &d.divergences.iter().collect::<Vec<_>>(),
@@ -538,7 +568,7 @@ fn methods(model: &Model, d: &Derived) -> TokenStream {
         wegner_row_method(d, n_params, Layout::Lanes, &span, &stein_exprs, field);
 
     quote! {
-        #action #force #force_lanes #quadratic_force #param_grad #kernel #divergence #stein
+        #action #force #force_lanes #quadratic_force #param_grad #kernel #kernel_dots #divergence #stein
         #velocity #velocity_lanes #wegner_row #wegner_row_lanes
     }
 }

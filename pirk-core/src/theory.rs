@@ -67,6 +67,17 @@ pub trait Theory: Send + Sync {
     fn param_grad(&self, lat: &Lattice, theta: &[f64], phi: &[f64], out: &mut [f64]);
     /// `K_j(φ)_x` for every site.
     fn kernel(&self, lat: &Lattice, j: usize, phi: &[f64], out: &mut [f64]);
+    /// `K_j(φ)·v = Σ_{x,a} K_{j,x,a}(φ) v_{x,a}` for every kernel: what a Wegner row needs
+    /// for a path term that is not the theory's (a prior switched off along the path).
+    /// Generated theories compute all kernels in one sweep, summing over sites in order, as
+    /// this default does per kernel.
+    fn kernel_dots(&self, lat: &Lattice, phi: &[f64], v: &[f64], out: &mut [f64]) {
+        let mut k = vec![0.0; Self::field_len(lat)];
+        for (j, o) in out.iter_mut().enumerate() {
+            self.kernel(lat, j, phi, &mut k);
+            *o = k.iter().zip(v).map(|(k, v)| k * v).sum();
+        }
+    }
     /// `∇·K_j = Σ_x ∂K_{j,x}/∂φ_x` for every kernel.
     fn divergence(&self, lat: &Lattice, phi: &[f64], out: &mut [f64]);
     /// The Stein rows `L_j = ∇·K_j − K_j·∇S` for every kernel, in one pass.

@@ -64,6 +64,8 @@ pub struct BasisScratch {
     div: Vec<f64>,
     g: Vec<f64>,
     offset: Vec<f64>,
+    /// `K_j·∇Δ` of every declared kernel, for the offset's part of a row.
+    dots: Vec<f64>,
     /// One configuration of a lane group and its velocity, for the kernels without batched
     /// code (shells, projected, smeared, spins).
     lane: Vec<f64>,
@@ -325,6 +327,7 @@ impl<T: Theory> Basis<T> {
                 Some(_) => vec![0.0; self.field_len()],
                 None => Vec::new(),
             },
+            dots: vec![0.0; T::KERNELS.len()],
             lane: vec![0.0; self.field_len()],
             lane_out: vec![0.0; self.field_len()],
             full_lanes: vec![0.0; T::KERNELS.len() * LANES],
@@ -443,9 +446,9 @@ impl<T: Theory> Basis<T> {
         if let Some(o) = self.offset() {
             // L_j −= w K_j·∇Δ for the declared kernels; the others see ∇S_t through the force.
             o.gradient(phi, &mut s.offset);
+            theory.kernel_dots(&self.lat, phi, &s.offset, &mut s.dots);
             for (r, &j) in row[..n].iter_mut().zip(&self.selected) {
-                theory.kernel(&self.lat, j, phi, &mut s.g);
-                *r -= weight * s.g.iter().zip(&s.offset).map(|(k, d)| k * d).sum::<f64>();
+                *r -= weight * s.dots[j];
             }
             dt -= o.value(phi);
         }
