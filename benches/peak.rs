@@ -90,6 +90,10 @@ impl WithSimd for MultiplyAdd<'_> {
     }
 }
 
+/// A libm function of one value, and a `pirk::vmath` function of a slice in place.
+type Scalar = fn(f64) -> f64;
+type Vector = fn(&mut [f64]);
+
 fn peak(c: &mut Criterion) {
     let lat = Lattice::new(&[32, 32]);
     let v = lat.volume();
@@ -128,47 +132,26 @@ fn peak(c: &mut Criterion) {
     g.bench_function("wegner_row_32x32", |b| {
         b.iter(|| Phi4.wegner_row(&lat, &theta, black_box(&phi), &mut row, &mut dtheta1))
     });
-    g.bench_function("tanh_1024", |b| {
-        b.iter(|| black_box(&phi).iter().map(|x| x.tanh()).sum::<f64>())
-    });
-    g.bench_function("exp_1024", |b| {
-        b.iter(|| black_box(&phi).iter().map(|x| x.exp()).sum::<f64>())
-    });
     let mut values = phi.clone();
-    g.bench_function("vmath_tanh_1024", |b| {
-        b.iter(|| {
-            values.copy_from_slice(black_box(&phi));
-            pirk::vmath::tanh(&mut values);
-            values[0]
-        })
-    });
-    g.bench_function("vmath_exp_1024", |b| {
-        b.iter(|| {
-            values.copy_from_slice(black_box(&phi));
-            pirk::vmath::exp(&mut values);
-            values[0]
-        })
-    });
-    g.bench_function("sin_1024", |b| {
-        b.iter(|| black_box(&phi).iter().map(|x| x.sin()).sum::<f64>())
-    });
-    g.bench_function("cos_1024", |b| {
-        b.iter(|| black_box(&phi).iter().map(|x| x.cos()).sum::<f64>())
-    });
-    g.bench_function("vmath_sin_1024", |b| {
-        b.iter(|| {
-            values.copy_from_slice(black_box(&phi));
-            pirk::vmath::sin(&mut values);
-            values[0]
-        })
-    });
-    g.bench_function("vmath_cos_1024", |b| {
-        b.iter(|| {
-            values.copy_from_slice(black_box(&phi));
-            pirk::vmath::cos(&mut values);
-            values[0]
-        })
-    });
+    // Each function as a libm loop and as the vector `pirk::vmath` call on the same values.
+    let functions: [(&str, Scalar, Vector); 4] = [
+        ("tanh", f64::tanh, pirk::vmath::tanh),
+        ("exp", f64::exp, pirk::vmath::exp),
+        ("sin", f64::sin, pirk::vmath::sin),
+        ("cos", f64::cos, pirk::vmath::cos),
+    ];
+    for (name, libm, vector) in functions {
+        g.bench_function(format!("{name}_1024"), |b| {
+            b.iter(|| black_box(&phi).iter().map(|&x| libm(x)).sum::<f64>())
+        });
+        g.bench_function(format!("vmath_{name}_1024"), |b| {
+            b.iter(|| {
+                values.copy_from_slice(black_box(&phi));
+                vector(&mut values);
+                values[0]
+            })
+        });
+    }
     let k: Vec<f64> = (0..HoppingCritical::KERNELS.len())
         .map(|j| 0.1 / (j + 1) as f64)
         .collect();
