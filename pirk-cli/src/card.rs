@@ -241,8 +241,8 @@ impl Card {
 
     /// Tuning rounds: `[tune] rounds`, else 5 for a card without `[prior]` (its prior comes
     /// from the action) and 0 for one with, for a periodic field (its uniform prior has
-    /// nothing to tune) or for an N-component field (from its free fields the pilots' tilts
-    /// asked for no positive quartic: docs/physics.md, "O(N) models").
+    /// nothing to tune) or for an N-component field (its rounds were measured to cost twice
+    /// the run for no ESS: docs/physics.md, "O(N) models").
     pub fn tune_rounds(&self, entry: &Entry) -> usize {
         let default = if self.prior.is_none() && !entry.periodic && entry.components == 1 {
             5

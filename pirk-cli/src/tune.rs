@@ -85,7 +85,8 @@ pub enum TuneStop {
     Budget,
     /// The pilot's log-weights admitted no tilt fit (too few finite, distinct configurations).
     NoTilt,
-    /// The tilt asked for a zero-mode potential with no positive quartic.
+    /// The tilt asked for a zero-mode potential with no positive quartic, and moving the
+    /// zero mode's mass alone left it no positive mass.
     NotNormalisable,
 }
 
@@ -100,7 +101,7 @@ impl TuneStop {
             Self::Budget => "the card's rounds were used up",
             Self::NoTilt => "the pilot's log-weights admit no tilt fit",
             Self::NotNormalisable => {
-                "the tilt asks for a zero-mode potential with no positive quartic"
+                "the tilt asks for a zero-mode potential that cannot be normalised"
             }
         }
     }
@@ -301,15 +302,27 @@ fn pilot<T: Theory>(setup: &Setup<T>, flow: &Flow, r: usize, n: usize) -> anyhow
 }
 
 /// `prior` with its zero-mode couplings moved by `tilt`. A quartic the tilt would make
-/// non-positive is halved instead (the quadratic still moves); `None` when there is no
-/// positive quartic to halve, or the prior is not a free field.
+/// non-positive is halved instead (the quadratic still moves); a prior without a quartic to
+/// halve moves its zero mode's mass alone (the tilt's fit with g held), a Gaussian zero mode
+/// whose mass must stay positive. `None` where neither gives a normalisable prior, or the prior
+/// is not a free field.
 fn tilted(prior: &PriorCard, tilt: &ZeroModeTilt) -> Option<PriorCard> {
-    prior.mass?;
-    let quartic = prior.zm_quartic.unwrap_or(0.0);
+    let mass = prior.mass?;
+    let (mu, quartic) = (
+        prior.zm_mass.unwrap_or(0.0),
+        prior.zm_quartic.unwrap_or(0.0),
+    );
     let moved = quartic + tilt.zm_quartic;
-    let quartic = if moved > 0.0 { moved } else { quartic / 2.0 };
-    (quartic > 0.0).then(|| PriorCard {
-        zm_mass: Some(prior.zm_mass.unwrap_or(0.0) + tilt.zm_mass),
+    let (mu, quartic) = if moved > 0.0 {
+        (mu + tilt.zm_mass, moved)
+    } else if quartic > 0.0 {
+        (mu + tilt.zm_mass, quartic / 2.0)
+    } else {
+        let mu = mu + tilt.zm_mass_only?;
+        (mass + mu > 0.0).then_some((mu, 0.0))?
+    };
+    Some(PriorCard {
+        zm_mass: Some(mu),
         zm_quartic: Some(quartic),
         ..prior.clone()
     })
@@ -361,7 +374,8 @@ mod tests {
 
     /// A planted tilt lands on the zero-mode couplings that remove it, from a free prior and
     /// from a zero-mode one; a quartic the tilt would make negative is halved; without a
-    /// quartic to halve there is no prior.
+    /// quartic to halve the zero mode's mass moves alone, and where that is not positive
+    /// either there is no prior.
     #[test]
     fn the_tilt_moves_the_zero_mode_couplings() {
         use pirk::TiltFit;
@@ -370,6 +384,7 @@ mod tests {
             zm_mass: -0.012,
             zm_quartic: 0.0051,
             fit: TiltFit::Moments,
+            zm_mass_only: None,
         };
         let once = tilted(&free, &planted).unwrap();
         assert_eq!(
@@ -383,10 +398,30 @@ mod tests {
             zm_mass: 0.002,
             zm_quartic: -0.0060,
             fit: TiltFit::Regression,
+            zm_mass_only: None,
         };
         let halved = tilted(&once, &negative).unwrap();
         assert_eq!(halved.zm_quartic, Some(0.00255));
         assert!((halved.zm_mass.unwrap() + 0.010).abs() < 1e-15);
         assert!(tilted(&free, &negative).is_none());
+        // Without a quartic to halve, the zero mode's mass moves alone while it stays positive.
+        let widen = ZeroModeTilt {
+            zm_mass_only: Some(-0.003),
+            ..negative
+        };
+        let gaussian = tilted(&free, &widen).unwrap();
+        assert_eq!(
+            (gaussian.mass, gaussian.zm_mass, gaussian.zm_quartic),
+            (Some(0.004), Some(-0.003), Some(0.0))
+        );
+        let too_far = ZeroModeTilt {
+            zm_mass_only: Some(-0.004),
+            ..negative
+        };
+        assert!(tilted(&free, &too_far).is_none());
+        // and a Gaussian zero mode takes a positive quartic as a free field does
+        let shaped = tilted(&gaussian, &planted).unwrap();
+        assert_eq!(shaped.zm_quartic, Some(0.0051));
+        assert!((shaped.zm_mass.unwrap() + 0.015).abs() < 1e-15);
     }
 }

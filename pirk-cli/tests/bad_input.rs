@@ -391,7 +391,8 @@ fn two_well_prior_not_finite() {
     );
 }
 
-/// `zm_mass` alone, a non-positive `zm_quartic`, and both prior shapes at once.
+/// `zm_mass` alone, a negative `zm_quartic`, a zero one whose Gaussian zero mode has no
+/// positive mass, and both prior shapes at once.
 #[test]
 fn zero_mode_prior_settings() {
     rejects(
@@ -399,8 +400,22 @@ fn zero_mode_prior_settings() {
         "prior.zm_quartic: required with zm_mass",
     );
     rejects(
-        |c| c.replace("mass = 0.16", "mass = 0.16\nzm_quartic = 0.0"),
-        "prior.zm_quartic: must be positive, got 0",
+        |c| {
+            c.replace(
+                "mass = 0.16",
+                "mass = 0.16\nzm_mass = 0.1\nzm_quartic = -0.1",
+            )
+        },
+        "prior.zm_quartic: must not be negative, got -0.1",
+    );
+    rejects(
+        |c| {
+            c.replace(
+                "mass = 0.16",
+                "mass = 0.16\nzm_mass = -0.25\nzm_quartic = 0.0",
+            )
+        },
+        "prior.zm_quartic: zero needs mass + zm_mass > 0 (a Gaussian zero mode), got -0.09",
     );
     rejects(
         |c| c.replace("mass = 0.16", "mass = 0.16\nwells = 1.0\nzm_quartic = 0.1"),

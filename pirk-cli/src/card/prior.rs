@@ -124,8 +124,14 @@ impl PriorCard {
                 bad_input!("prior.wells: the two-well and zero-mode priors do not combine")
             }
             (None, Some(_), None) => bad_input!("prior.zm_quartic: required with zm_mass"),
-            (None, _, Some(g)) if g <= 0.0 => {
-                bad_input!("prior.zm_quartic: must be positive, got {g}")
+            (None, _, Some(g)) if g < 0.0 => {
+                bad_input!("prior.zm_quartic: must not be negative, got {g}")
+            }
+            (None, mu, Some(g)) if g == 0.0 && p.mass.unwrap_or(0.0) + mu.unwrap_or(0.0) <= 0.0 => {
+                bad_input!(
+                    "prior.zm_quartic: zero needs mass + zm_mass > 0 (a Gaussian zero mode), got {}",
+                    p.mass.unwrap_or(0.0) + mu.unwrap_or(0.0)
+                )
             }
             _ => {}
         }

@@ -30,6 +30,12 @@ pub struct ZeroModeTilt {
     /// Which fit gave it (absent in files that predate the moment fit: all least squares).
     #[serde(default)]
     pub fit: TiltFit,
+    /// Add to `zm_mass` where g stays as it is: `−α/V` of the tilt `e^{α M²}` alone, by the
+    /// same rule (moments where the tail allows, else least squares). A prior without a
+    /// quartic cannot take a negative β; this still moves its zero mode's width. Null when it
+    /// could not be fitted (and in files that predate it).
+    #[serde(default)]
+    pub zm_mass_only: Option<f64>,
 }
 
 impl ZeroModeTilt {
@@ -38,6 +44,7 @@ impl ZeroModeTilt {
         Self {
             zm_mass: factor * self.zm_mass,
             zm_quartic: factor * self.zm_quartic,
+            zm_mass_only: self.zm_mass_only.map(|m| factor * m),
             ..self
         }
     }
@@ -81,87 +88,93 @@ pub fn zero_mode_tilt(m: &[f64], log_w: &[f64], volume: usize) -> Option<ZeroMod
     let x: Vec<f64> = rows.iter().map(|&i| m[i] * m[i] / scale).collect();
     let logs: Vec<f64> = rows.iter().map(|&i| log_w[i]).collect();
     let trusted = pareto_k(&logs).is_some_and(|k| k <= PARETO_K_UNRELIABLE);
-    let moments = if trusted {
-        moment_match(&x, &logs)
-    } else {
-        None
-    };
-    let (alpha, beta, fit) = match moments {
-        Some((a, b)) => (a, b, TiltFit::Moments),
-        None => {
-            let (a, b) = regression(&x, &logs);
-            (a, b, TiltFit::Regression)
-        }
-    };
+    let squares: Vec<f64> = x.iter().map(|v| v * v).collect();
+    let ([alpha, beta], fit) = fit_tilt([&x, &squares], &logs, trusted);
+    let ([alone], _) = fit_tilt([&x], &logs, trusted);
     let v = volume as f64;
     let tilt = ZeroModeTilt {
         zm_mass: -alpha / (scale * v),
         zm_quartic: -beta / (scale * scale * v),
         fit,
+        zm_mass_only: Some(-alone / (scale * v)).filter(|m| m.is_finite()),
     };
     (tilt.zm_mass.is_finite() && tilt.zm_quartic.is_finite()).then_some(tilt)
 }
 
-/// `(a, b)` of the least-squares fit `log_w ≈ c + a x + b x²`.
-fn regression(x: &[f64], log_w: &[f64]) -> (f64, f64) {
-    let design = Mat::from_fn(x.len(), 3, |r, c| x[r].powi(c as i32));
-    let rhs = Mat::from_fn(x.len(), 1, |r, _| log_w[r]);
+/// The coefficients of the tilt `e^{θ·f}` in the `features` f: matched moments where the
+/// weights are `trusted`, else (or where the match does not converge) least squares.
+fn fit_tilt<const K: usize>(
+    features: [&[f64]; K],
+    log_w: &[f64],
+    trusted: bool,
+) -> ([f64; K], TiltFit) {
+    trusted
+        .then(|| moment_match(features, log_w))
+        .flatten()
+        .map_or_else(
+            || (regression(features, log_w), TiltFit::Regression),
+            |theta| (theta, TiltFit::Moments),
+        )
+}
+
+/// `θ` of the least-squares fit `log_w ≈ c + θ·f`.
+fn regression<const K: usize>(features: [&[f64]; K], log_w: &[f64]) -> [f64; K] {
+    let design = Mat::from_fn(log_w.len(), K + 1, |r, c| {
+        if c == 0 { 1.0 } else { features[c - 1][r] }
+    });
+    let rhs = Mat::from_fn(log_w.len(), 1, |r, _| log_w[r]);
     let coeffs = design.qr().solve_lstsq(&rhs);
-    (coeffs[(1, 0)], coeffs[(2, 0)])
+    std::array::from_fn(|k| coeffs[(k + 1, 0)])
 }
 
 /// The Newton decrement below which [`moment_match`] counts as converged when its iterations
 /// run out: the objective, a log-sum-exp of terms of order one, is known to a few 10⁻¹⁶.
 const CONVERGED: f64 = 1e-14;
 
-/// `(a, b)` such that the configurations weighted by `e^{a x + b x²}` have the moments ⟨x⟩ and
-/// ⟨x²⟩ of the weights `e^{log_w}`: the minimum of the convex `log Σ e^{a x + b x²} − a⟨x⟩_w −
-/// b⟨x²⟩_w`, found by Newton steps halved until the objective falls. `None` when it does not
-/// converge (the weights' moments on the edge of what a tilt can reach).
-fn moment_match(x: &[f64], log_w: &[f64]) -> Option<(f64, f64)> {
-    let features = [x.to_vec(), x.iter().map(|v| v * v).collect::<Vec<f64>>()];
+/// `θ` such that the configurations weighted by `e^{θ·f}` have the moments ⟨f⟩ of the
+/// weights `e^{log_w}` (for the features x, x²: ⟨x⟩ and ⟨x²⟩): the minimum of the convex
+/// `log Σ e^{θ·f} − θ·⟨f⟩_w`, found by Newton steps halved until the objective falls. `None`
+/// when it does not converge (the weights' moments on the edge of what a tilt can reach).
+fn moment_match<const K: usize>(features: [&[f64]; K], log_w: &[f64]) -> Option<[f64; K]> {
     let weighted = Weights::from_log(log_w);
-    let target = features.each_ref().map(|f| weighted.expectation(f).value);
+    let target = features.map(|f| weighted.expectation(f).value);
     // The objective (up to the constant log n) and the tilted moments and covariance at θ.
-    let at = |theta: [f64; 2]| {
-        let z: Vec<f64> = (0..x.len())
-            .map(|i| theta[0] * features[0][i] + theta[1] * features[1][i])
+    let at = |theta: [f64; K]| {
+        let z: Vec<f64> = (0..log_w.len())
+            .map(|i| (0..K).map(|k| theta[k] * features[k][i]).sum())
             .collect();
         let tilted = Weights::from_log(&z);
-        let mean = features.each_ref().map(|f| tilted.expectation(f).value);
+        let mean = features.map(|f| tilted.expectation(f).value);
         let total: f64 = tilted.relative().iter().sum();
-        let mut cov = [[0.0; 2]; 2];
+        let mut cov = [[0.0; K]; K];
         for (i, w) in tilted.relative().iter().enumerate() {
-            let d = [features[0][i] - mean[0], features[1][i] - mean[1]];
+            let d: [f64; K] = std::array::from_fn(|k| features[k][i] - mean[k]);
             for (r, row) in cov.iter_mut().enumerate() {
                 for (c, entry) in row.iter_mut().enumerate() {
                     *entry += w / total * d[r] * d[c];
                 }
             }
         }
-        let objective = tilted.log_z().value - theta[0] * target[0] - theta[1] * target[1];
+        let objective = (0..K).fold(tilted.log_z().value, |o, k| o - theta[k] * target[k]);
         (objective, mean, cov)
     };
-    let mut theta = [0.0; 2];
+    let mut theta = [0.0; K];
     let (mut objective, mut mean, mut cov) = at(theta);
     let mut decrement = f64::INFINITY;
+    let norm = |v: &[f64; K]| v.iter().fold(0.0, |n: f64, x| n.hypot(*x));
     for _ in 0..100 {
-        let gradient = [mean[0] - target[0], mean[1] - target[1]];
-        let det = cov[0][0] * cov[1][1] - cov[0][1] * cov[1][0];
-        let step = [
-            (cov[1][1] * gradient[0] - cov[0][1] * gradient[1]) / det,
-            (cov[0][0] * gradient[1] - cov[1][0] * gradient[0]) / det,
-        ];
-        if !(step[0].is_finite() && step[1].is_finite()) {
+        let gradient: [f64; K] = std::array::from_fn(|k| mean[k] - target[k]);
+        let step = newton_step(&cov, &gradient);
+        if !step.iter().all(|s| s.is_finite()) {
             return None;
         }
-        decrement = gradient[0] * step[0] + gradient[1] * step[1];
-        if step[0].hypot(step[1]) <= 1e-12 * (1.0 + theta[0].hypot(theta[1])) {
-            return Some((theta[0], theta[1]));
+        decrement = (0..K).map(|k| gradient[k] * step[k]).sum();
+        if norm(&step) <= 1e-12 * (1.0 + norm(&theta)) {
+            return Some(theta);
         }
         let mut length = 1.0;
         loop {
-            let trial = [theta[0] - length * step[0], theta[1] - length * step[1]];
+            let trial: [f64; K] = std::array::from_fn(|k| theta[k] - length * step[k]);
             let next = at(trial);
             if next.0 <= objective {
                 theta = trial;
@@ -171,14 +184,29 @@ fn moment_match(x: &[f64], log_w: &[f64]) -> Option<(f64, f64)> {
             length /= 2.0;
             if length < 1e-10 {
                 // No descent left: the minimum is reached to rounding.
-                return Some((theta[0], theta[1]));
+                return Some(theta);
             }
         }
     }
     // x and x² are nearly collinear, so the Newton step can stay above the test on its length
     // at the minimum while rounding moves the iterate about; a decrement gᵀH⁻¹g (twice what
     // the objective can still fall) below rounding says the moments match all the same.
-    (decrement <= CONVERGED).then_some((theta[0], theta[1]))
+    (decrement <= CONVERGED).then_some(theta)
+}
+
+/// `H⁻¹ g` for the one- or two-feature Hessian `H` (Cramer's rule).
+fn newton_step<const K: usize>(h: &[[f64; K]; K], g: &[f64; K]) -> [f64; K] {
+    let mut step = [0.0; K];
+    match K {
+        1 => step[0] = g[0] / h[0][0],
+        2 => {
+            let det = h[0][0] * h[1][1] - h[0][1] * h[1][0];
+            step[0] = (h[1][1] * g[0] - h[0][1] * g[1]) / det;
+            step[1] = (h[0][0] * g[1] - h[1][0] * g[0]) / det;
+        }
+        _ => unreachable!("a tilt has one or two features"),
+    }
+    step
 }
 
 #[cfg(test)]
@@ -199,6 +227,35 @@ mod tests {
         assert_eq!(tilt.fit, TiltFit::Moments);
         assert!((tilt.zm_mass + 0.03).abs() < 1e-12, "{tilt:?}");
         assert!((tilt.zm_quartic - 0.005).abs() < 1e-12, "{tilt:?}");
+    }
+
+    /// With g held, the tilt matches ⟨M²⟩ alone: an exact quadratic trend gives the full fit's
+    /// change of μ, and under a trend with a quartic the configurations tilted by the fitted
+    /// `e^{α M²}` have the weights' ⟨M²⟩ (so the full fit's α, which shares the work with β,
+    /// differs from it).
+    #[test]
+    fn the_quadratic_alone_matches_the_second_moment() {
+        let m: Vec<f64> = (0..60).map(|i| -1.5 + 0.05 * i as f64).collect();
+        let volume = 100;
+        let v = volume as f64;
+        let quadratic: Vec<f64> = m.iter().map(|x| 2.0 * x * x).collect();
+        let tilt = zero_mode_tilt(&m, &quadratic, volume).unwrap();
+        let alone = tilt.zm_mass_only.unwrap();
+        assert!((alone - tilt.zm_mass).abs() < 1e-12, "{tilt:?}");
+        assert!((alone + 2.0 / v).abs() < 1e-12, "{tilt:?}");
+        let log_w: Vec<f64> = m.iter().map(|x| 3.0 * x * x - 0.5 * x.powi(4)).collect();
+        let tilt = zero_mode_tilt(&m, &log_w, volume).unwrap();
+        let alpha = -tilt.zm_mass_only.unwrap() * v;
+        let squares: Vec<f64> = m.iter().map(|x| x * x).collect();
+        let tilted: Vec<f64> = squares.iter().map(|x| alpha * x).collect();
+        let want = Weights::from_log(&log_w).expectation(&squares).value;
+        let got = Weights::from_log(&tilted).expectation(&squares).value;
+        assert!((got - want).abs() < 1e-9 * want, "{got} vs {want}");
+        assert!((tilt.zm_mass * v + alpha).abs() > 0.1, "{tilt:?}");
+        assert_eq!(
+            tilt.scaled(0.5).zm_mass_only,
+            tilt.zm_mass_only.map(|m| m / 2.0)
+        );
     }
 
     /// Two configurations at each M whose log-weights spread by ±d(M) around a trend: the mean
@@ -231,7 +288,8 @@ mod tests {
         );
         let scale = m.iter().map(|x| x * x).sum::<f64>() / m.len() as f64;
         let x: Vec<f64> = m.iter().map(|x| x * x / scale).collect();
-        let (a, b) = regression(&x, &log_w);
+        let squares: Vec<f64> = x.iter().map(|v| v * v).collect();
+        let [a, b] = regression([&x, &squares], &log_w);
         assert!((a / scale - trend[0]).abs() < 1e-9, "{a}");
         assert!((b / (scale * scale) - trend[1]).abs() < 1e-9, "{b}");
     }
@@ -298,10 +356,10 @@ mod tests {
                 .map(|x| 0.3 * x * x - 0.2 * x.powi(4) + noise.sample(&mut rng))
                 .collect();
             let x: Vec<f64> = m.iter().map(|v| v * v).collect();
-            let (a, b) = moment_match(&x, &log_w).unwrap_or_else(|| panic!("seed {seed}"));
+            let x2: Vec<f64> = x.iter().map(|v| v * v).collect();
+            let [a, b] = moment_match([&x, &x2], &log_w).unwrap_or_else(|| panic!("seed {seed}"));
             // The tilted moments are the weighted ones.
             let tilted: Vec<f64> = x.iter().map(|v| a * v + b * v * v).collect();
-            let x2: Vec<f64> = x.iter().map(|v| v * v).collect();
             for f in [&x, &x2] {
                 let want = Weights::from_log(&log_w).expectation(f).value;
                 let got = Weights::from_log(&tilted).expectation(f).value;

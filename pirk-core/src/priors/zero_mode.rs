@@ -45,9 +45,11 @@ pub struct ZeroModePrior {
 
 impl ZeroModePrior {
     /// The free field of [`FreeFieldPrior::new`] (`kinetic`, `mass` = `m_0`) times
-    /// `e^{−V (quadratic M² + quartic M⁴)}`. Needs `quartic > 0` (with `quartic = 0` it is a
-    /// free field of another mass); `m_0 + quadratic < 0` puts the magnetisation in two wells
-    /// at `M² = −(m_0 + quadratic)/(2 quartic)`.
+    /// `e^{−V (quadratic M² + quartic M⁴)}`. Needs `quartic > 0`, or `quartic = 0` with
+    /// `m_0 + quadratic > 0` (a Gaussian zero mode of its own width, the other modes the free
+    /// field's: where tuning widens or narrows the magnetisation before it has seen a shape);
+    /// `m_0 + quadratic < 0` puts the magnetisation in two wells at
+    /// `M² = −(m_0 + quadratic)/(2 quartic)`.
     pub fn new(
         lat: &Lattice,
         kinetic: f64,
@@ -77,18 +79,30 @@ impl ZeroModePrior {
             format!("must be finite, got {quadratic}"),
         )?;
         ensure(
-            quartic > 0.0 && quartic.is_finite(),
+            quartic >= 0.0 && quartic.is_finite(),
             "quartic",
             format!("must be positive, got {quartic}"),
+        )?;
+        ensure(
+            quartic > 0.0 || mass + quadratic > 0.0,
+            "quadratic",
+            format!(
+                "without a quartic, mass + quadratic must be positive, got {}",
+                mass + quadratic
+            ),
         )?;
         let volume = lat.volume() as f64;
         let n = components as f64;
         let (a, g) = (volume * (mass + quadratic), volume * quartic);
         let (log_z, second_moment) = zero_mode_integrals(a, g, components);
-        // The envelope has the density's ⟨|M|²⟩.
-        let envelope =
-            Normal::new(0.0, (second_moment / n).sqrt()).expect("positive finite ⟨|M|²⟩");
-        let c = 0.5 / envelope.std_dev().powi(2) - a;
+        // The envelope has the density's ⟨|M|²⟩; without a quartic it is the density itself.
+        let variance = if g > 0.0 { second_moment / n } else { 0.5 / a };
+        let envelope = Normal::new(0.0, variance.sqrt()).expect("positive finite ⟨|M|²⟩");
+        let c = if g > 0.0 {
+            0.5 / envelope.std_dev().powi(2) - a
+        } else {
+            0.0
+        };
         let free_zero_mode = 0.5 * n * (std::f64::consts::PI / (volume * mass)).ln();
         Ok(Self {
             log_norm: free.log_norm() + log_z - free_zero_mode,
@@ -400,6 +414,46 @@ mod tests {
         let extra = 4.0 * (-0.7 * m * m + 0.3 * m.powi(4));
         assert!((prior.action(&phi) - free.action(&phi) - extra).abs() < 1e-12);
         assert!(ZeroModePrior::new(&lat, 0.25, 0.5, -0.7, 0.0).is_err());
+        assert!(ZeroModePrior::new(&lat, 0.25, 0.5, -0.3, -0.1).is_err());
         assert!(ZeroModePrior::new(&lat, 0.25, 0.5, f64::NAN, 0.3).is_err());
+    }
+
+    /// Without a quartic the zero mode is a Gaussian of mass `m_0 + μ`: the normalisation is
+    /// the free field's with that mode's factor `(m_0/(m_0 + μ))^{N/2}` (so μ = 0 is the free
+    /// field), and the draws' ⟨|M|²⟩ is `N/(2 V (m_0 + μ))`, in one and three components.
+    #[test]
+    fn without_a_quartic_the_zero_mode_is_a_gaussian_of_its_own_mass() {
+        let lat = Lattice::new(&[4, 3]);
+        let v = lat.volume() as f64;
+        let (kinetic, m) = (0.25, 0.4);
+        for components in [1, 3] {
+            let n = components as f64;
+            let free =
+                ComponentPrior::new(FreeFieldPrior::new(&lat, kinetic, m).unwrap(), components)
+                    .unwrap();
+            for mu in [0.0, -0.3, 0.5] {
+                let prior =
+                    ZeroModePrior::with_components(&lat, kinetic, m, mu, 0.0, components).unwrap();
+                let want = free.log_norm() + 0.5 * n * (m / (m + mu)).ln();
+                assert!(
+                    (prior.log_norm() - want).abs() < 1e-10,
+                    "{} vs {want}",
+                    prior.log_norm()
+                );
+                let draws = 20_000;
+                let mut phi = vec![0.0; components * lat.volume()];
+                let mean: f64 = (0..draws)
+                    .map(|i| {
+                        prior.sample(&mut stream_rng(8, i), &mut phi);
+                        prior.magnetisation_squared(&phi)
+                    })
+                    .sum::<f64>()
+                    / draws as f64;
+                // |M|² is a scaled χ² with N degrees of freedom: relative spread √(2/N).
+                let exact = n / (2.0 * v * (m + mu));
+                let tol = 5.0 * exact * (2.0 / n / draws as f64).sqrt();
+                assert!((mean - exact).abs() < tol, "{mean} vs {exact}");
+            }
+        }
     }
 }
