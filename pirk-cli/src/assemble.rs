@@ -275,6 +275,9 @@ fn pik<T: Theory>(
 ) -> anyhow::Result<()> {
     let c = &p.corrected;
     r.timings.insert("sample_seconds".into(), p.seconds);
+    if let Some(seconds) = p.stationarity_seconds {
+        r.timings.insert("stationarity_seconds".into(), seconds);
+    }
     r.sampler = Some(match setup.card.sample.correction {
         Correction::Mh => "pik-mh",
         Correction::Reweight => "pik-reweight",

@@ -34,6 +34,7 @@ mod seeds;
 mod setup;
 mod shared;
 mod stages;
+mod stationarity;
 mod stepcheck;
 mod summary;
 mod theories;

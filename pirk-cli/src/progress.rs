@@ -8,6 +8,7 @@ use pirk::{EdgeWeights, PARETO_K_UNRELIABLE};
 
 use crate::crosscheck::ErrorCheck;
 use crate::host::Cancel;
+use crate::stationarity::{Stationarity, stationarity_shifts};
 use crate::stepcheck::StepCheck;
 
 /// The share of generated configurations above which rejections (non-finite or runaway
@@ -110,6 +111,17 @@ impl Progress {
             warning(format!(
                 "warning: at {at} the log-weights change by {:.2e} (RMS) at twice the {} generation steps, more than {:.2e} = 1/√(ESS·n): the integrator's error can bias the estimates by their error bars; raise [sample] steps",
                 check.rms_log_w_change, check.steps, check.tolerance
+            ));
+        }
+    }
+
+    /// A warning on stderr, also under `--quiet`, when HMC from the generated configurations
+    /// shifts an observable at `at` ([`Stationarity::flagged`]).
+    pub fn warn_stationarity(&self, at: &str, check: Option<&Stationarity>) {
+        if let Some(c) = check.filter(|c| c.flagged) {
+            warning(format!(
+                "warning: at {at} {}: the flow misses mass of the target that HMC walks toward, and the estimates can be biased far beyond their error bars",
+                stationarity_shifts(c)
             ));
         }
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::card::PriorCard;
 use crate::crosscheck::ErrorCheck;
 use crate::measure::Observables;
+use crate::stationarity::Stationarity;
 use crate::stepcheck::StepCheck;
 use crate::tune::Tuning;
 
@@ -198,6 +199,9 @@ pub struct SamplingInfo {
     pub zero_mode_tilt: Option<ZeroModeTilt>,
     /// The log-weights against twice the generation steps.
     pub step_check: StepCheck,
+    /// Whether a few HMC trajectories from each configuration shift the weighted observables
+    /// (null with `[sample] hmc_check = 0`).
+    pub stationarity: Option<Stationarity>,
 }
 
 /// ESS at one grid time.

@@ -27,6 +27,11 @@ pub fn nearest_gaussian(seed: u64) -> u64 {
     derive(seed, 7)
 }
 
+/// The HMC chain the stationarity check runs from configuration `i`.
+pub fn stationarity(seed: u64, i: usize) -> u64 {
+    derive(seed, 0x1_0000_0000 + i as u64)
+}
+
 /// The independence-MH accept/reject stream.
 pub fn mh(seed: u64) -> u64 {
     derive(seed, 1)

@@ -21,6 +21,7 @@ use crate::sample;
 use crate::seeds;
 use crate::setup::Setup;
 use crate::shared;
+use crate::stationarity;
 use crate::stepcheck;
 use crate::wolff::{self, WolffRun};
 
@@ -60,6 +61,8 @@ pub struct PikRun {
     pub rejected_weight: f64,
     /// Seconds of generation, correction and measurement.
     pub seconds: f64,
+    /// Seconds of the stationarity check (null where it did not run).
+    pub stationarity_seconds: Option<f64>,
 }
 
 /// A baseline chain at the target and its wall time.
@@ -251,6 +254,17 @@ pub fn pik<T: Theory>(
         corrected.ess(),
     )?;
     progress.warn_steps("the target", &step_check);
+    let check_start = Instant::now();
+    let stationarity = stationarity::check(
+        setup,
+        setup.card.sample.hmc_check,
+        &ens.phi_files,
+        &ens.log_w,
+    )?;
+    let stationarity_seconds = stationarity
+        .as_ref()
+        .map(|_| check_start.elapsed().as_secs_f64());
+    progress.warn_stationarity("the target", stationarity.as_ref());
     let sampling = SamplingInfo {
         count: ens.len(),
         correction: match correction {
@@ -272,6 +286,7 @@ pub fn pik<T: Theory>(
         edge_weights: edges,
         zero_mode_tilt: tilt,
         step_check,
+        stationarity,
     };
     npy::concat(
         &out.path("ensemble.npy"),
@@ -285,6 +300,7 @@ pub fn pik<T: Theory>(
         rejected: ens.rejected(),
         rejected_weight: ens.rejected_weight(),
         seconds,
+        stationarity_seconds,
     })
 }
 

@@ -7,6 +7,7 @@ use pirk::{EdgeWeights, StepChoice};
 
 use crate::measure::{Measured, Observables};
 use crate::report::{Comparison, Report};
+use crate::stationarity::{FLAG_Z, stationarity_shifts};
 use crate::stepcheck::StepCheck;
 
 /// The summary of `r` as text.
@@ -103,6 +104,14 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(s, "steps: {chosen}{}", steps(&x.step_check));
         if let Some(e) = &x.edge_weights {
             let _ = writeln!(s, "{}", edges(e));
+        }
+        if let Some(c) = &x.stationarity {
+            let verdict = if c.flagged {
+                format!("flagged (a shift above {FLAG_Z}σ)")
+            } else {
+                "not flagged".into()
+            };
+            let _ = writeln!(s, "stationarity: {}; {verdict}", stationarity_shifts(c));
         }
     }
     if let Some(h) = &r.hmc {

@@ -3,7 +3,9 @@
 //! reweighting (the report's `errors.other_observables` of the MH run: the same
 //! configurations) and by Pareto-smoothed reweighting, at the target and at the scan point
 //! t = ½. Against long Wolff references the pulls (mean − reference)/σ must fall below 1 and 2
-//! as often as a Gaussian's do, 68.3 % and 95.4 %, within three binomial standard errors.
+//! as often as a Gaussian's do, 68.3 % and 95.4 %, within three binomial standard errors. The
+//! stationarity check's shifts at the target (HMC from a correct flow's configurations), in
+//! their own errors, must do the same.
 //!
 //! The default suite runs 16 seeds without the smoothed weights; the large-N version, with
 //! them, is `cargo test --release -p pirk-cli --test calibration -- --ignored`
@@ -83,11 +85,15 @@ impl Coverage {
             let (Some(x), Some(e)) = (m["mean"].as_f64(), m["err"].as_f64()) else {
                 panic!("{name} undetermined: {m}");
             };
-            let pull = (x - mean) / (e * e + err * err).sqrt();
-            self.pulls += 1;
-            self.below_1 += usize::from(pull.abs() < 1.0);
-            self.below_2 += usize::from(pull.abs() < 2.0);
+            self.add_pull((x - mean) / (e * e + err * err).sqrt());
         }
+    }
+
+    /// Adds one pull.
+    fn add_pull(&mut self, pull: f64) {
+        self.pulls += 1;
+        self.below_1 += usize::from(pull.abs() < 1.0);
+        self.below_2 += usize::from(pull.abs() < 2.0);
     }
 
     /// Checks both fractions against a Gaussian's within three binomial standard errors of
@@ -126,10 +132,13 @@ fn calibrate(seeds: u64, count: usize, smoothed: bool) {
     let trained = dir.path().join("trained");
     ok(&job("train", &train_card, &trained, &[]));
     let flow = trained.join("flow.json");
-    let mut cov: [Coverage; 6] = Default::default();
+    let mut cov: [Coverage; 7] = Default::default();
     for seed in 1..=seeds {
-        let [mh_t, raw_t, psis_t, mh_m, raw_m, psis_m] = &mut cov;
+        let [mh_t, raw_t, psis_t, mh_m, raw_m, psis_m, stationarity] = &mut cov;
         let mh = scan(dir.path(), &flow, &card(seed, count, ""), "mh");
+        for shift in mh["sampling"]["stationarity"]["shifts"].as_array().unwrap() {
+            stationarity.add_pull(shift["z"].as_f64().unwrap());
+        }
         mh_t.add(&mh["observables"], &TARGET);
         raw_t.add(&mh["errors"]["other_observables"], &TARGET);
         mh_m.add(&mh["scan"][0]["observables"], &MIDDLE);
@@ -148,6 +157,7 @@ fn calibrate(seeds: u64, count: usize, smoothed: bool) {
         "MH chain, t = ½",
         "raw reweighting, t = ½",
         "PSIS reweighting, t = ½",
+        "stationarity check's shifts, target",
     ];
     for (c, name) in cov.iter().zip(names).filter(|(c, _)| c.pulls > 0) {
         c.check(name, seeds as usize);

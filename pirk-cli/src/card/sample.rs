@@ -50,6 +50,9 @@ pub struct SampleCard {
     pub runaway: f64,
     /// Local error tolerance of adaptive (Bogacki–Shampine) generation (absent: RK4).
     pub tolerance: Option<f64>,
+    /// HMC trajectories (the `[hmc]` settings) from each generated configuration for the
+    /// stationarity check (`crate::stationarity`); 0 skips it.
+    pub hmc_check: usize,
 }
 
 impl Default for SampleCard {
@@ -63,6 +66,7 @@ impl Default for SampleCard {
             step_tolerance: None,
             runaway: 10.0,
             tolerance: None,
+            hmc_check: 10,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
 
 use crate::Estimate;
 use crate::angles::wrap_angles;
@@ -316,6 +317,35 @@ impl Hmc {
         }
     }
 
+    /// [`Hmc::run_lanes`] from each of many configurations of `v` values (`phi`, one after
+    /// another, updated in place), lane groups in parallel at the best instruction set;
+    /// configuration `i` runs the chain of seed `seed_of(i)`, so its bits depend neither on the
+    /// thread count nor on its lane group. A partial last group is padded with zero fields.
+    pub fn run_many<T: Potential + Sync + ?Sized>(
+        &self,
+        theory: &T,
+        lat: &Lattice,
+        theta: &[f64],
+        v: usize,
+        phi: &mut [f64],
+        seed_of: impl Fn(usize) -> u64 + Sync,
+    ) {
+        let level = Level::best();
+        phi.par_chunks_mut(v * LANES)
+            .enumerate()
+            .for_each(|(g, configs)| {
+                let seeds = std::array::from_fn(|l| seed_of(g * LANES + l));
+                let mut group = vec![0.0; v * LANES];
+                for (l, config) in configs.chunks(v).enumerate() {
+                    scatter(config, l, &mut group);
+                }
+                self.run_lanes(theory, level, lat, theta, &mut group, &seeds);
+                for (l, config) in configs.chunks_mut(v).enumerate() {
+                    gather(&group, l, config);
+                }
+            });
+    }
+
     /// Runs the trajectories from `phi` (updated in place), calling `observe` with the
     /// configuration after each one (wrapped into `[−π, π)` for a [`Potential::PERIODIC`] one).
     pub fn run<T: Potential + ?Sized>(
@@ -436,5 +466,47 @@ mod tests {
             }
         }
         assert!(accepted > 0.0);
+    }
+
+    /// Many configurations, a partial last lane group among them: each ends with the bits of
+    /// its own chain run alone with the seed `seed_of` gives its index, whatever the threads.
+    #[test]
+    fn many_configurations_get_their_own_chains() {
+        let lat = Lattice::new(&[4, 3]);
+        let v = lat.volume();
+        let hmc = Hmc::new()
+            .with_trajectories(3)
+            .unwrap()
+            .with_step(0.2)
+            .unwrap()
+            .with_steps(5)
+            .unwrap();
+        let theta = [0.9];
+        let n = 2 * LANES + 3;
+        let start: Vec<f64> = (0..n * v)
+            .map(|i| 0.5 * ((i * 7 % 11) as f64 - 5.0))
+            .collect();
+        let seed_of = |i: usize| 1000 + 3 * i as u64;
+        let mut many = start.clone();
+        hmc.run_many(&XyTheory::<true>, &lat, &theta, v, &mut many, seed_of);
+        let mut one_thread = start.clone();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| hmc.run_many(&XyTheory::<true>, &lat, &theta, v, &mut one_thread, seed_of));
+        assert_eq!(bits(&many), bits(&one_thread));
+        for (i, (config, got)) in start.chunks(v).zip(many.chunks(v)).enumerate() {
+            let mut alone = config.to_vec();
+            (hmc.clone().with_seed(seed_of(i))).run(
+                &XyTheory::<true>,
+                &lat,
+                &theta,
+                &mut alone,
+                |_| {},
+            );
+            assert_eq!(bits(got), bits(&alone), "configuration {i}");
+        }
+        assert_ne!(bits(&many), bits(&start));
     }
 }

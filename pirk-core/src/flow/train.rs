@@ -330,32 +330,17 @@ impl Trainer {
         match refresh {
             // Lane groups of walkers in lockstep through the batched force; each walker gets
             // the bits of its own chain. A partial last group is padded with zero fields.
-            Refresh::Hmc(hmc) => {
-                let level = Level::best();
-                phi.par_chunks_mut(v * LANES)
-                    .enumerate()
-                    .for_each(|(g, configs)| {
-                        let seeds = std::array::from_fn(|l| walker(g * LANES + l));
-                        let mut group = vec![0.0; v * LANES];
-                        for (l, config) in configs.chunks(v).enumerate() {
-                            scatter(config, l, &mut group);
-                        }
-                        match basis.offset() {
-                            None => hmc.run_lanes(theory, level, lat, &theta, &mut group, &seeds),
-                            Some(offset) => {
-                                let path_action = Switched {
-                                    theory,
-                                    offset,
-                                    weight: offset_weight(t),
-                                };
-                                hmc.run_lanes(&path_action, level, lat, &theta, &mut group, &seeds)
-                            }
-                        }
-                        for (l, config) in configs.chunks_mut(v).enumerate() {
-                            gather(&group, l, config);
-                        }
-                    });
-            }
+            Refresh::Hmc(hmc) => match basis.offset() {
+                None => hmc.run_many(theory, lat, &theta, v, phi, walker),
+                Some(offset) => {
+                    let path_action = Switched {
+                        theory,
+                        offset,
+                        weight: offset_weight(t),
+                    };
+                    hmc.run_many(&path_action, lat, &theta, v, phi, walker)
+                }
+            },
             Refresh::Wolff {
                 wolff,
                 kappa,
