@@ -300,6 +300,8 @@ pub struct ScanPoint {
     pub step_check: StepCheck,
     /// The weight at the edges of the drawn range of the magnetisation's length at `θ(t)`.
     pub edge_weights: Option<EdgeWeights>,
+    /// The stationarity check at `θ(t)` (HMC at `θ(t)` from the point's configurations).
+    pub stationarity: Option<Stationarity>,
     /// Observables at `θ(t)`.
     pub observables: Observables,
 }

@@ -15,6 +15,7 @@ use crate::progress::Progress;
 use crate::seeds;
 use crate::setup::Setup;
 use crate::shared;
+use crate::stationarity::Check;
 
 /// A generated ensemble reduced to what the measurements need.
 #[derive(Clone, Debug)]
@@ -126,24 +127,28 @@ fn chunks<T: Theory>(setup: &Setup<T>) -> impl Iterator<Item = (usize, usize)> {
 }
 
 /// `[sample] count` configurations of `flow` measured at `theta`, in chunks kept only in
-/// memory, one at a time (scan points).
+/// memory, one at a time (scan points), each also fed to the stationarity `check`.
 pub fn generate_measured<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
     steps: usize,
     seed: u64,
     theta: &[f64],
+    mut check: Option<&mut Check<T>>,
 ) -> pirk::Result<Ensemble> {
     let mut all = Ensemble::new(steps);
     for (c, n) in chunks(setup) {
         let (phi, log_w_t) = generate_chunk(setup, flow, steps, seeds::chunk(seed, c), n)?;
         all.absorb(setup, theta, &phi, &log_w_t);
+        if let Some(check) = check.as_deref_mut() {
+            check.add(&phi);
+        }
     }
     Ok(all)
 }
 
 /// The card's `[sample] count` configurations at the target in checkpointed chunks, resuming
-/// from the checkpoints in `out`.
+/// from the checkpoints in `out`, each also fed to the stationarity `check`.
 pub fn generate<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
@@ -151,6 +156,7 @@ pub fn generate<T: Theory>(
     out: &OutDir,
     progress: &Progress,
     stop_after: Option<usize>,
+    mut check: Option<&mut Check<T>>,
 ) -> anyhow::Result<Ensemble> {
     let v = T::field_len(&setup.lat);
     let mut all = Ensemble::new(steps);
@@ -171,6 +177,9 @@ pub fn generate<T: Theory>(
             (phi, log_w_t)
         };
         all.absorb(setup, &setup.target, &phi, &log_w_t);
+        if let Some(check) = check.as_deref_mut() {
+            check.add(&phi);
+        }
         all.phi_files.push(phi_file);
         bar.inc(n as u64);
         if stop_after == Some(written) {

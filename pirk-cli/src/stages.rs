@@ -21,7 +21,7 @@ use crate::sample;
 use crate::seeds;
 use crate::setup::Setup;
 use crate::shared;
-use crate::stationarity;
+use crate::stationarity::Check;
 use crate::stepcheck;
 use crate::wolff::{self, WolffRun};
 
@@ -218,8 +218,19 @@ pub fn pik<T: Theory>(
     stop_after: Option<usize>,
 ) -> anyhow::Result<PikRun> {
     let start = Instant::now();
-    let mut ens = sample::generate(setup, flow, steps.steps, out, progress, stop_after)?;
-    let seconds = start.elapsed().as_secs_f64();
+    let mut check = Check::new(setup, &setup.target, setup.card.seed)?;
+    let mut ens = sample::generate(
+        setup,
+        flow,
+        steps.steps,
+        out,
+        progress,
+        stop_after,
+        check.as_mut(),
+    )?;
+    let stationarity = check.and_then(|c| c.finish(&ens.log_w));
+    let stationarity_seconds = stationarity.as_ref().map(|c| c.seconds);
+    let seconds = start.elapsed().as_secs_f64() - stationarity_seconds.unwrap_or(0.0);
     let abs_m: Vec<f64> = ens.primaries.m.iter().map(|m| m.abs()).collect();
     let length = ens.primaries.magnetisation_lengths();
     // A periodic field's magnetisation has a bounded length: no zero-mode prior to tilt.
@@ -254,16 +265,6 @@ pub fn pik<T: Theory>(
         corrected.ess(),
     )?;
     progress.warn_steps("the target", &step_check);
-    let check_start = Instant::now();
-    let stationarity = stationarity::check(
-        setup,
-        setup.card.sample.hmc_check,
-        &ens.phi_files,
-        &ens.log_w,
-    )?;
-    let stationarity_seconds = stationarity
-        .as_ref()
-        .map(|_| check_start.elapsed().as_secs_f64());
     progress.warn_stationarity("the target", stationarity.as_ref());
     let sampling = SamplingInfo {
         count: ens.len(),
@@ -349,15 +350,26 @@ pub fn scan<T: Theory>(
         let tau = p as f64 / points as f64;
         let mut theta = vec![0.0; setup.path.len()];
         setup.path.theta(tau, &mut theta);
-        let (c, rejected, rejected_weight, step_check, edges) = if p == points {
+        let (c, rejected, rejected_weight, step_check, edges, stationarity) = if p == points {
             let check = target.sampling.step_check.clone();
             let edges = target.sampling.edge_weights.clone();
-            (None, target.rejected, target.rejected_weight, check, edges)
+            let stationarity = target.sampling.stationarity.clone();
+            (
+                None,
+                target.rejected,
+                target.rejected_weight,
+                check,
+                edges,
+                stationarity,
+            )
         } else {
             let cut = flow.truncated(tau)?;
             let steps = ((steps as f64 * tau).ceil() as usize).max(1);
             let seed = seeds::scan_point(setup.card.seed, p);
-            let mut ens = sample::generate_measured(setup, &cut, steps, seed, &theta)?;
+            let mut stationarity = Check::new(setup, &theta, seed)?;
+            let mut ens =
+                sample::generate_measured(setup, &cut, steps, seed, &theta, stationarity.as_mut())?;
+            let stationarity = stationarity.and_then(|c| c.finish(&ens.log_w));
             let edges = (ens.primaries.has_edges())
                 .then(|| edge_weights(&ens.primaries.magnetisation_lengths(), &ens.log_w))
                 .flatten();
@@ -381,8 +393,10 @@ pub fn scan<T: Theory>(
                 c.ess(),
             )?;
             progress.warn_steps(&at, &check);
+            progress.warn_stationarity(&at, stationarity.as_ref());
             bar.inc(1);
-            (Some(c), ens.rejected(), ens.rejected_weight(), check, edges)
+            let (rejected, weight) = (ens.rejected(), ens.rejected_weight());
+            (Some(c), rejected, weight, check, edges, stationarity)
         };
         let c = c.as_ref().unwrap_or(&target.corrected);
         results.push(ScanPoint {
@@ -403,6 +417,7 @@ pub fn scan<T: Theory>(
             errors: c.errors.clone(),
             step_check,
             edge_weights: edges,
+            stationarity,
             observables: c.observables.clone(),
         });
     }

@@ -8,21 +8,22 @@
 //! moves a configuration a little), which makes the test sensitive at the cost of a few
 //! trajectories per configuration.
 
-use pirk::{Theory, Weights};
+use std::time::Instant;
+
+use pirk::{Hmc, Theory, Weights};
 use serde::Serialize;
 
 use crate::measure::Primaries;
-use crate::npy;
 use crate::seeds;
 use crate::setup::Setup;
 
-/// Field values held in memory for the check at most (2²⁴: 128 MiB).
+/// Field values checked at most per point (2²⁴: 128 MiB of configurations).
 const MAX_VALUES: usize = 1 << 24;
 
 /// The shift of one observable, in combined errors, above which the check flags the ensemble.
 pub const FLAG_Z: f64 = 3.0;
 
-/// The check's outcome at the target.
+/// The check's outcome at one point of the path.
 #[derive(Clone, Debug, Serialize)]
 pub struct Stationarity {
     /// HMC trajectories from each configuration (the card's `[hmc]` step, steps and integrator).
@@ -37,6 +38,9 @@ pub struct Stationarity {
     pub shifts: Vec<Shift>,
     /// Whether any shift exceeds [`FLAG_Z`] combined errors.
     pub flagged: bool,
+    /// Wall seconds of the check (reported under `timings`, not here).
+    #[serde(skip)]
+    pub seconds: f64,
 }
 
 /// The weighted mean change of one observable over the trajectories.
@@ -54,67 +58,109 @@ pub struct Shift {
     pub z: f64,
 }
 
-/// Runs `trajectories` HMC trajectories at the target from the first configurations in
-/// `phi_files` (with final log-weights `log_w`) and measures the weighted shifts; `None`
-/// with no trajectories or no configurations to check. Under MPI the root rank, which holds
-/// the chunk files and writes the report, checks alone.
-pub fn check<T: Theory>(
-    setup: &Setup<T>,
-    trajectories: usize,
-    phi_files: &[std::path::PathBuf],
-    log_w: &[f64],
-) -> anyhow::Result<Option<Stationarity>> {
-    let v = T::field_len(&setup.lat);
-    let limit = (MAX_VALUES / v.max(1)).clamp(1, log_w.len().max(1));
-    if trajectories == 0 || log_w.is_empty() || !pirk::ranks().is_root() {
-        return Ok(None);
-    }
-    let mut phi = Vec::new();
-    for file in phi_files {
-        if phi.len() >= limit * v {
-            break;
+/// The check at one point, fed the generated configurations chunk by chunk in their order.
+pub struct Check<'a, T: Theory> {
+    setup: &'a Setup<T>,
+    theta: Vec<f64>,
+    hmc: Hmc,
+    seed: u64,
+    /// Configurations checked at most.
+    limit: usize,
+    before: Primaries,
+    after: Primaries,
+    moved: usize,
+    seconds: f64,
+}
+
+impl<'a, T: Theory> Check<'a, T> {
+    /// The check of `[sample] hmc_check` trajectories at couplings `theta`, configuration `i`
+    /// with the chain seed `seeds::stationarity(seed, i)`; `None` when the card turns it off,
+    /// and under MPI on every rank but the root, which writes the report.
+    pub fn new(setup: &'a Setup<T>, theta: &[f64], seed: u64) -> pirk::Result<Option<Self>> {
+        let trajectories = setup.card.sample.hmc_check;
+        if trajectories == 0 || !pirk::ranks().is_root() {
+            return Ok(None);
         }
-        phi.extend(npy::read(file)?.1);
+        Ok(Some(Self {
+            setup,
+            theta: theta.to_vec(),
+            hmc: setup.hmc(trajectories, 0)?,
+            seed,
+            limit: (MAX_VALUES / T::field_len(&setup.lat)).max(1),
+            before: Primaries::default(),
+            after: Primaries::default(),
+            moved: 0,
+            seconds: 0.0,
+        }))
     }
-    phi.truncate(limit * v);
-    if phi.is_empty() {
-        return Ok(None);
+
+    /// Runs the trajectories from the configurations of one chunk (`n × V`, the next ones
+    /// generated), as far as the limit allows.
+    pub fn add(&mut self, phi: &[f64]) {
+        let start = Instant::now();
+        let v = T::field_len(&self.setup.lat);
+        let first = self.before.action.len();
+        let take = (phi.len() / v).min(self.limit - first.min(self.limit));
+        if take == 0 {
+            return;
+        }
+        let phi = &phi[..take * v];
+        let mut moved = phi.to_vec();
+        let seed = self.seed;
+        self.hmc.run_many(
+            &self.setup.theory,
+            &self.setup.lat,
+            &self.theta,
+            v,
+            &mut moved,
+            |i| seeds::stationarity(seed, first + i),
+        );
+        self.moved += (phi.chunks(v).zip(moved.chunks(v)))
+            .filter(|(a, b)| a != b)
+            .count();
+        (self.before).extend(Primaries::of(self.setup, &self.theta, phi));
+        (self.after).extend(Primaries::of(self.setup, &self.theta, &moved));
+        self.seconds += start.elapsed().as_secs_f64();
     }
-    let n = phi.len() / v;
-    let before = Primaries::of(setup, &setup.target, &phi);
-    let start = phi.clone();
-    let hmc = setup.hmc(trajectories, 0)?;
-    hmc.run_many(&setup.theory, &setup.lat, &setup.target, v, &mut phi, |i| {
-        seeds::stationarity(setup.card.seed, i)
-    });
-    let moved = (start.chunks(v).zip(phi.chunks(v)))
-        .filter(|(a, b)| a != b)
-        .count() as f64
-        / n as f64;
-    let after = Primaries::of(setup, &setup.target, &phi);
-    let weights = Weights::from_log(&log_w[..n]);
-    let (length_before, length_after) = (
-        before.magnetisation_lengths(),
-        after.magnetisation_lengths(),
-    );
-    let square = |x: &[f64]| -> Vec<f64> { x.iter().map(|m| m * m).collect() };
-    let shifts = vec![
-        shift("abs_M", &weights, &length_before, &length_after),
-        shift(
-            "M2",
-            &weights,
-            &square(&length_before),
-            &square(&length_after),
-        ),
-        shift("action_density", &weights, &before.action, &after.action),
-    ];
-    Ok(Some(Stationarity {
-        trajectories,
-        configurations: n,
-        moved,
-        flagged: shifts.iter().any(|s| s.z.abs() > FLAG_Z),
-        shifts,
-    }))
+
+    /// The shifts, weighted by the final log-weights `log_w` of the configurations added (in
+    /// order; those beyond the limit are left out); `None` when none were added.
+    pub fn finish(self, log_w: &[f64]) -> Option<Stationarity> {
+        let n = self.before.action.len();
+        if n == 0 {
+            return None;
+        }
+        let start = Instant::now();
+        let weights = Weights::from_log(&log_w[..n]);
+        let (length_before, length_after) = (
+            self.before.magnetisation_lengths(),
+            self.after.magnetisation_lengths(),
+        );
+        let square = |x: &[f64]| -> Vec<f64> { x.iter().map(|m| m * m).collect() };
+        let shifts = vec![
+            shift("abs_M", &weights, &length_before, &length_after),
+            shift(
+                "M2",
+                &weights,
+                &square(&length_before),
+                &square(&length_after),
+            ),
+            shift(
+                "action_density",
+                &weights,
+                &self.before.action,
+                &self.after.action,
+            ),
+        ];
+        Some(Stationarity {
+            trajectories: self.setup.card.sample.hmc_check,
+            configurations: n,
+            moved: self.moved as f64 / n as f64,
+            flagged: shifts.iter().any(|s| s.z.abs() > FLAG_Z),
+            shifts,
+            seconds: self.seconds + start.elapsed().as_secs_f64(),
+        })
+    }
 }
 
 /// The weighted mean change from `before` to `after`.
@@ -131,7 +177,7 @@ fn shift(name: &'static str, weights: &Weights, before: &[f64], after: &[f64]) -
 }
 
 /// The check in words: `N HMC trajectories from each of n configurations (moved m) shift
-/// |M| by +a ± b (z), …`.
+/// abs_M by +a ± b (z), …`.
 pub fn stationarity_shifts(c: &Stationarity) -> String {
     let shifts: Vec<String> = (c.shifts.iter())
         .map(|s| {
@@ -148,4 +194,13 @@ pub fn stationarity_shifts(c: &Stationarity) -> String {
         c.moved,
         shifts.join(", ")
     )
+}
+
+/// The largest shift in errors, signed, and `(!)` where flagged: a scan table's cell.
+pub fn largest_z(c: &Stationarity) -> String {
+    let z = (c.shifts.iter().map(|s| s.z))
+        .filter(|z| z.is_finite())
+        .fold(0.0, |a: f64, z| if z.abs() > a.abs() { z } else { a });
+    let flag = if c.flagged { " (!)" } else { "" };
+    format!("{z:+.1}{flag}")
 }

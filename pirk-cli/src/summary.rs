@@ -7,7 +7,7 @@ use pirk::{EdgeWeights, StepChoice};
 
 use crate::measure::{Measured, Observables};
 use crate::report::{Comparison, Report};
-use crate::stationarity::{FLAG_Z, stationarity_shifts};
+use crate::stationarity::{FLAG_Z, largest_z, stationarity_shifts};
 use crate::stepcheck::StepCheck;
 
 /// The summary of `r` as text.
@@ -149,8 +149,8 @@ pub fn render(r: &Report) -> String {
         let n = r.sampling.as_ref().map_or(0, |x| x.count);
         let _ = writeln!(
             s,
-            "\n{:>6} {:>8} {:>8} {:>26} {:>30} {:>10} {:>15}",
-            "t", "ESS", "acc", "⟨|M|⟩", "rejected", "Δlog w", "edges of |M|"
+            "\n{:>6} {:>8} {:>8} {:>26} {:>30} {:>10} {:>15} {:>9}",
+            "t", "ESS", "acc", "⟨|M|⟩", "rejected", "Δlog w", "edges of |M|", "HMC z"
         );
         for p in points {
             let acc = p.acceptance.map_or("-".into(), |a| format!("{a:.3}"));
@@ -163,9 +163,10 @@ pub fn render(r: &Report) -> String {
                 let flag = if e.flagged().is_empty() { "" } else { " (!)" };
                 format!("{:.2}/{:.2}{flag}", e.low, e.high)
             });
+            let hmc = p.stationarity.as_ref().map_or("-".into(), largest_z);
             let _ = writeln!(
                 s,
-                "{:>6.3} {:>8.4} {acc:>8} {m:>26} {rej:>30} {dw:>10} {edge:>15}",
+                "{:>6.3} {:>8.4} {acc:>8} {m:>26} {rej:>30} {dw:>10} {edge:>15} {hmc:>9}",
                 p.t, p.ess
             );
         }

@@ -106,3 +106,36 @@ fn a_correct_flow_passes_and_the_check_can_be_skipped() {
     assert!(report(&out)["sampling"]["stationarity"].is_null());
     assert!(!stdout.contains("stationarity:"), "{stdout}");
 }
+
+/// A scan checks every point with HMC at that point's couplings: each is checked on all its
+/// configurations, measured at its couplings and weighted by its own weights (`before` is the
+/// point's reweighted ⟨|M|⟩, ⟨M²⟩ and S/V), and
+/// none of the tiny card's correct points is flagged (HMC at the target's couplings would move
+/// the early points' configurations); the last point is the target's check.
+#[test]
+fn every_scan_point_is_checked_at_its_couplings() {
+    let (dir, card) = with_card(&tiny_card());
+    let out = dir.path().join("scan");
+    let stdout = ok(&job("scan", &card, &out, &[]));
+    let r = report(&out);
+    let points = r["scan"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    for p in points {
+        let c = &p["stationarity"];
+        assert_eq!(c["configurations"], 400, "{p}");
+        assert_eq!(c["flagged"], false, "{p}");
+        for shift in c["shifts"].as_array().unwrap() {
+            let before = shift["before"].as_f64().unwrap();
+            let name = shift["name"].as_str().unwrap();
+            let mean = p["errors"]["other_observables"][name]["mean"]
+                .as_f64()
+                .unwrap();
+            assert!(
+                (before - mean).abs() < 1e-9 * mean.abs(),
+                "{name}: {before} vs {mean}"
+            );
+        }
+    }
+    assert_eq!(points[2]["stationarity"], r["sampling"]["stationarity"]);
+    assert!(stdout.contains("HMC z"), "{stdout}");
+}
