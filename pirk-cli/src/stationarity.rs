@@ -17,7 +17,8 @@ use crate::measure::Primaries;
 use crate::seeds;
 use crate::setup::Setup;
 
-/// Field values checked at most per point (2²⁴: 128 MiB of configurations).
+/// Field values checked at most per point (2²⁴): on very long runs the first configurations
+/// are enough, and the check's work stays bounded.
 const MAX_VALUES: usize = 1 << 24;
 
 /// The shift of one observable, in combined errors, above which the check flags the ensemble.
