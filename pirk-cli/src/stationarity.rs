@@ -116,8 +116,9 @@ impl<'a, T: Theory> Check<'a, T> {
             &mut moved,
             |i| seeds::stationarity(seed, first + i),
         );
+        // Bit by bit: a rejected configuration's NaN is unequal to itself but did not move.
         self.moved += (phi.chunks(v).zip(moved.chunks(v)))
-            .filter(|(a, b)| a != b)
+            .filter(|(a, b)| a.iter().zip(*b).any(|(x, y)| x.to_bits() != y.to_bits()))
             .count();
         (self.before).extend(Primaries::of(self.setup, &self.theta, phi));
         (self.after).extend(Primaries::of(self.setup, &self.theta, &moved));
