@@ -77,10 +77,10 @@ impl std::fmt::Display for TiltFit {
 pub fn zero_mode_tilt(m: &[f64], log_w: &[f64], volume: usize) -> Option<ZeroModeTilt> {
     assert_eq!(m.len(), log_w.len(), "one magnetisation per log-weight");
     let rows: Vec<usize> = (0..m.len()).filter(|&i| log_w[i].is_finite()).collect();
-    let mut squares: Vec<f64> = rows.iter().map(|&i| m[i] * m[i]).collect();
-    squares.sort_by(f64::total_cmp);
-    squares.dedup();
-    if rows.len() < 4 || squares.len() < 3 {
+    let mut distinct: Vec<f64> = rows.iter().map(|&i| m[i] * m[i]).collect();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    if rows.len() < 4 || distinct.len() < 3 {
         return None;
     }
     // M² scaled to O(1) keeps the columns comparable for the QR solve and the Newton steps.
