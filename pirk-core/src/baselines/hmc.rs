@@ -411,6 +411,17 @@ mod tests {
         x.iter().map(|v| v.to_bits()).collect()
     }
 
+    /// `trajectories` of 5 steps of 0.2: enough to move a small lattice's chains.
+    fn short_chains(trajectories: usize) -> Hmc {
+        Hmc::new()
+            .with_trajectories(trajectories)
+            .unwrap()
+            .with_step(0.2)
+            .unwrap()
+            .with_steps(5)
+            .unwrap()
+    }
+
     /// Chains of a periodic theory started far outside `[−π, π)` are observed inside it; they
     /// are the non-periodic theory's chains (which stay outside) wrapped, up to rounding, and a
     /// lane group of them gets each chain's bits.
@@ -418,13 +429,7 @@ mod tests {
     fn periodic_chains_are_wrapped() {
         let lat = Lattice::new(&[4, 3]);
         let v = lat.volume();
-        let hmc = Hmc::new()
-            .with_trajectories(6)
-            .unwrap()
-            .with_step(0.2)
-            .unwrap()
-            .with_steps(5)
-            .unwrap();
+        let hmc = short_chains(6);
         let theta = [0.9];
         let start = |l: usize| -> Vec<f64> {
             (0..v)
@@ -474,13 +479,7 @@ mod tests {
     fn many_configurations_get_their_own_chains() {
         let lat = Lattice::new(&[4, 3]);
         let v = lat.volume();
-        let hmc = Hmc::new()
-            .with_trajectories(3)
-            .unwrap()
-            .with_step(0.2)
-            .unwrap()
-            .with_steps(5)
-            .unwrap();
+        let hmc = short_chains(3);
         let theta = [0.9];
         let n = 2 * LANES + 3;
         let start: Vec<f64> = (0..n * v)
