@@ -11,7 +11,7 @@
 use std::time::Instant;
 
 use pirk::{Hmc, Theory, Weights};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::measure::Primaries;
 use crate::seeds;
@@ -25,7 +25,7 @@ const MAX_VALUES: usize = 1 << 24;
 pub const FLAG_Z: f64 = 3.0;
 
 /// The check's outcome at one point of the path.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Stationarity {
     /// HMC trajectories from each configuration (the card's `[hmc]` step, steps and integrator).
     pub trajectories: usize,
@@ -40,15 +40,15 @@ pub struct Stationarity {
     /// Whether any shift exceeds [`FLAG_Z`] combined errors.
     pub flagged: bool,
     /// Wall seconds of the check (reported under `timings`, not here).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub seconds: f64,
 }
 
 /// The weighted mean change of one observable over the trajectories.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Shift {
     /// The observable, as in `observables`.
-    pub name: &'static str,
+    pub name: String,
     /// Its weighted mean before the trajectories.
     pub before: f64,
     /// `E_w[O(after) − O(before)]`.
@@ -78,8 +78,21 @@ impl<'a, T: Theory> Check<'a, T> {
     /// with the chain seed `seeds::stationarity(seed, i)`; `None` when the card turns it off,
     /// and under MPI on every rank but the root, which writes the report.
     pub fn new(setup: &'a Setup<T>, theta: &[f64], seed: u64) -> pirk::Result<Option<Self>> {
+        if !pirk::ranks().is_root() {
+            return Ok(None);
+        }
+        Self::on_every_rank(setup, theta, seed)
+    }
+
+    /// [`Check::new`] on every rank alike, where every rank needs the moved configurations (the
+    /// tuning's tilt, which each rank fits for itself and must find the same).
+    pub fn on_every_rank(
+        setup: &'a Setup<T>,
+        theta: &[f64],
+        seed: u64,
+    ) -> pirk::Result<Option<Self>> {
         let trajectories = setup.card.sample.hmc_check;
-        if trajectories == 0 || !pirk::ranks().is_root() {
+        if trajectories == 0 {
             return Ok(None);
         }
         Ok(Some(Self {
@@ -123,6 +136,11 @@ impl<'a, T: Theory> Check<'a, T> {
         (self.before).extend(Primaries::of(self.setup, &self.theta, phi));
         (self.after).extend(Primaries::of(self.setup, &self.theta, &moved));
         self.seconds += start.elapsed().as_secs_f64();
+    }
+
+    /// The magnetisation lengths of the configurations added, after their trajectories.
+    pub fn moved_lengths(&self) -> Vec<f64> {
+        self.after.magnetisation_lengths()
     }
 
     /// The shifts, weighted by the final log-weights `log_w` of the configurations added (in
@@ -170,7 +188,7 @@ fn shift(name: &'static str, weights: &Weights, before: &[f64], after: &[f64]) -
     let change: Vec<f64> = after.iter().zip(before).map(|(a, b)| a - b).collect();
     let c = weights.expectation(&change);
     Shift {
-        name,
+        name: name.to_string(),
         before: weights.expectation(before).value,
         change: c.value,
         error: c.error,

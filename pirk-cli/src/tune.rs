@@ -1,8 +1,11 @@
 //! Self-tuning (`[tune]`): pilot rounds that fit the prior's zero-mode couplings from the flow's
 //! own log-weights, as adaptive importance sampling. Round `r` trains a flow from the prior `q_r`,
 //! generates a pilot ensemble and fits the tilt `e^{α M² + β M⁴}` that carries the flow's
-//! magnetisation density to the target's (`pirk::zero_mode_tilt`), so the next prior's zero-mode
-//! potential `V (μ M² + g M⁴)` takes `μ − α/V`, `g − β/V`. A quartic with `μ + m₀ < 0` has two
+//! magnetisation density to the target's (`pirk::zero_mode_tilt_toward`), so the next prior's
+//! zero-mode potential `V (μ M² + g M⁴)` takes `μ − α/V`, `g − β/V`. The target's moments are
+//! those of the pilot's configurations after the stationarity check's few HMC trajectories
+//! (weighted as before them): the weights alone cannot see mass the flow never reaches, and
+//! HMC walks toward it. A quartic with `μ + m₀ < 0` has two
 //! wells, so one family covers the symmetric, critical and broken phases. The first rounds try each
 //! of the setup's starting priors (`Setup::starts`); rounds are compared by their pilot's log Z
 //! first, because a flow that misses part of the target's mass underestimates Z while its ESS can
@@ -10,15 +13,16 @@
 //! round that does worse than the best so far (the tilt of a poor flow overshoots) is followed by
 //! one with half the step from the best prior. Tuning stops when a round's ESS reaches the card's
 //! goal, after two such failures in a row, when the tilt cannot be fitted or gives no normalisable
-//! prior, or after the card's rounds; the best round's prior and flow are the job's. Nothing from
-//! HMC or Wolff enters; the prior is switched off along the path by the runtime (`Setup`), so any
-//! theory can be tuned.
+//! prior, or after the card's rounds; the best round's prior and flow are the job's. No chain of
+//! HMC or Wolff of its own enters, only local moves from the flow's own configurations (as the
+//! training refresh makes); the prior is switched off along the path by the runtime (`Setup`),
+//! so any theory can be tuned.
 
 use std::time::Instant;
 
 use pirk::{
     Flow, PARETO_K_UNRELIABLE, Theory, Weights, ZeroModeTilt, independence_mh,
-    magnetisation_length, pareto_k, zero_mode_tilt,
+    magnetisation_length, pareto_k, zero_mode_tilt_toward,
 };
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +34,7 @@ use crate::seeds;
 use crate::setup::Setup;
 use crate::shared;
 use crate::stages;
+use crate::stationarity::{Check, Stationarity, largest_z};
 
 /// Rounds in a row that may do worse than the best (each with half the step before) before
 /// tuning stops.
@@ -50,6 +55,10 @@ pub struct TuneRound {
     pub acceptance: f64,
     /// Pilot configurations rejected as non-finite or runaway.
     pub rejected: usize,
+    /// The stationarity check on the pilot (null where the card turns it off, and in files
+    /// that predate it); the tilt's moments come from its moved configurations.
+    #[serde(default)]
+    pub stationarity: Option<Stationarity>,
     /// The fitted tilt (null when it could not be fitted).
     pub tilt: Option<ZeroModeTilt>,
 }
@@ -191,15 +200,18 @@ pub fn tune<T: Theory + Default + 'static>(
             pareto_k: pilot.pareto_k,
             acceptance: pilot.acceptance,
             rejected: pilot.rejected,
+            stationarity: pilot.stationarity,
             tilt: pilot.tilt,
         };
         seconds.push(begin.elapsed().as_secs_f64());
         progress.log(format!(
-            "tuning round {r}: ESS {:.4}, log Z {:.4} ± {:.4}, MH acceptance {:.3}{}",
+            "tuning round {r}: ESS {:.4}, log Z {:.4} ± {:.4}, MH acceptance {:.3}{}{}",
             record.ess,
             record.log_z.value,
             record.log_z.error,
             record.acceptance,
+            (record.stationarity.as_ref())
+                .map_or(String::new(), |c| format!(", HMC z {}", largest_z(c))),
             record.tilt.map_or(String::new(), |t| format!(
                 ", tilt ({}) zm_mass {:+.3e}, zm_quartic {:+.3e}",
                 t.fit, t.zm_mass, t.zm_quartic
@@ -267,18 +279,24 @@ pub fn tune<T: Theory + Default + 'static>(
     })
 }
 
-/// A round's pilot: ESS, MH acceptance, rejections and the tilt at the target.
+/// A round's pilot: ESS, MH acceptance, rejections, the stationarity check and the tilt at the
+/// target.
 struct Pilot {
     ess: f64,
     log_z: ValueError,
     pareto_k: Option<f64>,
     acceptance: f64,
     rejected: usize,
+    stationarity: Option<Stationarity>,
     tilt: Option<ZeroModeTilt>,
 }
 
 /// Generates `n` configurations of round `r` from their own seed domain at the generation steps
-/// (the flow's own where they are chosen after training).
+/// (the flow's own where they are chosen after training), and runs the stationarity check on
+/// them. The tilt matches the moments of the configurations the check's trajectories moved:
+/// where the flow misses mass its weights cannot see, HMC walks toward it, and the next prior
+/// follows (local moves from the flow's own configurations, as the training refresh makes; no
+/// independent chain).
 fn pilot<T: Theory>(setup: &Setup<T>, flow: &Flow, r: usize, n: usize) -> anyhow::Result<Pilot> {
     let seed = seeds::tune_pilot(setup.card.seed, r);
     let steps = setup.generation_steps().unwrap_or(flow.steps);
@@ -291,13 +309,20 @@ fn pilot<T: Theory>(setup: &Setup<T>, flow: &Flow, r: usize, n: usize) -> anyhow
         .map(|i| magnetisation_length(samples.config(i), T::COMPONENTS))
         .collect();
     let weights = Weights::from_log(log_w);
+    let mut check = Check::on_every_rank(setup, &setup.target, seed)?;
+    if let Some(check) = check.as_mut() {
+        check.add(&samples.phi);
+    }
+    let moved = check.as_ref().map(Check::moved_lengths);
+    let volume = setup.lat.volume();
     Ok(Pilot {
         ess: weights.ess(),
         log_z: weights.log_z().into(),
         pareto_k: pareto_k(log_w),
         acceptance: independence_mh(log_w, seeds::mh(seed)).acceptance,
         rejected: samples.rejected,
-        tilt: zero_mode_tilt(&m, log_w, setup.lat.volume()),
+        tilt: zero_mode_tilt_toward(&m, moved.as_deref().unwrap_or(&m), log_w, volume),
+        stationarity: check.and_then(|c| c.finish(log_w)),
     })
 }
 
@@ -343,6 +368,7 @@ mod tests {
             pareto_k: Some(0.3),
             acceptance: 0.5,
             rejected: 0,
+            stationarity: None,
             tilt: None,
         }
     }

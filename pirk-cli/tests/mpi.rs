@@ -88,6 +88,33 @@ fn training_sampling_and_scans_are_the_same_bits_at_one_two_and_three_ranks() {
     }
 }
 
+/// Tuning rounds fit their tilts on every rank alike (each rank runs the pilot's stationarity
+/// check, whose moved configurations the tilt matches), so the tuned job is the same bits at two
+/// ranks as without MPI.
+#[test]
+fn tuning_is_the_same_bits_at_two_ranks() {
+    let tuned = small_card().replace(
+        "[sample]",
+        "[tune]\nrounds = 3\nsamples = 100\ness = 1.0\n\n[sample]",
+    );
+    let (dir, card) = with_card(&tuned);
+    let card = card.to_str().unwrap();
+    let at = |name: &str| dir.path().join(name);
+    let path = |name: &str| at(name).to_str().unwrap().to_owned();
+    plain(&["run", card, "--out", &path("run")]);
+    let rounds = report(&at("run"))["tuning"]["rounds"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(rounds > 1, "a tilted round runs");
+    succeeded(&mpirun(
+        2,
+        dir.path(),
+        &["run", card, "--out", &path("run-2")],
+    ));
+    same_outputs(&at("run"), &at("run-2"), 2);
+}
+
 /// The baselines run one replica per rank, each its share of the card's updates, analysed
 /// together: at two ranks they are other chains than the single one, of the same total length,
 /// and agree with it within errors; at one rank under `mpirun` they are the single chain.

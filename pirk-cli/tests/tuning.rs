@@ -75,17 +75,33 @@ fn rounds_follow_the_tilt_and_the_flow_carries_the_chosen_prior() {
             &rounds[starts]["prior"],
             &rounds[best]["tilt"],
         );
-        let mass = number(&p0["zm_mass"]) + number(&tilt["zm_mass"]);
-        assert!((number(&p1["zm_mass"]) - mass).abs() <= 1e-15 * mass.abs().max(1.0));
-        let moved = number(&p0["zm_quartic"]) + number(&tilt["zm_quartic"]);
-        let quartic = if moved > 0.0 {
-            moved
+        // a quartic the tilt would make non-positive is halved; with none to halve, the zero
+        // mode's mass moves alone
+        let (mu, g) = (number(&p0["zm_mass"]), number(&p0["zm_quartic"]));
+        let moved = g + number(&tilt["zm_quartic"]);
+        let (mass, quartic) = if moved > 0.0 {
+            (mu + number(&tilt["zm_mass"]), moved)
+        } else if g > 0.0 {
+            (mu + number(&tilt["zm_mass"]), g / 2.0)
         } else {
-            number(&p0["zm_quartic"]) / 2.0
+            (mu + number(&tilt["zm_mass_only"]), 0.0)
         };
+        assert!((number(&p1["zm_mass"]) - mass).abs() <= 1e-15 * mass.abs().max(1.0));
         assert!((number(&p1["zm_quartic"]) - quartic).abs() <= 1e-15 * quartic.abs());
         assert_eq!(p1["kinetic"], p0["kinetic"]);
         assert_eq!(p1["mass"], p0["mass"]);
+    }
+    // every pilot is checked by the card's default 10 HMC trajectories per configuration
+    for round in rounds {
+        let check = &round["stationarity"];
+        assert_eq!(
+            (
+                check["trajectories"].as_u64(),
+                check["configurations"].as_u64()
+            ),
+            (Some(10), Some(200)),
+            "{round}"
+        );
     }
     if rounds.len() < 3 {
         assert_ne!(t["stop"], "budget", "{t}");

@@ -29,7 +29,7 @@ pub use analysis::pareto::{PARETO_K_UNRELIABLE, pareto_k, pareto_smoothed};
 pub use analysis::profile::{LogWeightProfile, ProfileBin, log_weight_profile};
 pub use analysis::quadrature::quadrature;
 pub use analysis::stats::{Estimate, GammaAnalysis, GammaMethod, Jackknife};
-pub use analysis::tilt::{TiltFit, ZeroModeTilt, zero_mode_tilt};
+pub use analysis::tilt::{TiltFit, ZeroModeTilt, zero_mode_tilt, zero_mode_tilt_toward};
 pub use analysis::u1_torus::U1Torus;
 pub use analysis::weights::{RunningEss, Weights};
 pub use analysis::xy_ring::XyRing;

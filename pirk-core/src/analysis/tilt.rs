@@ -75,7 +75,26 @@ impl std::fmt::Display for TiltFit {
 /// of `volume` sites; `None` with fewer than four finite log-weights or fewer than three
 /// distinct |M| among them (a quadratic in M² needs three).
 pub fn zero_mode_tilt(m: &[f64], log_w: &[f64], volume: usize) -> Option<ZeroModeTilt> {
+    zero_mode_tilt_toward(m, m, log_w, volume)
+}
+
+/// [`zero_mode_tilt`] whose moment fit matches the weighted moments of `moved`, the lengths of
+/// the first `moved.len()` configurations after a few HMC trajectories at the target (the
+/// stationarity check), rather than their own. HMC leaves the target invariant, so where the
+/// weighted ensemble is the target the two agree; where the flow misses mass its weights cannot
+/// see (a collective mode never reached), HMC walks toward it and the tilt follows. The
+/// regression, used where the tail is heavy, fits the log-weights and cannot use them.
+pub fn zero_mode_tilt_toward(
+    m: &[f64],
+    moved: &[f64],
+    log_w: &[f64],
+    volume: usize,
+) -> Option<ZeroModeTilt> {
     assert_eq!(m.len(), log_w.len(), "one magnetisation per log-weight");
+    assert!(
+        moved.len() <= m.len(),
+        "moved configurations are generated ones"
+    );
     let rows: Vec<usize> = (0..m.len()).filter(|&i| log_w[i].is_finite()).collect();
     let mut distinct: Vec<f64> = rows.iter().map(|&i| m[i] * m[i]).collect();
     distinct.sort_by(f64::total_cmp);
@@ -89,8 +108,19 @@ pub fn zero_mode_tilt(m: &[f64], log_w: &[f64], volume: usize) -> Option<ZeroMod
     let logs: Vec<f64> = rows.iter().map(|&i| log_w[i]).collect();
     let trusted = pareto_k(&logs).is_some_and(|k| k <= PARETO_K_UNRELIABLE);
     let squares: Vec<f64> = x.iter().map(|v| v * v).collect();
-    let ([alpha, beta], fit) = fit_tilt([&x, &squares], &logs, trusted);
-    let ([alone], _) = fit_tilt([&x], &logs, trusted);
+    // The moments to match: the weighted ⟨x⟩, ⟨x²⟩ of the moved configurations.
+    let reached: Vec<usize> = rows.iter().copied().filter(|&i| i < moved.len()).collect();
+    let reached_x: Vec<f64> = reached
+        .iter()
+        .map(|&i| moved[i] * moved[i] / scale)
+        .collect();
+    let reached_w = Weights::from_log(&reached.iter().map(|&i| log_w[i]).collect::<Vec<_>>());
+    let second = reached_w.expectation(&reached_x).value;
+    let fourth = reached_w
+        .expectation(&reached_x.iter().map(|v| v * v).collect::<Vec<_>>())
+        .value;
+    let ([alpha, beta], fit) = fit_tilt([&x, &squares], [second, fourth], &logs, trusted);
+    let ([alone], _) = fit_tilt([&x], [second], &logs, trusted);
     let v = volume as f64;
     let tilt = ZeroModeTilt {
         zm_mass: -alpha / (scale * v),
@@ -101,15 +131,16 @@ pub fn zero_mode_tilt(m: &[f64], log_w: &[f64], volume: usize) -> Option<ZeroMod
     (tilt.zm_mass.is_finite() && tilt.zm_quartic.is_finite()).then_some(tilt)
 }
 
-/// The coefficients of the tilt `e^{θ·f}` in the `features` f: matched moments where the
-/// weights are `trusted`, else (or where the match does not converge) least squares.
+/// The coefficients of the tilt `e^{θ·f}` in the `features` f: matched to the `moments` where
+/// the weights are `trusted`, else (or where the match does not converge) least squares.
 fn fit_tilt<const K: usize>(
     features: [&[f64]; K],
+    moments: [f64; K],
     log_w: &[f64],
     trusted: bool,
 ) -> ([f64; K], TiltFit) {
     trusted
-        .then(|| moment_match(features, log_w))
+        .then(|| moment_match(features, moments))
         .flatten()
         .map_or_else(
             || (regression(features, log_w), TiltFit::Regression),
@@ -131,16 +162,15 @@ fn regression<const K: usize>(features: [&[f64]; K], log_w: &[f64]) -> [f64; K] 
 /// run out: the objective, a log-sum-exp of terms of order one, is known to a few 10⁻¹⁶.
 const CONVERGED: f64 = 1e-14;
 
-/// `θ` such that the configurations weighted by `e^{θ·f}` have the moments ⟨f⟩ of the
-/// weights `e^{log_w}` (for the features x, x²: ⟨x⟩ and ⟨x²⟩): the minimum of the convex
-/// `log Σ e^{θ·f} − θ·⟨f⟩_w`, found by Newton steps halved until the objective falls. `None`
-/// when it does not converge (the weights' moments on the edge of what a tilt can reach).
-fn moment_match<const K: usize>(features: [&[f64]; K], log_w: &[f64]) -> Option<[f64; K]> {
-    let weighted = Weights::from_log(log_w);
-    let target = features.map(|f| weighted.expectation(f).value);
+/// `θ` such that the configurations weighted by `e^{θ·f}` have the moments `target` (for the
+/// features x, x²: ⟨x⟩ and ⟨x²⟩): the minimum of the convex `log Σ e^{θ·f} − θ·target`, found
+/// by Newton steps halved until the objective falls. `None` when it does not converge (moments
+/// on the edge of what a tilt can reach, or beyond it).
+fn moment_match<const K: usize>(features: [&[f64]; K], target: [f64; K]) -> Option<[f64; K]> {
+    let n = features[0].len();
     // The objective (up to the constant log n) and the tilted moments and covariance at θ.
     let at = |theta: [f64; K]| {
-        let z: Vec<f64> = (0..log_w.len())
+        let z: Vec<f64> = (0..n)
             .map(|i| (0..K).map(|k| theta[k] * features[k][i]).sum())
             .collect();
         let tilted = Weights::from_log(&z);
@@ -357,7 +387,9 @@ mod tests {
                 .collect();
             let x: Vec<f64> = m.iter().map(|v| v * v).collect();
             let x2: Vec<f64> = x.iter().map(|v| v * v).collect();
-            let [a, b] = moment_match([&x, &x2], &log_w).unwrap_or_else(|| panic!("seed {seed}"));
+            let weighted = Weights::from_log(&log_w);
+            let target = [&x, &x2].map(|f| weighted.expectation(f).value);
+            let [a, b] = moment_match([&x, &x2], target).unwrap_or_else(|| panic!("seed {seed}"));
             // The tilted moments are the weighted ones.
             let tilted: Vec<f64> = x.iter().map(|v| a * v + b * v * v).collect();
             for f in [&x, &x2] {
@@ -369,5 +401,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Toward moved configurations: the tilt matches their weighted moments, not the
+    /// ensemble's own. Flat weights over a narrow M, and moved lengths 15 % further out: the
+    /// configurations tilted by the fit have the moved ⟨M²⟩ and ⟨M⁴⟩, the zero mode widens
+    /// (μ falls), and moving nothing gives the plain tilt to the bit. Moved lengths for the
+    /// first half alone set the moments from that half.
+    #[test]
+    fn the_tilt_toward_moved_configurations_matches_their_moments() {
+        let m: Vec<f64> = (0..80).map(|i| 0.05 + 0.01 * i as f64).collect();
+        let log_w: Vec<f64> = m.iter().map(|x| 0.1 * (7.0 * x).sin()).collect();
+        let volume = 64;
+        assert_eq!(
+            zero_mode_tilt_toward(&m, &m, &log_w, volume),
+            zero_mode_tilt(&m, &log_w, volume)
+        );
+        let moved: Vec<f64> = m.iter().map(|x| 1.15 * x).collect();
+        let plain = zero_mode_tilt(&m, &log_w, volume).unwrap();
+        let toward = zero_mode_tilt_toward(&m, &moved, &log_w, volume).unwrap();
+        assert_eq!(toward.fit, TiltFit::Moments);
+        assert!(toward.zm_mass_only.unwrap() < plain.zm_mass_only.unwrap() - 1e-3);
+        let v = volume as f64;
+        let tilted: Vec<f64> = (m.iter())
+            .map(|x| -v * (toward.zm_mass * x * x + toward.zm_quartic * x.powi(4)))
+            .collect();
+        let weighted = Weights::from_log(&log_w);
+        for power in [2, 4] {
+            let f = |xs: &[f64]| -> Vec<f64> { xs.iter().map(|x| x.powi(power)).collect() };
+            let want = weighted.expectation(&f(&moved)).value;
+            let got = Weights::from_log(&tilted).expectation(&f(&m)).value;
+            assert!(
+                (got - want).abs() < 1e-6 * want,
+                "M^{power}: {got} vs {want}"
+            );
+        }
+        let half = zero_mode_tilt_toward(&m, &moved[..40], &log_w, volume).unwrap();
+        let first = Weights::from_log(&log_w[..40]);
+        let squares: Vec<f64> = moved[..40].iter().map(|x| x * x).collect();
+        let alpha = -half.zm_mass_only.unwrap() * v;
+        let alone: Vec<f64> = m.iter().map(|x| alpha * x * x).collect();
+        let got = Weights::from_log(&alone)
+            .expectation(&m.iter().map(|x| x * x).collect::<Vec<_>>())
+            .value;
+        let want = first.expectation(&squares).value;
+        assert!((got - want).abs() < 1e-6 * want, "{got} vs {want}");
     }
 }
