@@ -7,9 +7,10 @@
 //! (weighted as before them): the weights alone cannot see mass the flow never reaches, and
 //! HMC walks toward it. A quartic with `μ + m₀ < 0` has two
 //! wells, so one family covers the symmetric, critical and broken phases. The first rounds try each
-//! of the setup's starting priors (`Setup::starts`); rounds are compared by their pilot's log Z
-//! first, because a flow that misses part of the target's mass underestimates Z while its ESS can
-//! stay high, and by the ESS where the log Zs agree or the larger one rests on a heavy tail. A
+//! of the setup's starting priors (`Setup::starts`); rounds are compared by their pilot's
+//! stationarity check first (a flagged pilot misses mass), then by log Z, because a flow that
+//! misses part of the target's mass underestimates Z while its ESS can stay high, and by the ESS
+//! where the log Zs agree or the larger one rests on a heavy tail. A
 //! round that does worse than the best so far (the tilt of a poor flow overshoots) is followed by
 //! one with half the step from the best prior. Tuning stops when a round's ESS reaches the card's
 //! goal, after two such failures in a row, when the tilt cannot be fitted or gives no normalisable
@@ -64,12 +65,18 @@ pub struct TuneRound {
 }
 
 impl TuneRound {
-    /// Whether this round's flow is better than `other`'s: a pilot log Z larger by more than
-    /// three combined errors (the other misses mass its ESS does not see), or, where the log Zs
-    /// agree within that, the higher ESS. A larger log Z counts only where its weights' tail
-    /// lets the mean be trusted (k̂ ≤ 0.7): a pilot carried by one huge weight, from an
-    /// integration error in log q or a tail not yet explored, can put log Z anywhere.
+    /// Whether this round's flow is better than `other`'s: a pilot the stationarity check does
+    /// not flag against one it flags (HMC walks away from the flagged one's weighted ensemble:
+    /// it misses mass); else a pilot log Z larger by more than three combined errors (the other
+    /// misses mass its ESS does not see), or, where the log Zs agree within that, the higher
+    /// ESS. A larger log Z counts only where its weights' tail lets the mean be trusted
+    /// (k̂ ≤ 0.7): a pilot carried by one huge weight, from an integration error in log q or a
+    /// tail not yet explored, can put log Z anywhere.
     fn beats(&self, other: &TuneRound) -> bool {
+        let flagged = |r: &TuneRound| r.stationarity.as_ref().is_some_and(|c| c.flagged);
+        if flagged(self) != flagged(other) {
+            return flagged(other);
+        }
         let shift = self.log_z.value - other.log_z.value;
         let significant = shift.abs() > 3.0 * self.log_z.error.hypot(other.log_z.error);
         let larger = if shift > 0.0 { self } else { other };
@@ -396,6 +403,27 @@ mod tests {
             ..carried.clone()
         };
         assert!(good.beats(&unfitted) && !unfitted.beats(&good));
+        // a pilot the stationarity check flags loses to one it does not, whatever its ESS
+        // (64², κ = 0.27: a flagged ESS 0.145 against an unflagged 0.044)
+        let check = |flagged| Stationarity {
+            trajectories: 10,
+            configurations: 500,
+            moved: 1.0,
+            shifts: Vec::new(),
+            flagged,
+            seconds: 0.0,
+        };
+        let missing = TuneRound {
+            stationarity: Some(check(true)),
+            ..round(2902.94, 0.11, 0.145)
+        };
+        let reaching = TuneRound {
+            stationarity: Some(check(false)),
+            ..round(2903.52, 0.21, 0.044)
+        };
+        assert!(reaching.beats(&missing) && !missing.beats(&reaching));
+        let unchecked = round(2903.52, 0.21, 0.044);
+        assert!(unchecked.beats(&missing) && !missing.beats(&unchecked));
     }
 
     /// A planted tilt lands on the zero-mode couplings that remove it, from a free prior and

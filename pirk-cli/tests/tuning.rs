@@ -51,9 +51,13 @@ fn rounds_follow_the_tilt_and_the_flow_carries_the_chosen_prior() {
             serde_json::json!({"kind": "free", "kinetic": 0.29, "mass": 1.0 / 36.0})
         );
     }
-    // a round that beats every one before it: log Z larger by 3σ with a trusted tail
-    // (k̂ ≤ 0.7), or else a higher ESS
+    // a round that beats every one before it: not flagged by its stationarity check where the
+    // other is, else log Z larger by 3σ with a trusted tail (k̂ ≤ 0.7), or else a higher ESS
     let beats = |a: &serde_json::Value, b: &serde_json::Value| {
+        let flagged = |r: &serde_json::Value| r["stationarity"]["flagged"] == true;
+        if flagged(a) != flagged(b) {
+            return flagged(b);
+        }
         let (za, zb) = (&a["log_z"], &b["log_z"]);
         let shift = number(&za["value"]) - number(&zb["value"]);
         let larger = if shift > 0.0 { a } else { b };
