@@ -363,6 +363,7 @@ fn tilted(prior: &PriorCard, tilt: &ZeroModeTilt) -> Option<PriorCard> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pirk::TiltFit;
 
     fn round(log_z: f64, error: f64, ess: f64) -> TuneRound {
         TuneRound {
@@ -426,13 +427,47 @@ mod tests {
         assert!(unchecked.beats(&missing) && !missing.beats(&unchecked));
     }
 
+    /// The pilot's tilt follows its stationarity check: the same pilot (same seeds, same
+    /// configurations) with the check turned off fits another tilt, to its own moments.
+    #[test]
+    fn the_pilot_tilt_matches_the_checked_configurations() {
+        use crate::App;
+        use crate::card::Card;
+        use crate::host::Cancel;
+        let app = App::with_builtins();
+        let setup = |check: usize| {
+            let text = format!(
+                "theory = \"hopping\"\nlattice = [6, 6]\nseed = 5\n\n[target]\nkappa = 0.2709\n\
+                 lambda = 0.022\n\n[flow]\nsteps = 8\nsamples = 300\n\n[sample]\nhmc_check = {check}\n"
+            );
+            let card: Card = toml::from_str(&text).unwrap();
+            let entry = *card.check(app.registry()).unwrap();
+            Setup::<pirk_theories::Phi4Hopping>::new(card, entry).unwrap()
+        };
+        let (checked, unchecked) = (setup(10), setup(0));
+        let progress = Progress::new(true, false, Cancel::new());
+        let flow = stages::fit(&checked, &progress).unwrap();
+        let with = pilot(&checked, &flow, 0, 200).unwrap();
+        let without = pilot(&unchecked, &flow, 0, 200).unwrap();
+        assert_eq!(
+            (with.ess, with.log_z.value),
+            (without.ess, without.log_z.value),
+            "the same pilot"
+        );
+        let check = with.stationarity.expect("checked");
+        assert_eq!((check.trajectories, check.configurations), (10, 200));
+        assert!(without.stationarity.is_none());
+        let (a, b) = (with.tilt.unwrap(), without.tilt.unwrap());
+        assert_eq!(a.fit, TiltFit::Moments);
+        assert_ne!(a.zm_mass_only, b.zm_mass_only, "{a:?} {b:?}");
+    }
+
     /// A planted tilt lands on the zero-mode couplings that remove it, from a free prior and
     /// from a zero-mode one; a quartic the tilt would make negative is halved; without a
     /// quartic to halve the zero mode's mass moves alone, and where that is not positive
     /// either there is no prior.
     #[test]
     fn the_tilt_moves_the_zero_mode_couplings() {
-        use pirk::TiltFit;
         let free = PriorCard::free(0.27, 0.004);
         let planted = ZeroModeTilt {
             zm_mass: -0.012,
