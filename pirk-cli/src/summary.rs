@@ -30,7 +30,7 @@ pub fn render(r: &Report) -> String {
         for (i, round) in t.rounds.iter().enumerate() {
             let _ = writeln!(
                 s,
-                "tuning round {i}: mass {:.4e}, zm_mass {:+.4e}, zm_quartic {:.4e}: pilot ESS {:.4}, log Z {:.4} ± {:.4}, MH acceptance {:.3}{}",
+                "tuning round {i}: mass {:.4e}, zm_mass {:+.4e}, zm_quartic {:.4e}: pilot ESS {:.4}, log Z {:.4} ± {:.4}, MH acceptance {:.3}{}{}",
                 round.prior.mass.unwrap_or(f64::NAN),
                 round.prior.zm_mass.unwrap_or(0.0),
                 round.prior.zm_quartic.unwrap_or(0.0),
@@ -38,6 +38,8 @@ pub fn render(r: &Report) -> String {
                 round.log_z.value,
                 round.log_z.error,
                 round.acceptance,
+                (round.stationarity.as_ref())
+                    .map_or(String::new(), |c| format!(", HMC z {}", largest_z(c))),
                 if i == t.chosen { " (chosen)" } else { "" }
             );
         }

@@ -22,11 +22,17 @@ fn number(v: &serde_json::Value) -> f64 {
 fn rounds_follow_the_tilt_and_the_flow_carries_the_chosen_prior() {
     let (dir, card) = with_card(CARD);
     let out = dir.path().join("out");
-    ok(&job("run", &card, &out, &[]));
+    let stdout = ok(&job("run", &card, &out, &[]));
     assert_valid(&out);
     let r = report(&out);
     let t = &r["tuning"];
     let rounds = t["rounds"].as_array().unwrap();
+    // the summary lists every round with its check's largest shift
+    let lines: Vec<&str> = (stdout.lines())
+        .filter(|l| l.starts_with("tuning round"))
+        .collect();
+    assert_eq!(lines.len(), rounds.len(), "{stdout}");
+    assert!(lines.iter().all(|l| l.contains(", HMC z ")), "{stdout}");
     assert!(!rounds.is_empty() && rounds.len() <= 3, "{t}");
     // round 0 starts from the action's quadratic part: kinetic κ, and the nearest Gaussian's
     // mass, at least 1/V (src/setup.rs checks the fit itself); where that is not the floor,
