@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use pirk::{
     Flow, RefineRound, StepChoice, Theory, choose_steps, edge_weights, log_weight_profile,
-    zero_mode_tilt,
+    zero_mode_tilt_toward,
 };
 
 use crate::card::{Correction, WeightsKind, WolffPlan};
@@ -228,14 +228,20 @@ pub fn pik<T: Theory>(
         stop_after,
         check.as_mut(),
     )?;
+    let moved = check.as_ref().map(Check::moved_lengths);
     let stationarity = check.and_then(|c| c.finish(&ens.log_w));
     let stationarity_seconds = stationarity.as_ref().map(|c| c.seconds);
     let seconds = start.elapsed().as_secs_f64() - stationarity_seconds.unwrap_or(0.0);
     let abs_m: Vec<f64> = ens.primaries.m.iter().map(|m| m.abs()).collect();
     let length = ens.primaries.magnetisation_lengths();
-    // A periodic field's magnetisation has a bounded length: no zero-mode prior to tilt.
+    // A periodic field's magnetisation has a bounded length: no zero-mode prior to tilt. The
+    // tilt matches the check's moved configurations, as the tuning's does, so a prior corrected
+    // by hand from the report follows the same rule.
     let tilt = (!T::PERIODIC)
-        .then(|| zero_mode_tilt(&length, &ens.log_w, setup.lat.volume()))
+        .then(|| {
+            let toward = moved.as_deref().unwrap_or(&length);
+            zero_mode_tilt_toward(&length, toward, &ens.log_w, setup.lat.volume())
+        })
         .flatten();
     let edges = (ens.primaries.has_edges())
         .then(|| edge_weights(&length, &ens.log_w))

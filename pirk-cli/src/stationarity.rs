@@ -216,6 +216,12 @@ pub fn stationarity_shifts(c: &Stationarity) -> String {
     )
 }
 
+/// `, HMC z …` (the largest shift) for a tuning round's line, in the progress log and the
+/// summary alike; empty where the round ran no check.
+pub fn round_clause(c: Option<&Stationarity>) -> String {
+    c.map_or(String::new(), |c| format!(", HMC z {}", largest_z(c)))
+}
+
 /// The largest shift in errors, signed, and `(!)` where flagged: a scan table's cell.
 pub fn largest_z(c: &Stationarity) -> String {
     let z = (c.shifts.iter().map(|s| s.z))

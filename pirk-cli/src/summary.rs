@@ -7,7 +7,7 @@ use pirk::{EdgeWeights, StepChoice};
 
 use crate::measure::{Measured, Observables};
 use crate::report::{Comparison, Report};
-use crate::stationarity::{FLAG_Z, largest_z, stationarity_shifts};
+use crate::stationarity::{FLAG_Z, largest_z, round_clause, stationarity_shifts};
 use crate::stepcheck::StepCheck;
 
 /// The summary of `r` as text.
@@ -38,8 +38,7 @@ pub fn render(r: &Report) -> String {
                 round.log_z.value,
                 round.log_z.error,
                 round.acceptance,
-                (round.stationarity.as_ref())
-                    .map_or(String::new(), |c| format!(", HMC z {}", largest_z(c))),
+                round_clause(round.stationarity.as_ref()),
                 if i == t.chosen { " (chosen)" } else { "" }
             );
         }

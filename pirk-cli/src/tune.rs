@@ -35,7 +35,7 @@ use crate::seeds;
 use crate::setup::Setup;
 use crate::shared;
 use crate::stages;
-use crate::stationarity::{Check, Stationarity, largest_z};
+use crate::stationarity::{Check, Stationarity, round_clause};
 
 /// Rounds in a row that may do worse than the best (each with half the step before) before
 /// tuning stops.
@@ -217,8 +217,7 @@ pub fn tune<T: Theory + Default + 'static>(
             record.log_z.value,
             record.log_z.error,
             record.acceptance,
-            (record.stationarity.as_ref())
-                .map_or(String::new(), |c| format!(", HMC z {}", largest_z(c))),
+            round_clause(record.stationarity.as_ref()),
             record.tilt.map_or(String::new(), |t| format!(
                 ", tilt ({}) zm_mass {:+.3e}, zm_quartic {:+.3e}",
                 t.fit, t.zm_mass, t.zm_quartic
