@@ -1,7 +1,8 @@
 //! The fused Wegner row against what this machine can do, in one run: the generated `stein`
 //! row of `tests/theories/phi4.rs` on 32² (21 floating-point operations and one `tanh` per
 //! site, counted in BENCHMARKS.md), a multiply-add loop at the build's peak throughput, libm
-//! `tanh`, `exp`, `sin` and `cos` loops and the vector `pirk::vmath` ones, all on the same 1024 in-cache
+//! `tanh`, `exp`, `sin` and `cos` loops and the vector `pirk::vmath` ones (and `sin_cos`, both
+//! from one reduction), all on the same 1024 in-cache
 //! values (the multiply-add loops 16 times over them); and the generated `velocity` of
 //! `tests/theories/hopping_critical.rs` on 32² (the
 //! generation hot path: four site-dependent `tanh` and one `exp` per site).
@@ -152,6 +153,15 @@ fn peak(c: &mut Criterion) {
             })
         });
     }
+    // Both from one reduction, against the two calls above (same bits).
+    let mut cosines = phi.clone();
+    g.bench_function("vmath_sin_cos_1024", |b| {
+        b.iter(|| {
+            values.copy_from_slice(black_box(&phi));
+            pirk::vmath::sin_cos(&mut values, &mut cosines);
+            values[0] + cosines[0]
+        })
+    });
     let k: Vec<f64> = (0..HoppingCritical::KERNELS.len())
         .map(|j| 0.1 / (j + 1) as f64)
         .collect();

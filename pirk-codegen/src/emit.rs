@@ -148,18 +148,25 @@ impl Sweep {
             name,
             function,
             directions,
+            cosines,
         } in &self.buffers
         {
             let mut per_site: Vec<TokenStream> = vec![quote!(ndim); *directions];
             if self.layout == Layout::Lanes {
                 per_site.push(lane_count());
             }
-            buffers.extend(if *directions == 0 {
-                quote!(let mut #name = [0.0; #block #(* #per_site)*];)
-            } else {
-                quote!(let mut #name = ::std::vec![0.0; #block #(* #per_site)*];)
+            for name in std::iter::once(name).chain(cosines) {
+                buffers.extend(if *directions == 0 {
+                    quote!(let mut #name = [0.0; #block #(* #per_site)*];)
+                } else {
+                    quote!(let mut #name = ::std::vec![0.0; #block #(* #per_site)*];)
+                });
+            }
+            let len = quote!(sites.len() #(* #per_site)*);
+            calls.extend(match cosines {
+                Some(cosines) => quote!(#function(&mut #name[..#len], &mut #cosines[..#len]);),
+                None => quote!(#function(&mut #name[..#len]);),
             });
-            calls.extend(quote!(#function(&mut #name[..sites.len() #(* #per_site)*]);));
         }
         quote! {
             #buffers

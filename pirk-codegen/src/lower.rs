@@ -6,7 +6,7 @@ mod families;
 
 use crate::factor::factor;
 use crate::ir::{Binder, Component, Dir, Expr, Func, Shift, rat_to_f64, rat_to_i32};
-use crate::paths::{lanes, vector_function};
+use crate::paths::{lanes, vector_function, vector_sin_cos};
 use num_rational::BigRational;
 use num_traits::{One, Signed};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -93,6 +93,9 @@ pub struct Buffer {
     pub function: TokenStream,
     /// How many direction loops the call is inside (`ndim` values per site for each).
     pub directions: usize,
+    /// For a sine whose cosine of the same argument is called too: the cosine's buffer, which
+    /// `function` (then `sin_cos`) fills from this buffer's arguments.
+    pub cosines: Option<Ident>,
 }
 
 /// A lowered site loop.
@@ -361,7 +364,19 @@ impl SiteProgram {
         // loop nest.
         let mut nests: BTreeMap<Vec<Binder>, Vec<Store>> = BTreeMap::new();
         let mut buffers = Vec::new();
-        for (k, (n, arg, f)) in self.vector_calls(&memo).into_iter().enumerate() {
+        let calls = self.vector_calls(&memo);
+        // A cosine of an argument whose sine is called too comes with the sine's call.
+        let cosine = |arg: NodeId| {
+            (calls.iter())
+                .find(|&&(_, a, f)| a == arg && f == Func::Cos)
+                .map(|c| c.0)
+        };
+        let paired: Vec<(NodeId, NodeId)> = (calls.iter())
+            .filter(|c| c.2 == Func::Sin)
+            .filter_map(|&(n, arg, _)| cosine(arg).map(|m| (n, m)))
+            .collect();
+        let single = |n: NodeId| !paired.iter().any(|&(_, m)| m == n);
+        for (k, (n, arg, f)) in calls.iter().copied().filter(|c| single(c.0)).enumerate() {
             let binders: Vec<Binder> = self.free[n]
                 .iter()
                 .copied()
@@ -369,12 +384,23 @@ impl SiteProgram {
                 .collect();
             let (name, index) = (format_ident!("{}{}", f.name(), k), buffer_index(&binders));
             memo.insert(n, self.read(quote!(#name), &index));
-            let function =
-                vector_function(f, self.layout).expect("vector calls have a vector function");
+            let pair = paired.iter().find(|p| p.0 == n).map(|p| p.1);
+            let cosines = pair.map(|m| {
+                let cosines = format_ident!("cos{}", k);
+                memo.insert(m, self.read(quote!(#cosines), &index));
+                cosines
+            });
+            let function = match cosines {
+                Some(_) => vector_sin_cos(self.layout),
+                None => {
+                    vector_function(f, self.layout).expect("vector calls have a vector function")
+                }
+            };
             buffers.push(Buffer {
                 name: name.clone(),
                 function,
                 directions: binders.len(),
+                cosines,
             });
             nests
                 .entry(binders)
@@ -754,4 +780,48 @@ fn site_index(s: &Shift) -> TokenStream {
         };
     }
     index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(f: Func, e: Expr) -> Expr {
+        Expr::Func(f, Box::new(e))
+    }
+
+    /// A block that needs the sine and the cosine of one argument fills one buffer and makes
+    /// one `sin_cos` call for both; a sine or cosine of another argument keeps its own call.
+    #[test]
+    fn sine_and_cosine_of_one_argument_share_a_call() {
+        let phi = Expr::Field(Shift::zero(), None);
+        let twice = Expr::Mul(vec![
+            Expr::Num(BigRational::from_integer(2.into())),
+            phi.clone(),
+        ]);
+        let exprs = [
+            call(Func::Sin, phi.clone()),
+            call(Func::Cos, phi.clone()),
+            call(Func::Cos, twice),
+        ];
+        for layout in [Layout::Single, Layout::Lanes] {
+            let program = SiteProgram::new(&exprs.iter().collect::<Vec<_>>(), layout, 1);
+            let site = program.site(&mut 0);
+            let calls: Vec<(String, Option<String>)> = (site.buffers.iter())
+                .map(|b| {
+                    (
+                        b.function.to_string(),
+                        b.cosines.as_ref().map(Ident::to_string),
+                    )
+                })
+                .collect();
+            let sin_cos = vector_sin_cos(layout).to_string();
+            let cos = vector_function(Func::Cos, layout).unwrap().to_string();
+            assert_eq!(
+                calls,
+                [(sin_cos, Some("cos0".into())), (cos, None)],
+                "{layout:?}"
+            );
+        }
+    }
 }

@@ -31,6 +31,15 @@ pub fn vector_function(f: Func, layout: Layout) -> Option<TokenStream> {
     })
 }
 
+/// The block function that evaluates sin and cos of one buffer of arguments together (one
+/// reduction for both): `sin_cos(args_then_sines, cosines)`.
+pub fn vector_sin_cos(layout: Layout) -> TokenStream {
+    match layout {
+        Layout::Single => quote!(::pirk::vmath::sin_cos),
+        Layout::Lanes => quote!(level.sin_cos),
+    }
+}
+
 /// The instruction-set level type, which batched methods take and run at.
 pub fn level() -> TokenStream {
     quote!(::pirk::vmath::Level)

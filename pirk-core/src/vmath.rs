@@ -1,4 +1,5 @@
-//! Vector transcendental functions: in-place `exp`, `tanh`, `sin` and `cos` over `&mut [f64]`,
+//! Vector transcendental functions: in-place `exp`, `tanh`, `sin` and `cos` over `&mut [f64]`
+//! (and `sin_cos`, both from one reduction),
 //! for the per-site blocks of generated code (libm's scalar `tanh` was about 65 % of
 //! generation, its `sin` and `cos` 80 % of a U(1) gauge run).
 //!
@@ -67,4 +68,10 @@ pub fn sin(x: &mut [f64]) {
 /// `x[i] ← cos(x[i])`, at the best instruction-set level of this CPU.
 pub fn cos(x: &mut [f64]) {
     Level::best().cos(x);
+}
+
+/// `x[i] ← sin(x[i])` and `cos[i] ← cos(x[i])` from one argument reduction, at the best
+/// instruction-set level of this CPU: what generated code calls where a block needs both.
+pub fn sin_cos(x: &mut [f64], cos: &mut [f64]) {
+    Level::best().sin_cos(x, cos);
 }

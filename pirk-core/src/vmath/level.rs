@@ -3,7 +3,7 @@
 use super::exp::Exp;
 use super::map::{Lanes, Map};
 use super::tanh::Tanh;
-use super::trig::{Cos, Sin};
+use super::trig::{Cos, Sin, SinCos};
 use pulp::{Simd, WithSimd};
 use std::sync::OnceLock;
 
@@ -80,6 +80,15 @@ impl Level {
     /// If this CPU cannot run the level.
     pub fn cos(self, x: &mut [f64]) {
         self.map::<Cos>(x);
+    }
+
+    /// `x[i] ← sin(x[i])` and `cos[i] ← cos(x[i])` at this level, from one argument
+    /// reduction: the same bits as [`Level::sin`] and [`Level::cos`].
+    ///
+    /// # Panics
+    /// If this CPU cannot run the level, or the slices differ in length.
+    pub fn sin_cos(self, x: &mut [f64], cos: &mut [f64]) {
+        self.vectorize(SinCos { x, cos });
     }
 
     fn map<F: Lanes>(self, x: &mut [f64]) {

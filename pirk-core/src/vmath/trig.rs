@@ -5,7 +5,7 @@
 
 use super::map::Lanes;
 use super::pio2::{LIMIT, Reduced, reduce_pio2};
-use pulp::Simd;
+use pulp::{Simd, WithSimd};
 
 // fdlibm's minimax coefficients (k_sin.c, k_cos.c) by their bit patterns.
 const SIN: [f64; 6] = [
@@ -31,12 +31,7 @@ pub(super) struct Cos;
 impl Lanes for Sin {
     #[inline(always)]
     fn apply<S: Simd>(s: S, x: S::f64s) -> S::f64s {
-        // sin is odd: reduce |x|, then the sign of x flips the result once more.
-        let red = reduce_pio2(s, s.abs_f64s(x));
-        let (sin, cos) = kernels(s, &red);
-        let v = s.select_f64s(red.odd, cos, sin);
-        let flip = s.xor_f64s(sign_if(s, red.half_turn), s.and_f64s(x, s.splat_f64s(-0.0)));
-        in_range(s, x, s.xor_f64s(v, flip))
+        sin_cos(s, x).0
     }
 
     #[inline(always)]
@@ -48,18 +43,61 @@ impl Lanes for Sin {
 impl Lanes for Cos {
     #[inline(always)]
     fn apply<S: Simd>(s: S, x: S::f64s) -> S::f64s {
-        let red = reduce_pio2(s, s.abs_f64s(x));
-        let (sin, cos) = kernels(s, &red);
-        let v = s.select_f64s(red.odd, sin, cos);
-        // cos(k π/2 + y) is −sin y for k ≡ 1 and −cos y for k ≡ 2 (mod 4).
-        let negate = s.xor_m64s(red.odd, red.half_turn);
-        in_range(s, x, s.xor_f64s(v, sign_if(s, negate)))
+        sin_cos(s, x).1
     }
 
     #[inline(always)]
     fn finish(x: &mut [f64]) {
         libm_rest(x, f64::cos);
     }
+}
+
+/// `x[i] ← sin(x[i])` and `cos[i] ← cos(x[i])` from one reduction and one pair of kernels,
+/// the same bits as [`Sin`] and [`Cos`] apart (they are this function's halves).
+pub(super) struct SinCos<'a> {
+    pub(super) x: &'a mut [f64],
+    pub(super) cos: &'a mut [f64],
+}
+
+impl WithSimd for SinCos<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        assert_eq!(self.x.len(), self.cos.len(), "one cosine per argument");
+        let (head, tail) = S::as_mut_simd_f64s(&mut *self.x);
+        let (cos_head, cos_tail) = S::as_mut_simd_f64s(&mut *self.cos);
+        for (v, c) in head.iter_mut().zip(cos_head) {
+            (*v, *c) = sin_cos(simd, *v);
+        }
+        if !tail.is_empty() {
+            let (sin, cos) = sin_cos(simd, simd.partial_load_f64s(tail));
+            simd.partial_store_f64s(tail, sin);
+            simd.partial_store_f64s(cos_tail, cos);
+        }
+        // Where the vector pass left an argument in place it is in both slices.
+        libm_rest(self.x, f64::sin);
+        libm_rest(self.cos, f64::cos);
+    }
+}
+
+/// sin x and cos x, or x itself in both where the reduction cannot take it ([`in_range`]).
+#[inline(always)]
+fn sin_cos<S: Simd>(s: S, x: S::f64s) -> (S::f64s, S::f64s) {
+    // Both are even or odd in x: reduce |x|; sin's sign flips once more with x's.
+    let red = reduce_pio2(s, s.abs_f64s(x));
+    let (sin, cos) = kernels(s, &red);
+    let (sin_y, cos_y) = (
+        s.select_f64s(red.odd, cos, sin),
+        s.select_f64s(red.odd, sin, cos),
+    );
+    let flip = s.xor_f64s(sign_if(s, red.half_turn), s.and_f64s(x, s.splat_f64s(-0.0)));
+    // cos(k π/2 + y) is −sin y for k ≡ 1 and −cos y for k ≡ 2 (mod 4).
+    let negate = s.xor_m64s(red.odd, red.half_turn);
+    (
+        in_range(s, x, s.xor_f64s(sin_y, flip)),
+        in_range(s, x, s.xor_f64s(cos_y, sign_if(s, negate))),
+    )
 }
 
 /// sin and cos of y₀ + y₁ (|y₀| ≲ π/4, y₁ its tail): fdlibm's `__kernel_sin` and
