@@ -2,12 +2,15 @@
 //! `tanh(φ)` and `tanh(2φ)`; its generated sweeps evaluate one vector `tanh(φ/2)` per site and
 //! the other two by one and two doublings `2t/(1 + t²)` (`pirk-codegen/src/lower/families.rs`).
 //! Their error stays within the documented bound, 3 ulp for the vector `tanh` plus 1.5 ulp per
-//! doubling, over the whole range and at the special values.
+//! doubling, over the whole range and at the special values. `tests/theories/harmonics.rs`
+//! declares sin θ, sin 2θ, cos 3θ, sin(−3θ) and cos 4θ; its sweeps make one `sin_cos` call and
+//! derive the rest by angle addition, within 3n ulp of 1 (absolute) for the n-th harmonic.
 
 mod theories;
 
 use pirk::{Lattice, Theory};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
+use theories::harmonics::Harmonics;
 use theories::hopping_tanh::HoppingTanh;
 
 /// Distance in units in the last place, on the ordered integer line of doubles.
@@ -80,4 +83,57 @@ fn doubled_tanh_stays_within_its_bound() {
     }
     let nan = kernel_through_velocity(&Lattice::new(&[1]), 2, &[f64::NAN]);
     assert!(nan[0].is_nan());
+}
+
+/// sin(nθ) or cos(nθ) to well below an ulp: `nθ` as an unevaluated sum `hi + lo` (the product's
+/// rounding error from a fused multiply-add), then one Taylor step from libm at `hi`.
+fn reference(n: f64, theta: f64, f: fn(f64) -> f64, df: fn(f64) -> f64) -> f64 {
+    let hi = n * theta;
+    let lo = n.mul_add(theta, -hi);
+    f(hi) + lo * df(hi)
+}
+
+#[test]
+fn derived_harmonics_stay_within_their_bound() {
+    let mut rng = StdRng::seed_from_u64(5);
+    let mut theta: Vec<f64> = vec![0.0, -0.0, 5e-324, 1e-300, -1e-8, 0.5, 1.0, -3.0];
+    theta.extend((0..10).map(|k| k as f64 * std::f64::consts::FRAC_PI_4));
+    // Angles of several turns, and magnitudes log-uniform from 1e-10 to 100.
+    theta.extend((0..100_000).map(|_| rng.random_range(-20.0..20.0)));
+    theta.extend((0..100_000).map(|_| {
+        let m = 10f64.powf(rng.random_range(-10.0..2.0));
+        if rng.random_bool(0.5) { m } else { -m }
+    }));
+    let lat = Lattice::new(&[theta.len()]);
+    let names = Harmonics::KERNELS;
+    let ulp = f64::EPSILON;
+    type Real = fn(f64) -> f64;
+    let (sin, cos, minus_sin): (Real, Real, Real) = (f64::sin, f64::cos, |x| -x.sin());
+    for (name, n, f, df, harmonic) in [
+        ("s1", 1.0, sin, cos, 1.0),
+        ("s2", 2.0, sin, cos, 2.0),
+        ("c3", 3.0, cos, minus_sin, 3.0),
+        ("s3", -3.0, sin, cos, 3.0),
+        ("c4", 4.0, cos, minus_sin, 4.0),
+    ] {
+        let j = names.iter().position(|k| *k == name).unwrap();
+        let mut k = vec![0.0; names.len()];
+        k[j] = 1.0;
+        let mut got = vec![0.0; theta.len()];
+        Harmonics.velocity(&lat, &k, &theta, &mut got);
+        let worst = (theta.iter().zip(&got))
+            .map(|(&t, &g)| (g - reference(n, t, f, df)).abs())
+            .fold(0.0, f64::max);
+        eprintln!("{name}: worst {:.2} ulp of 1", worst / ulp);
+        assert!(worst <= 3.0 * harmonic * ulp, "{name}: {worst:e}");
+    }
+    // Non-finite angles give NaN in every harmonic.
+    let lat = Lattice::new(&[2]);
+    for j in 0..names.len() {
+        let mut k = vec![0.0; names.len()];
+        k[j] = 1.0;
+        let mut got = vec![0.0; 2];
+        Harmonics.velocity(&lat, &k, &[f64::NAN, f64::INFINITY], &mut got);
+        assert!(got.iter().all(|g| g.is_nan()), "{}: {got:?}", names[j]);
+    }
 }

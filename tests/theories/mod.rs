@@ -1,6 +1,7 @@
 //! The theories every test suite exercises, one declaration per file (also read as text by
 //! the snapshot tests).
 
+pub mod harmonics;
 pub mod hopping;
 pub mod hopping_critical;
 pub mod hopping_neighbours;

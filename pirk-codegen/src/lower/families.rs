@@ -1,36 +1,66 @@
 //! One transcendental per argument family. Calls whose arguments differ only by a constant
 //! factor share one evaluation: `tanh(2^k c·u)` comes from `tanh(c·u)` by the doubling
-//! formula `tanh 2v = 2t/(1 + t²)`, and `exp(n c·u)` is `exp(c·u)^n`. A basis with
-//! `tanh(φ/4)`, `tanh(φ/2)`, `tanh(φ)` and `tanh(2φ)` then evaluates one `tanh` per site.
+//! formula `tanh 2v = 2t/(1 + t²)`, `exp(n c·u)` is `exp(c·u)^n`, and the sines and cosines
+//! of whole multiples `n c·u` (`|n|` ≤ [`MAX_HARMONIC`]) come from `s = sin(c·u)` and
+//! `c = cos(c·u)` by angle addition, `sin (k+1)v = s_k c + c_k s`, `cos (k+1)v = c_k c − s_k s`,
+//! where the block evaluates `s` and `c` with one `sin_cos`. A basis with `tanh(φ/4)`,
+//! `tanh(φ/2)`, `tanh(φ)` and `tanh(2φ)` then evaluates one `tanh` per site, and the harmonics
+//! `sin(nΔθ)`, `cos(nΔθ)` of an angle field's kernels and divergences one `sin_cos` per bond.
 //!
 //! Accuracy: the doubling map is well-conditioned (its relative condition number is
 //! `(1 − t²)/(1 + t²) ≤ 1`), so each doubling adds its own three roundings, about 1.5 ulp, to
 //! the error of the value it doubles, saturates exactly at ±1 and keeps NaN. `exp(a)^n`
 //! multiplies the relative error of `exp(a)` by `n` and adds the rounding of the powers.
-//! Both are bounded below by [`MAX_DOUBLINGS`] and [`MAX_POWER`].
+//! Each angle-addition step adds at most the errors of `s` and `c` (1 ulp each) and three
+//! roundings of values within [−1, 1] to the previous pair's absolute error: an absolute error
+//! below `3n` ulp of 1 for the n-th harmonic (relative accuracy is lost only where the
+//! harmonic itself is near zero). All are bounded below by [`MAX_DOUBLINGS`], [`MAX_POWER`]
+//! and [`MAX_HARMONIC`].
 
 use super::{Node, NodeId, SiteProgram};
 use crate::ir::Func;
 use std::collections::BTreeMap;
 
+/// A member of a sine and cosine family that others derive from: `sin(c₀·u)`, `cos(c₀·u)`.
+struct Source {
+    /// c₀.
+    c: f64,
+    /// The argument node `c₀·u`.
+    arg: NodeId,
+    /// The nodes of (sin, cos) of each multiple `k c₀·u` made so far, by `k ≥ 2`.
+    made: BTreeMap<i32, (NodeId, NodeId)>,
+}
+
 /// Most doublings a `tanh` is derived over (factor 16).
 const MAX_DOUBLINGS: i32 = 4;
 /// Largest power an `exp` is derived as.
 const MAX_POWER: i32 = 8;
+/// Largest multiple whose sine and cosine are derived from those of a smaller argument.
+const MAX_HARMONIC: i32 = 4;
 
 impl SiteProgram {
-    /// Rewrites every `tanh` and `exp` call that a member of its family gives cheaply.
+    /// Rewrites every `tanh`, `exp`, `sin` and `cos` call that a member of its family gives
+    /// cheaply.
     pub(super) fn share_transcendentals(&mut self) {
         let calls: Vec<(NodeId, Func, NodeId)> = (0..self.nodes.len())
             .filter_map(|n| match self.nodes[n] {
-                Node::Func(f @ (Func::Tanh | Func::Exp), a) => Some((n, f, a)),
+                Node::Func(f @ (Func::Tanh | Func::Exp | Func::Sin | Func::Cos), a) => {
+                    Some((n, f, a))
+                }
                 _ => None,
             })
             .collect();
         let mut families: BTreeMap<(Func, NodeId), Vec<(f64, NodeId)>> = BTreeMap::new();
+        // Sines and cosines form one family per argument, negated arguments included.
+        let mut harmonics: BTreeMap<NodeId, Vec<(f64, Func, NodeId)>> = BTreeMap::new();
         for (n, f, a) in calls {
-            let (c, base) = self.scaled(a);
-            families.entry((f, base)).or_default().push((c, n));
+            if matches!(f, Func::Sin | Func::Cos) {
+                let (c, base) = self.signed(a);
+                harmonics.entry(base).or_default().push((c, f, n));
+            } else {
+                let (c, base) = self.scaled(a);
+                families.entry((f, base)).or_default().push((c, n));
+            }
         }
         for ((f, _), mut members) in families {
             members.sort_by(|a, b| a.0.abs().total_cmp(&b.0.abs()));
@@ -38,6 +68,123 @@ impl SiteProgram {
                 Func::Tanh => self.share_tanh(&members),
                 _ => self.share_exp(&members),
             }
+        }
+        let mut derived = BTreeMap::new();
+        for (_, mut members) in harmonics {
+            members.sort_by(|a, b| a.0.abs().total_cmp(&b.0.abs()).then(a.0.total_cmp(&b.0)));
+            self.share_harmonics(&members, &mut derived);
+        }
+        self.redirect(&derived);
+    }
+
+    /// Every use of a node in `to` (children, roots, reductions) becomes a use of its image.
+    fn redirect(&mut self, to: &BTreeMap<NodeId, NodeId>) {
+        if to.is_empty() {
+            return;
+        }
+        let image = |n: &mut NodeId| *n = *to.get(n).unwrap_or(n);
+        for node in &mut self.nodes {
+            match node {
+                Node::Add(terms) => terms.iter_mut().for_each(|t| image(&mut t.1)),
+                Node::Mul(factors) => factors.iter_mut().for_each(image),
+                Node::Div(a, b) => {
+                    image(a);
+                    image(b);
+                }
+                Node::Neg(a)
+                | Node::Powi(a, _)
+                | Node::Powf(a, _)
+                | Node::Func(_, a)
+                | Node::Sum(_, a) => image(a),
+                _ => {}
+            }
+        }
+        self.roots.iter_mut().for_each(image);
+        self.totals.iter_mut().for_each(image);
+    }
+
+    /// `sin(c·u)` and `cos(c·u)` of every member (`(c, function, node)`, by ascending `|c|`)
+    /// whose `c` is a whole multiple `n c₀`, `2 ≤ |n| ≤ MAX_HARMONIC` or `n = −1`, of an
+    /// earlier member's `c₀`, from that member's sine and cosine by angle addition: the member
+    /// and the node that replaces it go into `derived`.
+    fn share_harmonics(
+        &mut self,
+        members: &[(f64, Func, NodeId)],
+        derived: &mut BTreeMap<NodeId, NodeId>,
+    ) {
+        let mut sources: Vec<Source> = Vec::new();
+        for &(c, f, n) in members {
+            let Node::Func(_, arg) = self.nodes[n] else {
+                unreachable!("members are calls");
+            };
+            let found = (sources.iter())
+                .position(|s| s.c == c)
+                .map(|i| (i, 1))
+                .or_else(|| {
+                    (sources.iter())
+                        .enumerate()
+                        .find_map(|(i, s)| harmonic(s.c, c).map(|m| (i, m)))
+                });
+            let Some((i, m)) = found else {
+                sources.push(Source {
+                    c,
+                    arg,
+                    made: BTreeMap::new(),
+                });
+                continue;
+            };
+            if m == 1 {
+                continue;
+            }
+            let (sin, cos) = self.multiple(&mut sources[i], m.abs());
+            // sin(−v) = −sin v, cos(−v) = cos v.
+            let image = match (f, m < 0) {
+                (Func::Sin, false) => sin,
+                (Func::Sin, true) => self.add(Node::Neg(sin)),
+                _ => cos,
+            };
+            derived.insert(n, image);
+        }
+    }
+
+    /// The nodes of `sin(k c₀·u)` and `cos(k c₀·u)` of `source`, `k ≥ 1`, each step from the
+    /// one before.
+    fn multiple(&mut self, source: &mut Source, k: i32) -> (NodeId, NodeId) {
+        let arg = source.arg;
+        let (s, c) = (
+            self.add(Node::Func(Func::Sin, arg)),
+            self.add(Node::Func(Func::Cos, arg)),
+        );
+        if k == 1 {
+            return (s, c);
+        }
+        if let Some(&pair) = source.made.get(&k) {
+            return pair;
+        }
+        let (sk, ck) = self.multiple(source, k - 1);
+        let product = |p: &mut Self, a: NodeId, b: NodeId| p.add(Node::Mul(vec![a, b]));
+        let (sk_c, ck_s, ck_c, sk_s) = (
+            product(self, sk, c),
+            product(self, ck, s),
+            product(self, ck, c),
+            product(self, sk, s),
+        );
+        let pair = (
+            self.add(Node::Add(vec![(false, sk_c), (false, ck_s)])),
+            self.add(Node::Add(vec![(false, ck_c), (true, sk_s)])),
+        );
+        source.made.insert(k, pair);
+        pair
+    }
+
+    /// [`Self::scaled`] through a negation: `−(c·u)` → `(−c, u)`.
+    fn signed(&mut self, a: NodeId) -> (f64, NodeId) {
+        match self.nodes[a] {
+            Node::Neg(inner) => {
+                let (c, base) = self.scaled(inner);
+                (-c, base)
+            }
+            _ => self.scaled(a),
         }
     }
 
@@ -127,6 +274,13 @@ fn doublings(c0: f64, c: f64) -> Option<i32> {
     ((1..=MAX_DOUBLINGS).contains(&k) && c0 * f64::powi(2.0, k) == c).then_some(k)
 }
 
+/// `n` with `c = n c0`, `2 ≤ |n| ≤ MAX_HARMONIC` or `n = −1`, if there is one.
+fn harmonic(c0: f64, c: f64) -> Option<i32> {
+    let n = (c / c0).round() as i32;
+    let whole = c0 * f64::from(n) == c;
+    (whole && (n == -1 || (2..=MAX_HARMONIC).contains(&n.abs()))).then_some(n)
+}
+
 /// `n` with `c = n c0`, `2 ≤ n ≤ MAX_POWER`, if there is one.
 fn power(c0: f64, c: f64) -> Option<i32> {
     let n = (c / c0).round() as i32;
@@ -148,5 +302,11 @@ mod tests {
         assert_eq!(power(-0.125, 0.5), None);
         assert_eq!(power(0.3, 0.9), None);
         assert_eq!(power(0.5, 0.75), None);
+        assert_eq!(harmonic(-1.0, -3.0), Some(3));
+        assert_eq!(harmonic(0.5, -2.0), Some(-4));
+        assert_eq!(harmonic(1.0, -1.0), Some(-1));
+        assert_eq!(harmonic(1.0, 1.0), None);
+        assert_eq!(harmonic(1.0, 5.0), None);
+        assert_eq!(harmonic(2.0, 3.0), None);
     }
 }
