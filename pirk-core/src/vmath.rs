@@ -31,6 +31,7 @@
 //! | [`tanh`] | 3 ulp | tanh(±0) = ±0, tanh(x) = x for tiny x (no cancellation), ±1 for large and infinite x, NaN → NaN |
 //! | [`sin`] | 1 ulp | sin(±0) = ±0, sin(x) = x for tiny x, libm's value for \|x\| > 2^20 π/2, ±∞ and NaN → NaN |
 //! | [`cos`] | 1 ulp | cos(±0) = 1, cos(x) = 1 for tiny x, libm's value for \|x\| > 2^20 π/2, ±∞ and NaN → NaN |
+//! | [`sin_cos`] | those of `sin` and `cos`: the same bits | those of `sin` and `cos` |
 
 mod exp;
 mod level;
