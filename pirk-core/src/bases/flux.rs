@@ -105,11 +105,10 @@ impl Flux {
     /// `sin(nθ_P)` and `cos(nθ_P)` into the scratch (vector math); returns `Σ_P cos(nθ_P)`.
     fn harmonic(n: u32, s: &mut FluxScratch) -> f64 {
         let nf = f64::from(n);
-        for ((sin, cos), &p) in s.sines.iter_mut().zip(&mut s.cosines).zip(&s.plaquettes) {
-            (*sin, *cos) = (nf * p, nf * p);
+        for (sin, &p) in s.sines.iter_mut().zip(&s.plaquettes) {
+            *sin = nf * p;
         }
-        vmath::sin(&mut s.sines);
-        vmath::cos(&mut s.cosines);
+        vmath::sin_cos(&mut s.sines, &mut s.cosines);
         s.cosines.iter().sum()
     }
 
