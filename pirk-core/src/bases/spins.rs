@@ -22,6 +22,7 @@ use super::basis::{family_args, family_names, live};
 use super::fourier::heat_kernel;
 use crate::Lattice;
 use crate::LatticeFft;
+use crate::vmath;
 
 /// The spin-smeared family on one lattice: every radius with every harmonic.
 #[derive(Clone, Debug)]
@@ -45,9 +46,10 @@ pub struct SpinsScratch {
     a: Vec<Complex64>,
     /// The transform of `∇S e^{inθ}`.
     b: Vec<Complex64>,
-    /// Per momentum: `1 − |z̃_p|²/V` (rows), or the filter `Σ_r k_{r,n} G̃_r(p)` (velocity).
+    /// Per momentum: `1 − |z̃_p|²/V` (rows), or the filter `Σ_r k_{r,n} G̃_r(p)` (velocity);
+    /// first, per site, `sin θ` for `z1`.
     power: Vec<f64>,
-    /// Per momentum: `Im(conj(b_p) z̃_p)/V` (rows).
+    /// Per momentum: `Im(conj(b_p) z̃_p)/V` (rows); first, per site, `cos θ` for `z1`.
     cross: Vec<f64>,
     fft: Vec<Complex64>,
 }
@@ -94,7 +96,7 @@ impl Spins {
 
     /// Stein rows `L = ∇·K − K·∇S` into `out`, given `force = ∇S`.
     pub fn stein(&self, theta: &[f64], force: &[f64], out: &mut [f64], s: &mut SpinsScratch) {
-        unit_spins(theta, &mut s.z1);
+        unit_spins(theta, &mut s.z1, &mut s.power, &mut s.cross);
         let inv_v = 1.0 / self.volume as f64;
         let h = self.harmonics.len();
         for (i, &n) in self.harmonics.iter().enumerate() {
@@ -135,7 +137,7 @@ impl Spins {
         if !live(k) {
             return 0.0;
         }
-        unit_spins(theta, &mut s.z1);
+        unit_spins(theta, &mut s.z1, &mut s.power, &mut s.cross);
         let inv_v = 1.0 / self.volume as f64;
         let h = self.harmonics.len();
         let mut div = 0.0;
@@ -169,10 +171,11 @@ impl Spins {
     }
 }
 
-/// `e^{iθ_x}` for every site.
-fn unit_spins(theta: &[f64], z1: &mut [Complex64]) {
-    for (z, &t) in z1.iter_mut().zip(theta) {
-        let (sin, cos) = t.sin_cos();
+/// `e^{iθ_x}` for every site, from one vector `sin_cos` into the two work buffers.
+fn unit_spins(theta: &[f64], z1: &mut [Complex64], sines: &mut [f64], cosines: &mut [f64]) {
+    sines.copy_from_slice(theta);
+    vmath::sin_cos(sines, cosines);
+    for ((z, &sin), &cos) in z1.iter_mut().zip(sines.iter()).zip(cosines.iter()) {
         *z = Complex64::new(cos, sin);
     }
 }
