@@ -365,18 +365,23 @@ impl SiteProgram {
         let mut nests: BTreeMap<Vec<Binder>, Vec<Store>> = BTreeMap::new();
         let mut buffers = Vec::new();
         let calls = self.vector_calls(&memo);
-        // A cosine of an argument whose sine is called too comes with the sine's call.
-        let cosine = |arg: NodeId| {
-            (calls.iter())
-                .find(|&&(_, a, f)| a == arg && f == Func::Cos)
-                .map(|c| c.0)
-        };
-        let paired: Vec<(NodeId, NodeId)> = (calls.iter())
+        // A cosine of an argument whose sine is called too comes with the sine's call: the
+        // sine's node → the cosine's.
+        let cosine_of: BTreeMap<NodeId, NodeId> = (calls.iter())
             .filter(|c| c.2 == Func::Sin)
-            .filter_map(|&(n, arg, _)| cosine(arg).map(|m| (n, m)))
+            .filter_map(|&(n, arg, _)| {
+                (calls.iter())
+                    .find(|&&(_, a, f)| a == arg && f == Func::Cos)
+                    .map(|c| (n, c.0))
+            })
             .collect();
-        let single = |n: NodeId| !paired.iter().any(|&(_, m)| m == n);
-        for (k, (n, arg, f)) in calls.iter().copied().filter(|c| single(c.0)).enumerate() {
+        let paired: BTreeSet<NodeId> = cosine_of.values().copied().collect();
+        for (k, (n, arg, f)) in calls
+            .iter()
+            .copied()
+            .filter(|c| !paired.contains(&c.0))
+            .enumerate()
+        {
             let binders: Vec<Binder> = self.free[n]
                 .iter()
                 .copied()
@@ -384,8 +389,7 @@ impl SiteProgram {
                 .collect();
             let (name, index) = (format_ident!("{}{}", f.name(), k), buffer_index(&binders));
             memo.insert(n, self.read(quote!(#name), &index));
-            let pair = paired.iter().find(|p| p.0 == n).map(|p| p.1);
-            let cosines = pair.map(|m| {
+            let cosines = cosine_of.get(&n).map(|&m| {
                 let cosines = format_ident!("cos{}", k);
                 memo.insert(m, self.read(quote!(#cosines), &index));
                 cosines
