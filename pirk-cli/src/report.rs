@@ -202,6 +202,19 @@ pub struct SamplingInfo {
     /// Whether a few HMC trajectories from each configuration shift the weighted observables
     /// (null with `[sample] hmc_check = 0`).
     pub stationarity: Option<Stationarity>,
+    /// The HMC relaxation along the path (null without `[sample] relax`).
+    pub relax: Option<RelaxInfo>,
+}
+
+/// `[sample] relax`: HMC trajectories at every step-grid time before the last.
+#[derive(Clone, Debug, Serialize)]
+pub struct RelaxInfo {
+    /// Trajectories per configuration and grid time.
+    pub trajectories: usize,
+    /// Step size.
+    pub step: f64,
+    /// Steps per trajectory.
+    pub steps: usize,
 }
 
 /// ESS at one grid time.

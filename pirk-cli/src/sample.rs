@@ -112,7 +112,7 @@ fn generate_chunk<T: Theory>(
 ) -> pirk::Result<(Vec<f64>, Vec<f64>)> {
     let s =
         setup
-            .generator(seed, steps)?
+            .sampler(seed, steps)?
             .generate(&setup.theory, &setup.prior, &setup.basis, flow, n);
     Ok((s.phi, s.log_w_t.concat()))
 }

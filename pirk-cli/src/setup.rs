@@ -14,6 +14,7 @@ use crate::error::InputError;
 use crate::memory;
 use crate::prior::CardPrior;
 use crate::registry::{Embedding, Entry, WolffObstacle};
+use crate::report::RelaxInfo;
 use crate::seeds;
 
 /// A job's inputs for theory `T`.
@@ -181,7 +182,7 @@ impl<T: Theory + Default + 'static> Setup<T> {
             .with_width(width)
             .map_err(keyed("wolff"))?;
         let steps = self.generation_steps().unwrap_or(self.card.flow.steps);
-        self.generator(0, steps).map_err(keyed("sample"))?;
+        self.sampler(0, steps).map_err(keyed("sample"))?;
         self.trainer().map_err(keyed("flow"))?;
         self.refiner().map_err(keyed("refine"))?;
         Ok(())
@@ -310,8 +311,42 @@ impl<T: Theory> Setup<T> {
         }
     }
 
-    /// The generation settings with a given seed (one per chunk): RK4, or Bogacki–Shampine
-    /// when `[sample] tolerance` is given.
+    /// The settings that generate the ensemble: [`Setup::generator`] with the card's
+    /// `[sample] relax` trajectories at every grid time. Pilots (tuning, the step choice and
+    /// check) use the flow alone, since they judge the flow.
+    pub fn sampler(&self, seed: u64, steps: usize) -> pirk::Result<Generator> {
+        let generator = self.generator(seed, steps)?;
+        let s = &self.card.sample;
+        if s.relax == 0 {
+            return Ok(generator);
+        }
+        let h = &self.card.hmc;
+        let relax = self
+            .hmc(s.relax, 0)?
+            .with_step(s.relax_step.unwrap_or(h.step))
+            .map_err(rename("relax_step"))?
+            .with_steps(s.relax_steps.unwrap_or(h.steps))
+            .map_err(rename("relax_steps"))?;
+        Ok(generator.with_relax(relax))
+    }
+
+    /// Whether the ensemble relaxes along the path (`[sample] relax`).
+    pub fn relaxes(&self) -> bool {
+        self.card.sample.relax > 0
+    }
+
+    /// The relaxation's settings for the report (`None` without it).
+    pub fn relax_info(&self) -> Option<RelaxInfo> {
+        let s = &self.card.sample;
+        self.relaxes().then(|| RelaxInfo {
+            trajectories: s.relax,
+            step: s.relax_step.unwrap_or(self.card.hmc.step),
+            steps: s.relax_steps.unwrap_or(self.card.hmc.steps),
+        })
+    }
+
+    /// The flow's own generation settings with a given seed (one per chunk): RK4, or
+    /// Bogacki–Shampine when `[sample] tolerance` is given.
     pub fn generator(&self, seed: u64, steps: usize) -> pirk::Result<Generator> {
         let scheme = self
             .card

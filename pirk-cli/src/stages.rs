@@ -294,6 +294,7 @@ pub fn pik<T: Theory>(
         zero_mode_tilt: tilt,
         step_check,
         stationarity,
+        relax: setup.relax_info(),
     };
     npy::concat(
         &out.path("ensemble.npy"),

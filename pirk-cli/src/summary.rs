@@ -103,6 +103,16 @@ pub fn render(r: &Report) -> String {
     if let Some(x) = r.sampling.as_ref() {
         let chosen = x.step_choice.as_ref().map_or(String::new(), chosen);
         let _ = writeln!(s, "steps: {chosen}{}", steps(&x.step_check));
+        if let Some(relax) = &x.relax {
+            let _ = writeln!(
+                s,
+                "relaxation: {} HMC trajectory(ies) of {} × {} per configuration at each of the {} grid times before the last; weights exact (annealed importance sampling)",
+                relax.trajectories,
+                relax.step,
+                relax.steps,
+                x.steps - 1
+            );
+        }
         if let Some(e) = &x.edge_weights {
             let _ = writeln!(s, "{}", edges(e));
         }

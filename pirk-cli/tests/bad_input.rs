@@ -269,6 +269,16 @@ fn core_settings_are_checked_before_any_output() {
         },
         "flow.refresh_steps: need at least 1",
     );
+    command_rejects(
+        "run",
+        |c| c.replace("[sample]\n", "[sample]\nrelax = 1\nrelax_step = -0.1\n"),
+        "sample.relax_step: must be positive, got -0.1",
+    );
+    command_rejects(
+        "compare",
+        |c| c.replace("[sample]\n", "[sample]\nrelax = 2\nrelax_steps = 0\n"),
+        "sample.relax_steps: need at least 1",
+    );
 }
 
 #[test]

@@ -182,6 +182,56 @@ fn xy_wolff_agrees_with_hmc_on_8x8() {
     assert_eq!(w["observables"], r["wolff"]["observables"]);
 }
 
+/// Relaxing along the path (`[sample] relax`): on 6² at β = 1, where the declared kernels'
+/// flow alone has a poor ESS, one HMC trajectory per grid time raises it severalfold, the
+/// weighted S/V, χ and Υ agree with HMC within 4σ, the report records the relaxation's
+/// settings (the `[hmc]` ones), and the ensemble is the same on one thread as on two.
+/// Measured (seed 2): ESS 0.023 alone, 0.093 relaxed.
+#[test]
+fn relaxing_along_the_path_keeps_estimates_exact_and_raises_the_ess() {
+    let text = |relax: usize| {
+        format!(
+            "theory = \"xy\"\nlattice = [6, 6]\nseed = 2\n\n[target]\nbeta = 1.0\n\n[kernels]\n\n\
+             [flow]\nsamples = 200\nsteps = 20\n\n[sample]\ncount = 1000\nsteps = 20\nrelax = {relax}\n\n\
+             [hmc]\ntrajectories = 3000\nthermalise = 100\nstep = 0.2\nsteps = 5\n"
+        )
+    };
+    let (dir, plain) = with_card(&text(0));
+    let alone = dir.path().join("alone");
+    ok(&job("run", &plain, &alone, &[]));
+    let alone = report(&alone);
+    assert_eq!(alone["sampling"]["relax"], Value::Null);
+    let relaxed_card = dir.path().join("relaxed.toml");
+    std::fs::write(&relaxed_card, text(1)).unwrap();
+    let out = dir.path().join("relaxed");
+    ok(&job("compare", &relaxed_card, &out, &["--threads", "2"]));
+    assert_valid(&out);
+    let r = report(&out);
+    assert_eq!(
+        r["sampling"]["relax"],
+        serde_json::json!({ "trajectories": 1, "step": 0.2, "steps": 5 })
+    );
+    let (ess, ess_alone) = (r["ess"].as_f64().unwrap(), alone["ess"].as_f64().unwrap());
+    assert!(
+        ess > 3.0 * ess_alone,
+        "ESS {ess} relaxed, {ess_alone} alone"
+    );
+    for name in ["action_density", "chi", "helicity_modulus"] {
+        let (p, p_err) = measured(&r, SAMPLERS[0], name);
+        let (h, h_err) = measured(&r, SAMPLERS[1], name);
+        assert!(
+            (p - h).abs() < 4.0 * p_err.hypot(h_err),
+            "{name}: relaxed PIK {p} ± {p_err}, HMC {h} ± {h_err}"
+        );
+    }
+    let one = dir.path().join("one");
+    ok(&job("run", &relaxed_card, &one, &["--threads", "1"]));
+    assert_eq!(
+        std::fs::read(one.join("ensemble.npy")).unwrap(),
+        std::fs::read(out.join("ensemble.npy")).unwrap()
+    );
+}
+
 /// Scan points measure Υ at their own β: along the ring's path from β = 0, the point at β = 1
 /// (t = 2/3) matches the exact modulus there, which Υ at the target's β = 1.5 would miss by 9σ.
 #[test]

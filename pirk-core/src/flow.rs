@@ -8,6 +8,7 @@ pub mod offset;
 pub mod path;
 pub mod prune;
 pub mod refine;
+mod relax;
 pub(crate) mod rk4;
 pub mod steps;
 pub mod train;

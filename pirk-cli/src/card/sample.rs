@@ -53,6 +53,13 @@ pub struct SampleCard {
     /// HMC trajectories (the `[hmc]` settings) from each generated configuration for the
     /// stationarity check (`crate::stationarity`); 0 skips it.
     pub hmc_check: usize,
+    /// HMC trajectories per configuration at each step-grid time before the last, under the
+    /// path's action there (annealed importance sampling; weights stay exact); 0 = off.
+    pub relax: usize,
+    /// The relaxation's step size; without it, the `[hmc]` step.
+    pub relax_step: Option<f64>,
+    /// The relaxation's steps per trajectory; without it, the `[hmc]` steps.
+    pub relax_steps: Option<usize>,
 }
 
 impl Default for SampleCard {
@@ -67,6 +74,9 @@ impl Default for SampleCard {
             runaway: 10.0,
             tolerance: None,
             hmc_check: 10,
+            relax: 0,
+            relax_step: None,
+            relax_steps: None,
         }
     }
 }
