@@ -202,19 +202,22 @@ pub struct SamplingInfo {
     /// Whether a few HMC trajectories from each configuration shift the weighted observables
     /// (null with `[sample] hmc_check = 0`).
     pub stationarity: Option<Stationarity>,
-    /// The HMC relaxation along the path (null without `[sample] relax`).
-    pub relax: Option<RelaxInfo>,
+    /// The HMC relaxation along the path and how it was chosen.
+    pub relax: RelaxInfo,
 }
 
 /// `[sample] relax`: HMC trajectories at every step-grid time before the last.
 #[derive(Clone, Debug, Serialize)]
 pub struct RelaxInfo {
-    /// Trajectories per configuration and grid time.
+    /// Trajectories per configuration and grid time (0: none).
     pub trajectories: usize,
     /// Step size.
     pub step: f64,
     /// Steps per trajectory.
     pub steps: usize,
+    /// With `relax = "auto"`, the ESS of the flow alone on the step pilot that decided (null
+    /// where the card set the count).
+    pub pilot_ess: Option<f64>,
 }
 
 /// ESS at one grid time.

@@ -12,6 +12,7 @@ use crate::measure::Primaries;
 use crate::npy;
 use crate::outdir::OutDir;
 use crate::progress::Progress;
+use crate::report::RelaxInfo;
 use crate::seeds;
 use crate::setup::Setup;
 use crate::shared;
@@ -107,13 +108,17 @@ fn generate_chunk<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
     steps: usize,
+    relax: &RelaxInfo,
     seed: u64,
     n: usize,
 ) -> pirk::Result<(Vec<f64>, Vec<f64>)> {
-    let s =
-        setup
-            .sampler(seed, steps)?
-            .generate(&setup.theory, &setup.prior, &setup.basis, flow, n);
+    let s = setup.sampler(seed, steps, relax)?.generate(
+        &setup.theory,
+        &setup.prior,
+        &setup.basis,
+        flow,
+        n,
+    );
     Ok((s.phi, s.log_w_t.concat()))
 }
 
@@ -126,19 +131,21 @@ fn chunks<T: Theory>(setup: &Setup<T>) -> impl Iterator<Item = (usize, usize)> {
         .map(move |(c, start)| (c, chunk.min(count - start)))
 }
 
-/// `[sample] count` configurations of `flow` measured at `theta`, in chunks kept only in
-/// memory, one at a time (scan points), each also fed to the stationarity `check`.
+/// `[sample] count` configurations of `flow` (with `steps` and `relax`) measured at `theta`,
+/// in chunks kept only in memory, one at a time (scan points), each also fed to the
+/// stationarity `check`.
 pub fn generate_measured<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
     steps: usize,
+    relax: &RelaxInfo,
     seed: u64,
     theta: &[f64],
     mut check: Option<&mut Check<T>>,
 ) -> pirk::Result<Ensemble> {
     let mut all = Ensemble::new(steps);
     for (c, n) in chunks(setup) {
-        let (phi, log_w_t) = generate_chunk(setup, flow, steps, seeds::chunk(seed, c), n)?;
+        let (phi, log_w_t) = generate_chunk(setup, flow, steps, relax, seeds::chunk(seed, c), n)?;
         all.absorb(setup, theta, &phi, &log_w_t);
         if let Some(check) = check.as_deref_mut() {
             check.add(&phi);
@@ -149,10 +156,12 @@ pub fn generate_measured<T: Theory>(
 
 /// The card's `[sample] count` configurations at the target in checkpointed chunks, resuming
 /// from the checkpoints in `out`, each also fed to the stationarity `check`.
+#[allow(clippy::too_many_arguments)]
 pub fn generate<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
     steps: usize,
+    relax: &RelaxInfo,
     out: &OutDir,
     progress: &Progress,
     stop_after: Option<usize>,
@@ -170,7 +179,7 @@ pub fn generate<T: Theory>(
             (npy::read_bytes(&phi)?.1, npy::read_bytes(&log_w_t)?.1)
         } else {
             let seed = seeds::chunk(setup.card.seed, c);
-            let (phi, log_w_t) = generate_chunk(setup, flow, steps, seed, n)?;
+            let (phi, log_w_t) = generate_chunk(setup, flow, steps, relax, seed, n)?;
             npy::write(&phi_file, &[n, v], &phi)?;
             npy::write(&logw_file, &[steps + 1, n], &log_w_t)?;
             written += 1;

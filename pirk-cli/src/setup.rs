@@ -9,7 +9,7 @@ use pirk::{
     check_prior,
 };
 
-use crate::card::{Card, IntegratorKind, PriorCard, RefreshKind, Steps, WolffPlan};
+use crate::card::{Card, CountOrAuto, IntegratorKind, PriorCard, RefreshKind, WolffPlan};
 use crate::error::InputError;
 use crate::memory;
 use crate::prior::CardPrior;
@@ -182,7 +182,12 @@ impl<T: Theory + Default + 'static> Setup<T> {
             .with_width(width)
             .map_err(keyed("wolff"))?;
         let steps = self.generation_steps().unwrap_or(self.card.flow.steps);
-        self.sampler(0, steps).map_err(keyed("sample"))?;
+        let trajectories = match self.card.sample.relax {
+            CountOrAuto::Count(n) => n,
+            CountOrAuto::Auto => 1,
+        };
+        self.sampler(0, steps, &self.relaxation(trajectories, None))
+            .map_err(keyed("sample"))?;
         self.trainer().map_err(keyed("flow"))?;
         self.refiner().map_err(keyed("refine"))?;
         Ok(())
@@ -296,7 +301,7 @@ impl<T: Theory> Setup<T> {
     /// steps).
     pub fn generation_steps(&self) -> Option<usize> {
         match (self.card.sample.steps, self.card.sample.tolerance) {
-            (Some(Steps::Count(n)), _) => Some(n),
+            (Some(CountOrAuto::Count(n)), _) => Some(n),
             (None, Some(_)) => Some(self.card.flow.steps),
             _ => None,
         }
@@ -306,43 +311,38 @@ impl<T: Theory> Setup<T> {
     /// fewest, the default only raises the training steps until the log-weights converge.
     pub fn step_search(&self) -> StepSearch {
         match self.card.sample.steps {
-            Some(Steps::Auto) => StepSearch::Fewest,
+            Some(CountOrAuto::Auto) => StepSearch::Fewest,
             _ => StepSearch::Raise,
         }
     }
 
-    /// The settings that generate the ensemble: [`Setup::generator`] with the card's
-    /// `[sample] relax` trajectories at every grid time. Pilots (tuning, the step choice and
-    /// check) use the flow alone, since they judge the flow.
-    pub fn sampler(&self, seed: u64, steps: usize) -> pirk::Result<Generator> {
+    /// The settings that generate the ensemble: [`Setup::generator`] with `relax`'s
+    /// trajectories at every grid time. Pilots (tuning, the step choice and check) use the flow
+    /// alone, since they judge the flow.
+    pub fn sampler(&self, seed: u64, steps: usize, relax: &RelaxInfo) -> pirk::Result<Generator> {
         let generator = self.generator(seed, steps)?;
-        let s = &self.card.sample;
-        if s.relax == 0 {
+        if relax.trajectories == 0 {
             return Ok(generator);
         }
-        let h = &self.card.hmc;
-        let relax = self
-            .hmc(s.relax, 0)?
-            .with_step(s.relax_step.unwrap_or(h.step))
+        let hmc = self
+            .hmc(relax.trajectories, 0)?
+            .with_step(relax.step)
             .map_err(rename("relax_step"))?
-            .with_steps(s.relax_steps.unwrap_or(h.steps))
+            .with_steps(relax.steps)
             .map_err(rename("relax_steps"))?;
-        Ok(generator.with_relax(relax))
+        Ok(generator.with_relax(hmc))
     }
 
-    /// Whether the ensemble relaxes along the path (`[sample] relax`).
-    pub fn relaxes(&self) -> bool {
-        self.card.sample.relax > 0
-    }
-
-    /// The relaxation's settings for the report (`None` without it).
-    pub fn relax_info(&self) -> Option<RelaxInfo> {
+    /// `trajectories` of relaxation with the card's `relax_step` and `relax_steps` (or the
+    /// `[hmc]` ones), chosen by the card or, with `pilot_ess`, from a pilot of the flow alone.
+    pub fn relaxation(&self, trajectories: usize, pilot_ess: Option<f64>) -> RelaxInfo {
         let s = &self.card.sample;
-        self.relaxes().then(|| RelaxInfo {
-            trajectories: s.relax,
+        RelaxInfo {
+            trajectories,
             step: s.relax_step.unwrap_or(self.card.hmc.step),
             steps: s.relax_steps.unwrap_or(self.card.hmc.steps),
-        })
+            pilot_ess,
+        }
     }
 
     /// The flow's own generation settings with a given seed (one per chunk): RK4, or

@@ -10,13 +10,13 @@ use pirk::{
     zero_mode_tilt_toward,
 };
 
-use crate::card::{Correction, WeightsKind, WolffPlan};
+use crate::card::{Correction, CountOrAuto, WeightsKind, WolffPlan};
 use crate::correct::Corrected;
 use crate::hmc::{self, HmcRun};
 use crate::npy;
 use crate::outdir::{OutDir, write_atomic, write_bytes};
 use crate::progress::Progress;
-use crate::report::{SamplingInfo, ScanPoint, TimeEss};
+use crate::report::{RelaxInfo, SamplingInfo, ScanPoint, TimeEss};
 use crate::sample;
 use crate::seeds;
 use crate::setup::Setup;
@@ -38,14 +38,16 @@ pub struct FlowStage {
     pub refine_seconds: Option<f64>,
 }
 
-/// Generation's step count and, unless the card fixed it, how it was chosen and how long that
-/// took.
+/// Generation's step count and relaxation and, unless the card fixed them, how they were
+/// chosen and how long that took.
 pub struct StepsStage {
     /// RK4 steps of generation.
     pub steps: usize,
     /// The step study, unless the card fixed the steps.
     pub choice: Option<StepChoice>,
-    /// Seconds of the study.
+    /// The relaxation along the path.
+    pub relax: RelaxInfo,
+    /// Seconds of the study and of the relaxation's pilot.
     pub seconds: Option<f64>,
 }
 
@@ -173,36 +175,63 @@ pub fn adopt(flow: Flow, out: &OutDir) -> anyhow::Result<FlowStage> {
 /// by at most the step tolerance between a count and its double; for `[sample] steps = "auto"`
 /// then the fewest that do. The choice is a deterministic function of the card and the flow, so
 /// `--resume` makes it again identically.
+///
+/// Relaxation (`[sample] relax`): the card's count, or with `"auto"` one trajectory per grid
+/// time where the flow alone's ESS on the same pilot (at the chosen steps, or at the card's
+/// steps from the same seed) is below [`RELAX_BELOW_ESS`].
 pub fn steps<T: Theory>(setup: &Setup<T>, flow: &Flow) -> anyhow::Result<StepsStage> {
-    if let Some(steps) = setup.generation_steps() {
-        return Ok(StepsStage {
-            steps,
-            choice: None,
-            seconds: None,
-        });
-    }
     let start = Instant::now();
     let pilot = setup.card.sample.chunk.clamp(2, PILOT);
-    let generator = setup.generator(seeds::step_pilot(setup.card.seed), flow.steps)?;
-    let choice = choose_steps(
-        &setup.theory,
-        &setup.prior,
-        &setup.basis,
-        flow,
-        &generator,
-        pilot,
-        setup.card.sample.step_tolerance(),
-        setup.step_search(),
-    )?;
+    let generator = |steps| setup.generator(seeds::step_pilot(setup.card.seed), steps);
+    let (steps, choice) = match setup.generation_steps() {
+        Some(steps) => (steps, None),
+        None => {
+            let choice = choose_steps(
+                &setup.theory,
+                &setup.prior,
+                &setup.basis,
+                flow,
+                &generator(flow.steps)?,
+                pilot,
+                setup.card.sample.step_tolerance(),
+                setup.step_search(),
+            )?;
+            (choice.steps, Some(choice))
+        }
+    };
+    let relax = match setup.card.sample.relax {
+        CountOrAuto::Count(n) => setup.relaxation(n, None),
+        CountOrAuto::Auto => {
+            let trial = choice
+                .as_ref()
+                .and_then(|c| c.trials.iter().find(|t| t.steps == steps));
+            let ess = match trial {
+                Some(t) => t.ess,
+                None => generator(steps)?
+                    .generate(&setup.theory, &setup.prior, &setup.basis, flow, pilot)
+                    .weights_t(steps)
+                    .ess(),
+            };
+            setup.relaxation(usize::from(ess < RELAX_BELOW_ESS), Some(ess))
+        }
+    };
+    let studied = choice.is_some() || relax.pilot_ess.is_some();
     Ok(StepsStage {
-        steps: choice.steps,
-        choice: Some(choice),
-        seconds: Some(start.elapsed().as_secs_f64()),
+        steps,
+        choice,
+        relax,
+        seconds: studied.then(|| start.elapsed().as_secs_f64()),
     })
 }
 
 /// The largest pilot of the step choice.
 const PILOT: usize = 256;
+
+/// With `[sample] relax = "auto"`, a flow whose pilot ESS is below this relaxes along the path:
+/// there one HMC trajectory per grid time raised the ESS three- to forty-fold for 1.2 to 2 times
+/// the generation time (docs/physics.md, "Relaxation along the path"), while a flow above it has
+/// little left to gain.
+pub const RELAX_BELOW_ESS: f64 = 0.5;
 
 /// Bins of `|M|` in the report's log-weight profile.
 const PROFILE_BINS: usize = 8;
@@ -223,6 +252,7 @@ pub fn pik<T: Theory>(
         setup,
         flow,
         steps.steps,
+        &steps.relax,
         out,
         progress,
         stop_after,
@@ -266,6 +296,7 @@ pub fn pik<T: Theory>(
         setup,
         flow,
         steps.steps,
+        steps.relax.trajectories > 0,
         seeds::chunk(setup.card.seed, 0),
         &ens.log_w,
         corrected.ess(),
@@ -294,7 +325,7 @@ pub fn pik<T: Theory>(
         zero_mode_tilt: tilt,
         step_check,
         stationarity,
-        relax: setup.relax_info(),
+        relax: steps.relax.clone(),
     };
     npy::concat(
         &out.path("ensemble.npy"),
@@ -351,6 +382,7 @@ pub fn scan<T: Theory>(
 ) -> anyhow::Result<Vec<ScanPoint>> {
     let points = setup.card.scan.points;
     let correction = setup.card.sample.correction;
+    let relax = &target.sampling.relax;
     let bar = progress.bar(points as u64 - 1, "scan");
     let mut results = Vec::with_capacity(points);
     for p in 1..=points {
@@ -374,8 +406,15 @@ pub fn scan<T: Theory>(
             let steps = ((steps as f64 * tau).ceil() as usize).max(1);
             let seed = seeds::scan_point(setup.card.seed, p);
             let mut stationarity = Check::new(setup, &theta, seed)?;
-            let mut ens =
-                sample::generate_measured(setup, &cut, steps, seed, &theta, stationarity.as_mut())?;
+            let mut ens = sample::generate_measured(
+                setup,
+                &cut,
+                steps,
+                relax,
+                seed,
+                &theta,
+                stationarity.as_mut(),
+            )?;
             let stationarity = stationarity.and_then(|c| c.finish(&ens.log_w));
             let edges = (ens.primaries.has_edges())
                 .then(|| edge_weights(&ens.primaries.magnetisation_lengths(), &ens.log_w))
@@ -395,6 +434,7 @@ pub fn scan<T: Theory>(
                 setup,
                 &cut,
                 steps,
+                relax.trajectories > 0,
                 seeds::chunk(seed, 0),
                 &ens.log_w,
                 c.ess(),

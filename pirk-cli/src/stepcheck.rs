@@ -36,12 +36,13 @@ pub struct StepCheck {
 }
 
 /// Regenerates the first configurations of an ensemble of `flow` (generated with `steps` from
-/// the chunk seed `seed`, final log-weights `log_w`, importance-sampling `ess`) at twice the
-/// steps and compares their log-weights.
+/// the chunk seed `seed`, `relaxed` along the path or not, final log-weights `log_w`,
+/// importance-sampling `ess`) at twice the steps and compares their log-weights.
 pub fn check<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
     steps: usize,
+    relaxed: bool,
     seed: u64,
     log_w: &[f64],
     ess: f64,
@@ -59,7 +60,7 @@ pub fn check<T: Theory>(
     };
     // A relaxed ensemble's moves fall on the step grid, so its weights at another step count
     // differ by more than the integration error: the check then compares the flow alone.
-    let coarse = if setup.relaxes() {
+    let coarse = if relaxed {
         flow_alone(steps)?
     } else {
         log_w[..pilot].to_vec()

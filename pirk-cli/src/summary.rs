@@ -6,7 +6,8 @@ use std::fmt::Write;
 use pirk::{EdgeWeights, StepChoice};
 
 use crate::measure::{Measured, Observables};
-use crate::report::{Comparison, Report};
+use crate::report::{Comparison, RelaxInfo, Report};
+use crate::stages::RELAX_BELOW_ESS;
 use crate::stationarity::{FLAG_Z, largest_z, round_clause, stationarity_shifts};
 use crate::stepcheck::StepCheck;
 
@@ -103,15 +104,8 @@ pub fn render(r: &Report) -> String {
     if let Some(x) = r.sampling.as_ref() {
         let chosen = x.step_choice.as_ref().map_or(String::new(), chosen);
         let _ = writeln!(s, "steps: {chosen}{}", steps(&x.step_check));
-        if let Some(relax) = &x.relax {
-            let _ = writeln!(
-                s,
-                "relaxation: {} HMC trajectory(ies) of {} × {} per configuration at each of the {} grid times before the last; weights exact (annealed importance sampling)",
-                relax.trajectories,
-                relax.step,
-                relax.steps,
-                x.steps - 1
-            );
+        if let Some(line) = relaxation(&x.relax, x.steps) {
+            let _ = writeln!(s, "{line}");
         }
         if let Some(e) = &x.edge_weights {
             let _ = writeln!(s, "{}", edges(e));
@@ -307,6 +301,25 @@ fn chosen(c: &StepChoice) -> String {
             " (no count converged: the finest)"
         }
     )
+}
+
+/// The relaxation along the path in words, and why (nothing where the card turned it off).
+fn relaxation(r: &RelaxInfo, steps: usize) -> Option<String> {
+    let why = r.pilot_ess.map(|ess| {
+        let side = if r.trajectories > 0 { "<" } else { "≥" };
+        format!(" (the flow alone's pilot ESS {ess:.3} {side} {RELAX_BELOW_ESS})")
+    });
+    match (r.trajectories, why) {
+        (0, None) => None,
+        (0, Some(why)) => Some(format!("relaxation: none{why}")),
+        (n, why) => Some(format!(
+            "relaxation: {n} HMC trajectories of {} × {} per configuration at each of the {} grid times before the last{}; weights exact (annealed importance sampling)",
+            r.step,
+            r.steps,
+            steps - 1,
+            why.unwrap_or_default()
+        )),
+    }
 }
 
 /// The step check in words.

@@ -549,7 +549,7 @@ fn resume_without_an_interrupted_run() {
 fn generation_steps_that_are_neither_a_count_nor_auto() {
     rejects(
         |c| c.replace("chunk = 100", "chunk = 100\nsteps = \"fast\""),
-        "expected a positive integer or \"auto\", got \"fast\"",
+        "expected a whole number or \"auto\", got \"fast\"",
     );
 }
 

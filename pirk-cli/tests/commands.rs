@@ -528,4 +528,10 @@ fn automatic_generation_steps_are_chosen_by_the_log_weight_change() {
         );
     }
     assert!(r["timings"]["steps_seconds"].as_f64().unwrap() > 0.0);
+    // `relax = "auto"` reads the chosen steps' trial: a flow this good does not relax.
+    let chosen = trials.iter().find(|t| t["steps"] == steps).unwrap();
+    let relax = &r["sampling"]["relax"];
+    assert_eq!(relax["pilot_ess"], chosen["ess"]);
+    assert!(chosen["ess"].as_f64().unwrap() >= 0.5, "{chosen}");
+    assert_eq!(relax["trajectories"], 0);
 }

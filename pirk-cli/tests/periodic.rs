@@ -183,33 +183,41 @@ fn xy_wolff_agrees_with_hmc_on_8x8() {
 }
 
 /// Relaxing along the path (`[sample] relax`): on 6² at β = 1, where the declared kernels'
-/// flow alone has a poor ESS, one HMC trajectory per grid time raises it severalfold, the
-/// weighted S/V, χ and Υ agree with HMC within 4σ, the report records the relaxation's
-/// settings (the `[hmc]` ones), and the ensemble is the same on one thread as on two.
-/// Measured (seed 2): ESS 0.023 alone, 0.093 relaxed.
+/// flow alone has a poor ESS, `relax = "auto"` finds that on its pilot and takes one HMC
+/// trajectory per grid time (the `[hmc]` settings); that raises the ESS severalfold, the
+/// weighted S/V, χ and Υ agree with HMC within 4σ, and the ensemble is the one `relax = 1`
+/// gives, on one thread as on two. Measured (seed 2): ESS 0.023 alone, 0.093 relaxed.
 #[test]
 fn relaxing_along_the_path_keeps_estimates_exact_and_raises_the_ess() {
-    let text = |relax: usize| {
+    let text = |relax: &str| {
         format!(
             "theory = \"xy\"\nlattice = [6, 6]\nseed = 2\n\n[target]\nbeta = 1.0\n\n[kernels]\n\n\
-             [flow]\nsamples = 200\nsteps = 20\n\n[sample]\ncount = 1000\nsteps = 20\nrelax = {relax}\n\n\
+             [flow]\nsamples = 200\nsteps = 20\n\n[sample]\ncount = 1000\nsteps = 20\n{relax}\n\
              [hmc]\ntrajectories = 3000\nthermalise = 100\nstep = 0.2\nsteps = 5\n"
         )
     };
-    let (dir, plain) = with_card(&text(0));
+    let (dir, plain) = with_card(&text("relax = 0\n"));
     let alone = dir.path().join("alone");
     ok(&job("run", &plain, &alone, &[]));
     let alone = report(&alone);
-    assert_eq!(alone["sampling"]["relax"], Value::Null);
-    let relaxed_card = dir.path().join("relaxed.toml");
-    std::fs::write(&relaxed_card, text(1)).unwrap();
-    let out = dir.path().join("relaxed");
-    ok(&job("compare", &relaxed_card, &out, &["--threads", "2"]));
+    assert_eq!(alone["sampling"]["relax"]["trajectories"], 0);
+    assert_eq!(alone["sampling"]["relax"]["pilot_ess"], Value::Null);
+    let auto_card = dir.path().join("auto.toml");
+    std::fs::write(&auto_card, text("")).unwrap();
+    let out = dir.path().join("auto");
+    let stdout = ok(&job("compare", &auto_card, &out, &["--threads", "2"]));
     assert_valid(&out);
     let r = report(&out);
+    let relax = &r["sampling"]["relax"];
+    let pilot_ess = relax["pilot_ess"].as_f64().unwrap();
+    assert!(pilot_ess < 0.5, "{relax}");
     assert_eq!(
-        r["sampling"]["relax"],
-        serde_json::json!({ "trajectories": 1, "step": 0.2, "steps": 5 })
+        relax,
+        &serde_json::json!({ "trajectories": 1, "step": 0.2, "steps": 5, "pilot_ess": pilot_ess })
+    );
+    assert!(
+        stdout.contains("relaxation: 1 HMC trajectories of 0.2 × 5 per configuration at each of the 19 grid times"),
+        "{stdout}"
     );
     let (ess, ess_alone) = (r["ess"].as_f64().unwrap(), alone["ess"].as_f64().unwrap());
     assert!(
@@ -224,8 +232,11 @@ fn relaxing_along_the_path_keeps_estimates_exact_and_raises_the_ess() {
             "{name}: relaxed PIK {p} ± {p_err}, HMC {h} ± {h_err}"
         );
     }
+    let one_card = dir.path().join("one.toml");
+    std::fs::write(&one_card, text("relax = 1\n")).unwrap();
     let one = dir.path().join("one");
-    ok(&job("run", &relaxed_card, &one, &["--threads", "1"]));
+    ok(&job("run", &one_card, &one, &["--threads", "1"]));
+    assert_eq!(report(&one)["sampling"]["relax"]["pilot_ess"], Value::Null);
     assert_eq!(
         std::fs::read(one.join("ensemble.npy")).unwrap(),
         std::fs::read(out.join("ensemble.npy")).unwrap()

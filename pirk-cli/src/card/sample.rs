@@ -42,7 +42,7 @@ pub struct SampleCard {
     pub chunk: usize,
     /// Integration steps (absent: the training steps, doubled until the log-weights converge
     /// within `step_tolerance`; `"auto"`: the fewest that do, see [`pirk::choose_steps`]).
-    pub steps: Option<Steps>,
+    pub steps: Option<CountOrAuto>,
     /// Unless `steps` is a count: the largest root-mean-square change of `log w` between a
     /// step count and its double (absent: `1/√count`, below the ensemble's error bar).
     pub step_tolerance: Option<f64>,
@@ -54,8 +54,10 @@ pub struct SampleCard {
     /// stationarity check (`crate::stationarity`); 0 skips it.
     pub hmc_check: usize,
     /// HMC trajectories per configuration at each step-grid time before the last, under the
-    /// path's action there (annealed importance sampling; weights stay exact); 0 = off.
-    pub relax: usize,
+    /// path's action there (annealed importance sampling; weights stay exact); 0 = off;
+    /// `"auto"` (the default): one where a pilot of the flow alone has an ESS below
+    /// `crate::stages::RELAX_BELOW_ESS`, none otherwise.
+    pub relax: CountOrAuto,
     /// The relaxation's step size; without it, the `[hmc]` step.
     pub relax_step: Option<f64>,
     /// The relaxation's steps per trajectory; without it, the `[hmc]` steps.
@@ -74,43 +76,44 @@ impl Default for SampleCard {
             runaway: 10.0,
             tolerance: None,
             hmc_check: 10,
-            relax: 0,
+            relax: CountOrAuto::Auto,
             relax_step: None,
             relax_steps: None,
         }
     }
 }
 
-/// `[sample] steps`: a count, or `"auto"`.
+/// `[sample] steps` and `relax`: a count, or `"auto"` (chosen after training: the fewest steps
+/// that keep the log-weights converged; relaxation where the flow alone is weak).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Steps {
-    /// This many RK4 steps.
+pub enum CountOrAuto {
+    /// This many.
     Count(usize),
-    /// The fewest that keep the log-weights converged (chosen after training).
+    /// Chosen after training.
     Auto,
 }
 
-impl<'de> Deserialize<'de> for Steps {
+impl<'de> Deserialize<'de> for CountOrAuto {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl serde::de::Visitor<'_> for Visitor {
-            type Value = Steps;
+            type Value = CountOrAuto;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a positive integer or \"auto\"")
+                f.write_str("a whole number or \"auto\"")
             }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Steps, E> {
-                usize::try_from(v).map(Steps::Count).map_err(|_| {
-                    E::custom(format!("expected a positive integer or \"auto\", got {v}"))
-                })
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<CountOrAuto, E> {
+                usize::try_from(v)
+                    .map(CountOrAuto::Count)
+                    .map_err(|_| E::custom(format!("expected a whole number or \"auto\", got {v}")))
             }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Steps, E> {
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<CountOrAuto, E> {
                 self.visit_i64(i64::try_from(v).unwrap_or(-1))
             }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Steps, E> {
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CountOrAuto, E> {
                 match v {
-                    "auto" => Ok(Steps::Auto),
+                    "auto" => Ok(CountOrAuto::Auto),
                     _ => Err(E::custom(format!(
-                        "expected a positive integer or \"auto\", got \"{v}\""
+                        "expected a whole number or \"auto\", got \"{v}\""
                     ))),
                 }
             }
@@ -137,7 +140,7 @@ impl SampleCard {
                 bad_input!("sample.step_tolerance: must be positive, got {tolerance}");
             }
         }
-        if self.steps == Some(Steps::Auto) && self.tolerance.is_some() {
+        if self.steps == Some(CountOrAuto::Auto) && self.tolerance.is_some() {
             bad_input!(
                 "sample.steps: \"auto\" chooses fixed RK4 steps; it cannot be combined with sample.tolerance"
             );
