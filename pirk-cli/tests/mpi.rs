@@ -115,6 +115,25 @@ fn tuning_is_the_same_bits_at_two_ranks() {
     same_outputs(&at("run"), &at("run-2"), 2);
 }
 
+/// Relaxation along the path draws each configuration's trajectories from its own streams, so a
+/// relaxed job is the same bits at two ranks as without MPI.
+#[test]
+fn relaxation_is_the_same_bits_at_two_ranks() {
+    let relaxed = small_card().replace("[sample]\n", "[sample]\nrelax = 1\n");
+    let (dir, card) = with_card(&relaxed);
+    let card = card.to_str().unwrap();
+    let at = |name: &str| dir.path().join(name);
+    let path = |name: &str| at(name).to_str().unwrap().to_owned();
+    plain(&["run", card, "--out", &path("run")]);
+    assert_eq!(report(&at("run"))["sampling"]["relax"]["trajectories"], 1);
+    succeeded(&mpirun(
+        2,
+        dir.path(),
+        &["run", card, "--out", &path("run-2")],
+    ));
+    same_outputs(&at("run"), &at("run-2"), 2);
+}
+
 /// The baselines run one replica per rank, each its share of the card's updates, analysed
 /// together: at two ranks they are other chains than the single one, of the same total length,
 /// and agree with it within errors; at one rank under `mpirun` they are the single chain.
