@@ -313,7 +313,8 @@ fn relaxation(r: &RelaxInfo, steps: usize) -> Option<String> {
         (0, None) => None,
         (0, Some(why)) => Some(format!("relaxation: none{why}")),
         (n, why) => Some(format!(
-            "relaxation: {n} HMC trajectories of {} × {} per configuration at each of the {} grid times before the last{}; weights exact (annealed importance sampling)",
+            "relaxation: {n} HMC {} of {} × {} per configuration at each of the {} grid times before the last{}; weights exact (annealed importance sampling)",
+            if n == 1 { "trajectory" } else { "trajectories" },
             r.step,
             r.steps,
             steps - 1,
@@ -433,6 +434,35 @@ mod tests {
              xi_2nd (HMC) undetermined: χ < G̃(p₁)\n"
         );
         assert!(!s.contains("NaN"));
+    }
+
+    /// The relaxation line says how many trajectories and why, and nothing where the card
+    /// turned relaxation off.
+    #[test]
+    fn relaxation_says_why() {
+        let relax = |trajectories, pilot_ess| RelaxInfo {
+            trajectories,
+            step: 0.2,
+            steps: 5,
+            pilot_ess,
+        };
+        assert_eq!(relaxation(&relax(0, None), 20), None);
+        assert_eq!(
+            relaxation(&relax(0, Some(0.8)), 20).unwrap(),
+            "relaxation: none (the flow alone's pilot ESS 0.800 ≥ 0.5)"
+        );
+        assert_eq!(
+            relaxation(&relax(1, Some(0.02)), 20).unwrap(),
+            "relaxation: 1 HMC trajectory of 0.2 × 5 per configuration at each of the 19 grid \
+             times before the last (the flow alone's pilot ESS 0.020 < 0.5); weights exact \
+             (annealed importance sampling)"
+        );
+        let set = relaxation(&relax(2, None), 20).unwrap();
+        assert!(
+            set.starts_with("relaxation: 2 HMC trajectories of"),
+            "{set}"
+        );
+        assert!(!set.contains("pilot"), "{set}");
     }
 
     /// The summary names a flagged edge and says an unflagged one is not.

@@ -216,7 +216,9 @@ fn relaxing_along_the_path_keeps_estimates_exact_and_raises_the_ess() {
         &serde_json::json!({ "trajectories": 1, "step": 0.2, "steps": 5, "pilot_ess": pilot_ess })
     );
     assert!(
-        stdout.contains("relaxation: 1 HMC trajectories of 0.2 × 5 per configuration at each of the 19 grid times"),
+        stdout.contains(
+            "relaxation: 1 HMC trajectory of 0.2 × 5 per configuration at each of the 19 grid times"
+        ),
         "{stdout}"
     );
     let (ess, ess_alone) = (r["ess"].as_f64().unwrap(), alone["ess"].as_f64().unwrap());
