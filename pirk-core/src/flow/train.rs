@@ -10,7 +10,8 @@
 //! Optionally ([`Trainer::with_refresh`]) every collocation configuration then takes a few HMC
 //! trajectories at `θ(t + h)`: the ensemble is pulled back toward `p_{t+h}` instead of carrying
 //! the flow's accumulated error forward, so each slice is solved where the target's mass is.
-//! Only the training ensemble is refreshed; generation stays a pure flow with exact `log q`.
+//! Only the training ensemble is refreshed; generation integrates the flow with exact `log q`
+//! (and moves only if it relaxes along the path, [`crate::Generator::with_relax`]).
 //! On the hopping form the refresh can be Wolff cluster updates ([`Refresh::Wolff`]) instead,
 //! which move the magnetisation that HMC moves only slowly near and past a critical point
 //! (what that changes is measured in docs/physics.md).
