@@ -26,7 +26,7 @@ pub use hmc::{HmcCard, IntegratorKind};
 pub use kernels::{KernelsCard, SmearedCard, SpinsCard};
 pub use path::PathCard;
 pub use prior::{PriorCard, PriorKind};
-pub use sample::{Correction, CountOrAuto, SampleCard, WeightsKind};
+pub use sample::{Correction, CountOrAuto, GridKind, SampleCard, WeightsKind};
 pub use scan::ScanCard;
 pub use tune::TuneCard;
 pub use wolff::{WolffCard, WolffChain, WolffPlan};

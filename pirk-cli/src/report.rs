@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use pirk::{EdgeWeights, LogWeightProfile, QuadraticPart, RefineRound, StepChoice, ZeroModeTilt};
+use pirk::{
+    EdgeWeights, LogWeightProfile, QuadraticPart, RefineRound, Schedule, StepChoice, ZeroModeTilt,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::card::PriorCard;
@@ -218,6 +220,36 @@ pub struct RelaxInfo {
     /// With `relax = "auto"`, the ESS of the flow alone on the step pilot that decided (null
     /// where the card set the count).
     pub pilot_ess: Option<f64>,
+    /// `"even"` or `"balanced"` grid times (`sampling.ess_along_path` lists them).
+    pub grid: &'static str,
+    /// Where the grid times fall; even unless the card asked for a balanced grid and the
+    /// ensemble relaxes.
+    #[serde(skip)]
+    pub schedule: Schedule,
+}
+
+impl RelaxInfo {
+    /// The flow alone on this relaxation's grid.
+    pub fn none(&self) -> Self {
+        Self {
+            trajectories: 0,
+            ..self.clone()
+        }
+    }
+
+    /// This relaxation on the path cut at `tau` ([`pirk::Flow::truncated`]) with its grid
+    /// steps out of `steps`: the grid times up to `tau`, rescaled.
+    pub fn truncated(&self, tau: f64, steps: usize) -> (Self, usize) {
+        let (schedule, share) = self.schedule.truncated(tau);
+        let steps = ((steps as f64 * share).ceil() as usize).max(1);
+        (
+            Self {
+                schedule,
+                ..self.clone()
+            },
+            steps,
+        )
+    }
 }
 
 /// ESS at one grid time.

@@ -37,9 +37,10 @@ pub struct Ensemble {
 }
 
 impl Ensemble {
-    fn new(steps: usize) -> Self {
+    /// An empty ensemble generated with `steps` on `relax`'s grid.
+    fn new(steps: usize, relax: &RelaxInfo) -> Self {
         Self {
-            times: (0..=steps).map(|m| m as f64 / steps as f64).collect(),
+            times: relax.schedule.times(steps),
             ess_t: vec![RunningEss::default(); steps + 1],
             log_w: Vec::new(),
             primaries: Primaries::default(),
@@ -143,7 +144,7 @@ pub fn generate_measured<T: Theory>(
     theta: &[f64],
     mut check: Option<&mut Check<T>>,
 ) -> pirk::Result<Ensemble> {
-    let mut all = Ensemble::new(steps);
+    let mut all = Ensemble::new(steps, relax);
     for (c, n) in chunks(setup) {
         let (phi, log_w_t) = generate_chunk(setup, flow, steps, relax, seeds::chunk(seed, c), n)?;
         all.absorb(setup, theta, &phi, &log_w_t);
@@ -168,7 +169,7 @@ pub fn generate<T: Theory>(
     mut check: Option<&mut Check<T>>,
 ) -> anyhow::Result<Ensemble> {
     let v = T::field_len(&setup.lat);
-    let mut all = Ensemble::new(steps);
+    let mut all = Ensemble::new(steps, relax);
     let bar = progress.bar(setup.card.sample.count as u64, "sampling");
     let mut written = 0;
     for (c, n) in chunks(setup) {

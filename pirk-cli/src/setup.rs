@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use pirk::{
     Basis, Generator, Hmc, Integrator, Lattice, Metropolis, Path, PriorOffset, PruneRule,
-    QuadraticPart, Refiner, Refresh, Scheme, StepSearch, Theory, Trainer, WegnerSolver, Wolff,
-    check_prior,
+    QuadraticPart, Refiner, Refresh, Schedule, Scheme, StepSearch, Theory, Trainer, WegnerSolver,
+    Wolff, check_prior,
 };
 
 use crate::card::{Card, CountOrAuto, IntegratorKind, PriorCard, RefreshKind, WolffPlan};
@@ -320,7 +320,9 @@ impl<T: Theory> Setup<T> {
     /// trajectories at every grid time. Pilots (tuning, the step choice and check) use the flow
     /// alone, since they judge the flow.
     pub fn sampler(&self, seed: u64, steps: usize, relax: &RelaxInfo) -> pirk::Result<Generator> {
-        let generator = self.generator(seed, steps)?;
+        let generator = self
+            .generator(seed, steps)?
+            .with_schedule(relax.schedule.clone());
         if relax.trajectories == 0 {
             return Ok(generator);
         }
@@ -334,7 +336,8 @@ impl<T: Theory> Setup<T> {
     }
 
     /// `trajectories` of relaxation with the card's `relax_step` and `relax_steps` (or the
-    /// `[hmc]` ones), chosen by the card or, with `pilot_ess`, from a pilot of the flow alone.
+    /// `[hmc]` ones), chosen by the card or, with `pilot_ess`, from a pilot of the flow alone,
+    /// on an even grid ([`crate::stages::steps`] balances it where the card asks).
     pub fn relaxation(&self, trajectories: usize, pilot_ess: Option<f64>) -> RelaxInfo {
         let s = &self.card.sample;
         RelaxInfo {
@@ -342,6 +345,8 @@ impl<T: Theory> Setup<T> {
             step: s.relax_step.unwrap_or(self.card.hmc.step),
             steps: s.relax_steps.unwrap_or(self.card.hmc.steps),
             pilot_ess,
+            grid: "even",
+            schedule: Schedule::even(),
         }
     }
 

@@ -6,11 +6,11 @@
 use std::time::Instant;
 
 use pirk::{
-    Flow, RefineRound, StepChoice, Theory, choose_steps, edge_weights, log_weight_profile,
-    zero_mode_tilt_toward,
+    Flow, RefineRound, Schedule, StepChoice, Theory, choose_steps, edge_weights,
+    log_weight_profile, zero_mode_tilt_toward,
 };
 
-use crate::card::{Correction, CountOrAuto, WeightsKind, WolffPlan};
+use crate::card::{Correction, CountOrAuto, GridKind, WeightsKind, WolffPlan};
 use crate::correct::Corrected;
 use crate::hmc::{self, HmcRun};
 use crate::npy;
@@ -178,7 +178,8 @@ pub fn adopt(flow: Flow, out: &OutDir) -> anyhow::Result<FlowStage> {
 ///
 /// Relaxation (`[sample] relax`): the card's count, or with `"auto"` one trajectory per grid
 /// time where the flow alone's ESS on the same pilot (at the chosen steps, or at the card's
-/// steps from the same seed) is below [`RELAX_BELOW_ESS`].
+/// steps from the same seed) is below [`RELAX_BELOW_ESS`]. With `[sample] grid = "balanced"`
+/// a relaxed pilot on the even grid then places the grid times ([`Schedule::balanced`]).
 pub fn steps<T: Theory>(setup: &Setup<T>, flow: &Flow) -> anyhow::Result<StepsStage> {
     let start = Instant::now();
     let pilot = setup.card.sample.chunk.clamp(2, PILOT);
@@ -214,6 +215,18 @@ pub fn steps<T: Theory>(setup: &Setup<T>, flow: &Flow) -> anyhow::Result<StepsSt
             };
             setup.relaxation(usize::from(ess < RELAX_BELOW_ESS), Some(ess))
         }
+    };
+    let relax = if relax.trajectories > 0 && setup.card.sample.grid == GridKind::Balanced {
+        let relaxed = setup
+            .sampler(seeds::step_pilot(setup.card.seed), steps, &relax)?
+            .generate(&setup.theory, &setup.prior, &setup.basis, flow, pilot);
+        RelaxInfo {
+            grid: "balanced",
+            schedule: Schedule::balanced(&relaxed)?,
+            ..relax
+        }
+    } else {
+        relax
     };
     let studied = choice.is_some() || relax.pilot_ess.is_some();
     Ok(StepsStage {
@@ -296,7 +309,7 @@ pub fn pik<T: Theory>(
         setup,
         flow,
         steps.steps,
-        steps.relax.trajectories > 0,
+        &steps.relax,
         seeds::chunk(setup.card.seed, 0),
         &ens.log_w,
         corrected.ess(),
@@ -403,14 +416,14 @@ pub fn scan<T: Theory>(
             )
         } else {
             let cut = flow.truncated(tau)?;
-            let steps = ((steps as f64 * tau).ceil() as usize).max(1);
+            let (relax, steps) = relax.truncated(tau, steps);
             let seed = seeds::scan_point(setup.card.seed, p);
             let mut stationarity = Check::new(setup, &theta, seed)?;
             let mut ens = sample::generate_measured(
                 setup,
                 &cut,
                 steps,
-                relax,
+                &relax,
                 seed,
                 &theta,
                 stationarity.as_mut(),
@@ -434,7 +447,7 @@ pub fn scan<T: Theory>(
                 setup,
                 &cut,
                 steps,
-                relax.trajectories > 0,
+                &relax,
                 seeds::chunk(seed, 0),
                 &ens.log_w,
                 c.ess(),

@@ -12,6 +12,7 @@
 use pirk::{Flow, Theory};
 use serde::Serialize;
 
+use crate::report::RelaxInfo;
 use crate::setup::Setup;
 
 /// Configurations regenerated at most.
@@ -35,21 +36,21 @@ pub struct StepCheck {
     pub converged: bool,
 }
 
-/// Regenerates the first configurations of an ensemble of `flow` (generated with `steps` from
-/// the chunk seed `seed`, `relaxed` along the path or not, final log-weights `log_w`,
-/// importance-sampling `ess`) at twice the steps and compares their log-weights.
+/// Regenerates the first configurations of an ensemble of `flow` (generated with `steps` and
+/// `relax` from the chunk seed `seed`, final log-weights `log_w`, importance-sampling `ess`) at
+/// twice the steps on the same grid shape and compares their log-weights.
 pub fn check<T: Theory>(
     setup: &Setup<T>,
     flow: &Flow,
     steps: usize,
-    relaxed: bool,
+    relax: &RelaxInfo,
     seed: u64,
     log_w: &[f64],
     ess: f64,
 ) -> pirk::Result<StepCheck> {
     let pilot = PILOT.min(setup.card.sample.chunk).min(log_w.len());
     let flow_alone = |steps: usize| -> pirk::Result<Vec<f64>> {
-        let s = setup.generator(seed, steps)?.generate(
+        let s = setup.sampler(seed, steps, &relax.none())?.generate(
             &setup.theory,
             &setup.prior,
             &setup.basis,
@@ -60,7 +61,7 @@ pub fn check<T: Theory>(
     };
     // A relaxed ensemble's moves fall on the step grid, so its weights at another step count
     // differ by more than the integration error: the check then compares the flow alone.
-    let coarse = if relaxed {
+    let coarse = if relax.trajectories > 0 {
         flow_alone(steps)?
     } else {
         log_w[..pilot].to_vec()

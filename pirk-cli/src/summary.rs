@@ -313,11 +313,16 @@ fn relaxation(r: &RelaxInfo, steps: usize) -> Option<String> {
         (0, None) => None,
         (0, Some(why)) => Some(format!("relaxation: none{why}")),
         (n, why) => Some(format!(
-            "relaxation: {n} HMC {} of {} × {} per configuration at each of the {} grid times before the last{}; weights exact (annealed importance sampling)",
+            "relaxation: {n} HMC {} of {} × {} per configuration at each of the {} {}grid times before the last{}; weights exact (annealed importance sampling)",
             if n == 1 { "trajectory" } else { "trajectories" },
             r.step,
             r.steps,
             steps - 1,
+            if r.schedule.is_even() {
+                ""
+            } else {
+                "balanced "
+            },
             why.unwrap_or_default()
         )),
     }
@@ -403,6 +408,7 @@ fn reasons(s: &mut String, columns: &[(&str, &Observables)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pirk::Schedule;
 
     fn measured(mean: f64, err: f64, undetermined: Option<&'static str>) -> Measured {
         Measured {
@@ -445,6 +451,8 @@ mod tests {
             step: 0.2,
             steps: 5,
             pilot_ess,
+            grid: "even",
+            schedule: Schedule::even(),
         };
         assert_eq!(relaxation(&relax(0, None), 20), None);
         assert_eq!(
@@ -463,6 +471,25 @@ mod tests {
             "{set}"
         );
         assert!(!set.contains("pilot"), "{set}");
+        let knotted = Schedule::balanced(&pirk::Samples {
+            volume: 0,
+            phi: Vec::new(),
+            log_q: vec![0.0; 2],
+            times: vec![0.0, 0.5, 1.0],
+            log_w_t: vec![vec![0.0, 0.0], vec![0.0, 0.0], vec![1.0, -1.0]],
+            observables: 0,
+            obs_t: Vec::new(),
+            rejected: 0,
+            evaluations: 0,
+        })
+        .unwrap();
+        let balanced = RelaxInfo {
+            grid: "balanced",
+            schedule: knotted,
+            ..relax(1, None)
+        };
+        let line = relaxation(&balanced, 20).unwrap();
+        assert!(line.contains("the 19 balanced grid times"), "{line}");
     }
 
     /// The summary names a flagged edge and says an unflagged one is not.

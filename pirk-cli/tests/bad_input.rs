@@ -290,6 +290,18 @@ fn smoothed_weights_need_reweighting() {
 }
 
 #[test]
+fn a_balanced_grid_needs_relaxation_and_a_known_name() {
+    rejects(
+        |c| c.replace("[sample]\n", "[sample]\nrelax = 0\ngrid = \"balanced\"\n"),
+        "sample.grid: \"balanced\" places the grid times of a relaxed generation; it needs relax = \"auto\" or a count above 0",
+    );
+    rejects(
+        |c| c.replace("[sample]\n", "[sample]\ngrid = \"dense\"\n"),
+        "unknown variant `dense`, expected `even` or `balanced`",
+    );
+}
+
+#[test]
 fn tolerance_out_of_range() {
     rejects(
         |c| c.replace("[sample]\n", "[sample]\ntolerance = 2.0\n"),

@@ -213,7 +213,9 @@ fn relaxing_along_the_path_keeps_estimates_exact_and_raises_the_ess() {
     assert!(pilot_ess < 0.5, "{relax}");
     assert_eq!(
         relax,
-        &serde_json::json!({ "trajectories": 1, "step": 0.2, "steps": 5, "pilot_ess": pilot_ess })
+        &serde_json::json!({
+            "trajectories": 1, "step": 0.2, "steps": 5, "pilot_ess": pilot_ess, "grid": "even"
+        })
     );
     assert!(
         stdout.contains(
@@ -243,30 +245,71 @@ fn relaxing_along_the_path_keeps_estimates_exact_and_raises_the_ess() {
         std::fs::read(one.join("ensemble.npy")).unwrap(),
         std::fs::read(out.join("ensemble.npy")).unwrap()
     );
+    // A balanced grid moves the grid times where the relaxed pilot's log-weights spread and
+    // keeps the estimates exact.
+    let balanced_card = dir.path().join("balanced.toml");
+    std::fs::write(&balanced_card, text("relax = 1\ngrid = \"balanced\"\n")).unwrap();
+    let balanced = dir.path().join("balanced");
+    let stdout = ok(&job("run", &balanced_card, &balanced, &[]));
+    assert!(
+        stdout.contains("at each of the 19 balanced grid times"),
+        "{stdout}"
+    );
+    let b = report(&balanced);
+    assert_eq!(b["sampling"]["relax"]["grid"], "balanced");
+    let times: Vec<f64> = b["sampling"]["ess_along_path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["t"].as_f64().unwrap())
+        .collect();
+    assert_eq!((times.len(), times[0], times[20]), (21, 0.0, 1.0));
+    assert!(times.windows(2).all(|w| w[1] > w[0]), "{times:?}");
+    assert!(
+        (0..=20).any(|m| (times[m] - m as f64 / 20.0).abs() > 0.01),
+        "{times:?}"
+    );
+    for name in ["action_density", "chi", "helicity_modulus"] {
+        let (p, p_err) = measured(&b, &["observables"], name);
+        let (h, h_err) = measured(&r, SAMPLERS[1], name);
+        assert!(
+            (p - h).abs() < 4.0 * p_err.hypot(h_err),
+            "{name}: balanced PIK {p} ± {p_err}, HMC {h} ± {h_err}"
+        );
+    }
 }
 
 /// Scan points measure Υ at their own β: along the ring's path from β = 0, the point at β = 1
 /// (t = 2/3) matches the exact modulus there, which Υ at the target's β = 1.5 would miss by 9σ.
+/// So do they when the ensemble relaxes on a balanced grid, which each scan point cuts at its
+/// own time.
 #[test]
 fn scan_points_measure_the_helicity_modulus_at_their_coupling() {
-    let text = ring6_card(1.5, "").replace(
-        "[flow]\n",
-        "[path]\nstart = { beta = 0.0 }\n\n[scan]\npoints = 3\n\n[flow]\n",
-    );
-    let (dir, card) = with_card(&text);
-    let out = dir.path().join("out");
-    ok(&job("scan", &card, &out, &[]));
-    let r = report(&out);
-    let points = r["scan"].as_array().unwrap();
-    assert_eq!(points.len(), 3);
-    for point in points {
-        let beta = point["couplings"]["beta"].as_f64().unwrap();
-        let (mean, err) = measured(point, &["observables"], "helicity_modulus");
-        let exact = XyRing::new(6, beta).helicity_modulus();
-        assert!(
-            (mean - exact).abs() < 4.0 * err,
-            "β = {beta}: {mean} ± {err} vs exact {exact}"
-        );
+    for sample in ["", "relax = 1\ngrid = \"balanced\"\n"] {
+        let text = ring6_card(1.5, "")
+            .replace(
+                "[flow]\n",
+                "[path]\nstart = { beta = 0.0 }\n\n[scan]\npoints = 3\n\n[flow]\n",
+            )
+            .replace(
+                "steps = 20\n\n[hmc]",
+                &format!("steps = 20\n{sample}\n[hmc]"),
+            );
+        let (dir, card) = with_card(&text);
+        let out = dir.path().join("out");
+        ok(&job("scan", &card, &out, &[]));
+        let r = report(&out);
+        let points = r["scan"].as_array().unwrap();
+        assert_eq!(points.len(), 3);
+        for point in points {
+            let beta = point["couplings"]["beta"].as_f64().unwrap();
+            let (mean, err) = measured(point, &["observables"], "helicity_modulus");
+            let exact = XyRing::new(6, beta).helicity_modulus();
+            assert!(
+                (mean - exact).abs() < 4.0 * err,
+                "{sample}β = {beta}: {mean} ± {err} vs exact {exact}"
+            );
+        }
     }
 }
 

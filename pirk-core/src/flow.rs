@@ -10,6 +10,7 @@ pub mod prune;
 pub mod refine;
 mod relax;
 pub(crate) mod rk4;
+pub mod schedule;
 pub mod steps;
 pub mod train;
 pub mod trained;

@@ -55,6 +55,7 @@ pub use flow::offset::{Offset, PriorOffset, Switched, offset_weight};
 pub use flow::path::Path;
 pub use flow::prune::{PruneRule, Pruning};
 pub use flow::refine::{RefineRound, Refiner};
+pub use flow::schedule::Schedule;
 pub use flow::steps::{StepChoice, StepSearch, StepTrial, choose_steps};
 pub use flow::train::{Refresh, TrainReport, Trainer};
 pub use flow::trained::{FLOW_VERSION, Flow};

@@ -28,6 +28,18 @@ pub enum WeightsKind {
     Psis,
 }
 
+/// Where the grid times of a relaxed generation fall on the path.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GridKind {
+    /// Evenly spaced.
+    #[default]
+    Even,
+    /// Spaced so that every interval adds the same spread to a relaxed pilot's log-weights
+    /// ([`pirk::Schedule::balanced`]).
+    Balanced,
+}
+
 /// `[sample]`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -62,6 +74,8 @@ pub struct SampleCard {
     pub relax_step: Option<f64>,
     /// The relaxation's steps per trajectory; without it, the `[hmc]` steps.
     pub relax_steps: Option<usize>,
+    /// Where a relaxed generation's grid times fall: `even` or `balanced`.
+    pub grid: GridKind,
 }
 
 impl Default for SampleCard {
@@ -79,6 +93,7 @@ impl Default for SampleCard {
             relax: CountOrAuto::Auto,
             relax_step: None,
             relax_steps: None,
+            grid: GridKind::Even,
         }
     }
 }
@@ -128,6 +143,11 @@ impl SampleCard {
         if self.weights == WeightsKind::Psis && self.correction != Correction::Reweight {
             bad_input!(
                 "sample.weights: \"psis\" smooths reweighted estimates; it needs correction = \"reweight\""
+            );
+        }
+        if self.grid == GridKind::Balanced && self.relax == CountOrAuto::Count(0) {
+            bad_input!(
+                "sample.grid: \"balanced\" places the grid times of a relaxed generation; it needs relax = \"auto\" or a count above 0"
             );
         }
         if self.count < 2 {

@@ -41,6 +41,7 @@ use crate::{Basis, BasisScratch};
 
 use super::relax::{path_action, relax_lanes};
 use super::rk4::{Stages, shift};
+use super::schedule::Schedule;
 
 /// The integrator.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -63,6 +64,7 @@ pub struct Generator {
     runaway: f64,
     lane_groups: bool,
     relax: Option<Hmc>,
+    schedule: Schedule,
 }
 
 /// A generated ensemble.
@@ -171,6 +173,7 @@ impl Generator {
             runaway: 10.0,
             lane_groups: true,
             relax: None,
+            schedule: Schedule::even(),
         }
     }
 
@@ -214,6 +217,12 @@ impl Generator {
     /// measured in docs/physics.md.
     pub fn with_relax(mut self, hmc: Hmc) -> Self {
         self.relax = Some(hmc);
+        self
+    }
+
+    /// Where the grid times fall on the path (evenly spaced by default).
+    pub fn with_schedule(mut self, schedule: Schedule) -> Self {
+        self.schedule = schedule;
         self
     }
 
@@ -263,7 +272,8 @@ impl Generator {
         let ranks = ranks();
         let own = ranks.share(n);
         let mut phi = vec![0.0; own.len() * v];
-        let times = self.steps + 1;
+        let grid = self.schedule.times(self.steps);
+        let times = grid.len();
         // RK4 runs lane groups through the theory's batched code; the adaptive scheme, whose
         // steps differ between configurations, runs one configuration at a time.
         let group = match self.scheme {
@@ -297,6 +307,7 @@ impl Generator {
                             basis,
                             flow,
                             first,
+                            &grid,
                             configs,
                             w,
                             &mut measure,
@@ -309,6 +320,7 @@ impl Generator {
                             basis,
                             flow,
                             first,
+                            &grid,
                             configs,
                             w,
                             &mut measure,
@@ -356,7 +368,7 @@ impl Generator {
             volume: v,
             phi: records.iter().flat_map(|r| &r[..v]).copied().collect(),
             log_q: field(v).collect(),
-            times: (0..times).map(|m| m as f64 / self.steps as f64).collect(),
+            times: grid,
             log_w_t,
             observables,
             obs_t,
@@ -379,6 +391,7 @@ impl Generator {
         basis: &Basis<T>,
         flow: &Flow,
         first: usize,
+        grid: &[f64],
         configs: &mut [f64],
         w: &mut Work,
         measure: &mut dyn FnMut(usize, usize, &[f64]),
@@ -387,7 +400,6 @@ impl Generator {
         let n = configs.len() / v;
         let level = Level::best();
         let limit = self.runaway * flow.max_speed;
-        let h_grid = 1.0 / self.steps as f64;
         let mut tr: Vec<Trajectory> = configs
             .chunks(v)
             .map(|config| Trajectory {
@@ -406,7 +418,7 @@ impl Generator {
             group,
         } = w;
         let mut record = |m: usize, l: usize, phi: &[f64], tr: &mut Trajectory| {
-            let t = m as f64 * h_grid;
+            let t = grid[m];
             flow.path.theta(t, theta);
             tr.log_w[m] = -path_action(theory, basis, t, theta, phi) - tr.log_q;
             measure(l, m, phi);
@@ -421,8 +433,7 @@ impl Generator {
         let mut live: [bool; LANES] = std::array::from_fn(|l| l < n);
         let mut speed = [0.0f64; LANES];
         for m in 0..self.steps {
-            let t = m as f64 * h_grid;
-            let t_end = (m + 1) as f64 * h_grid;
+            let (t, t_end) = (grid[m], grid[m + 1]);
             let mut increments = [0.0; LANES];
             // The velocity at (t, y) into `out`, −∇·φ̇ into `rates`; the lanes whose state is good.
             let eval = |t: f64,
@@ -516,6 +527,7 @@ impl Generator {
         basis: &Basis<T>,
         flow: &Flow,
         index: usize,
+        grid: &[f64],
         phi: &mut [f64],
         w: &mut Work,
         measure: &mut dyn FnMut(usize, &[f64]),
@@ -524,9 +536,8 @@ impl Generator {
         let mut log_q = prior.log_density(phi);
         let mut log_w = vec![f64::NEG_INFINITY; self.steps + 1];
         let mut evaluations = 0;
-        let h_grid = 1.0 / self.steps as f64;
         let mut record = |m: usize, phi: &[f64], log_q: f64, theta: &mut [f64]| -> f64 {
-            let t = m as f64 * h_grid;
+            let t = grid[m];
             flow.path.theta(t, theta);
             log_w[m] = -path_action(theory, basis, t, theta, phi) - log_q;
             measure(m, phi);
@@ -550,10 +561,9 @@ impl Generator {
         };
         let mut ok = true;
         let mut recorded = 1;
-        let mut h = h_grid;
+        let mut h = grid[1];
         'grid: for m in 0..self.steps {
-            let t_end = (m + 1) as f64 * h_grid;
-            let mut t = m as f64 * h_grid;
+            let (mut t, t_end) = (grid[m], grid[m + 1]);
             while t < t_end - 1e-14 {
                 match self.scheme {
                     Scheme::Rk4 => {
@@ -762,19 +772,26 @@ mod tests {
             .unwrap()
     }
 
-    /// A relaxed ensemble is the same with and without lane groups (a partial group included)
-    /// and by both schemes' grid, and relaxing moves the configurations and their `log q`.
+    /// A relaxed ensemble is the same with and without lane groups (a partial group included),
+    /// on an even grid and on a balanced one, and relaxing moves the configurations and their `log q`.
     #[test]
     fn relaxed_generation_is_the_same_in_any_lane_group() {
         let rk4 = Generator::new().with_steps(8).unwrap().with_relax(relax());
         let lanes = generate::<true>(&rk4);
-        let single = generate::<true>(&rk4.clone().with_lane_groups(false));
-        assert_eq!(bits(&lanes.phi), bits(&single.phi));
-        assert_eq!(bits(&lanes.log_q), bits(&single.log_q));
-        assert_eq!(
-            bits(&lanes.log_w_t.concat()),
-            bits(&single.log_w_t.concat())
-        );
+        let balanced = rk4
+            .clone()
+            .with_schedule(Schedule::balanced(&lanes).unwrap());
+        for generator in [rk4.clone(), balanced] {
+            let lanes = generate::<true>(&generator);
+            let single = generate::<true>(&generator.with_lane_groups(false));
+            assert_eq!(bits(&lanes.phi), bits(&single.phi));
+            assert_eq!(bits(&lanes.log_q), bits(&single.log_q));
+            assert_eq!(
+                bits(&lanes.log_w_t.concat()),
+                bits(&single.log_w_t.concat())
+            );
+            assert_eq!(bits(&lanes.times), bits(&single.times));
+        }
         let plain = generate::<true>(&Generator::new().with_steps(8).unwrap());
         assert_eq!(bits(&plain.log_w_t[0]), bits(&lanes.log_w_t[0]));
         for (a, b) in [(&plain.phi, &lanes.phi), (&plain.log_q, &lanes.log_q)] {
@@ -785,7 +802,8 @@ mod tests {
     /// The weights stay exact under relaxation: from uniform angles along the identity flow (no
     /// kernel switched on) to the XY ring of six sites at β = 1.5, the weighted link
     /// `⟨cos(θ_{x+1} − θ_x)⟩` and `log Z` agree with the transfer matrix within 4σ, with and
-    /// without relaxing, and relaxing raises the ESS several-fold.
+    /// without relaxing and on a grid balanced from a relaxed pilot, and relaxing raises the
+    /// ESS several-fold.
     #[test]
     fn relaxed_weights_are_exact() {
         let (l, beta, n) = (6, 1.5, 4000);
@@ -816,8 +834,22 @@ mod tests {
                 / l as f64
         };
         let plain = Generator::new().with_steps(16).unwrap().with_seed(3);
+        let relaxed = plain.clone().with_relax(relax());
+        let pilot =
+            relaxed
+                .clone()
+                .with_seed(4)
+                .generate(&XyTheory::<true>, &prior, &basis, &flow, 256);
+        let balanced = Schedule::balanced(&pilot).unwrap();
+        let times = balanced.times(16);
+        assert!(
+            times
+                .iter()
+                .zip(&pilot.times)
+                .any(|(a, b)| (a - b).abs() > 1e-3)
+        );
         let mut ess = vec![];
-        for generator in [plain.clone(), plain.with_relax(relax())] {
+        for generator in [plain, relaxed.clone(), relaxed.with_schedule(balanced)] {
             let s = generator.generate(&XyTheory::<true>, &prior, &basis, &flow, n);
             let w = s.weights_t(16);
             ess.push(w.ess());
