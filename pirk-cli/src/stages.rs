@@ -178,8 +178,9 @@ pub fn adopt(flow: Flow, out: &OutDir) -> anyhow::Result<FlowStage> {
 ///
 /// Relaxation (`[sample] relax`): the card's count, or with `"auto"` one trajectory per grid
 /// time where the flow alone's ESS on the same pilot (at the chosen steps, or at the card's
-/// steps from the same seed) is below [`RELAX_BELOW_ESS`]. With `[sample] grid = "balanced"`
-/// a relaxed pilot on the even grid then places the grid times ([`Schedule::balanced`]).
+/// steps from the same seed) is below [`RELAX_BELOW_ESS`]. Unless `[sample] grid = "even"`, a
+/// relaxed ensemble's grid times are then placed by a relaxed pilot on the even grid
+/// ([`Schedule::balanced`]).
 pub fn steps<T: Theory>(setup: &Setup<T>, flow: &Flow) -> anyhow::Result<StepsStage> {
     let start = Instant::now();
     let pilot = setup.card.sample.chunk.clamp(2, PILOT);
@@ -216,10 +217,16 @@ pub fn steps<T: Theory>(setup: &Setup<T>, flow: &Flow) -> anyhow::Result<StepsSt
             setup.relaxation(usize::from(ess < RELAX_BELOW_ESS), Some(ess))
         }
     };
-    let relax = if relax.trajectories > 0 && setup.card.sample.grid == GridKind::Balanced {
+    let relax = if relax.trajectories > 0 && setup.card.sample.grid != GridKind::Even {
         let relaxed = setup
             .sampler(seeds::step_pilot(setup.card.seed), steps, &relax)?
-            .generate(&setup.theory, &setup.prior, &setup.basis, flow, pilot);
+            .generate(
+                &setup.theory,
+                &setup.prior,
+                &setup.basis,
+                flow,
+                pilot.min(setup.card.sample.count),
+            );
         RelaxInfo {
             grid: "balanced",
             schedule: Schedule::balanced(&relaxed)?,

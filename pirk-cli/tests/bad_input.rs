@@ -297,7 +297,7 @@ fn a_balanced_grid_needs_relaxation_and_a_known_name() {
     );
     rejects(
         |c| c.replace("[sample]\n", "[sample]\ngrid = \"dense\"\n"),
-        "unknown variant `dense`, expected `even` or `balanced`",
+        "unknown variant `dense`, expected one of `auto`, `even`, `balanced`",
     );
 }
 

@@ -32,11 +32,13 @@ pub enum WeightsKind {
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum GridKind {
-    /// Evenly spaced.
+    /// Balanced where the ensemble relaxes, even otherwise.
     #[default]
+    Auto,
+    /// Evenly spaced.
     Even,
     /// Spaced so that every interval adds the same spread to a relaxed pilot's log-weights
-    /// ([`pirk::Schedule::balanced`]).
+    /// ([`pirk::Schedule::balanced`]); needs relaxation.
     Balanced,
 }
 
@@ -74,7 +76,7 @@ pub struct SampleCard {
     pub relax_step: Option<f64>,
     /// The relaxation's steps per trajectory; without it, the `[hmc]` steps.
     pub relax_steps: Option<usize>,
-    /// Where a relaxed generation's grid times fall: `even` or `balanced`.
+    /// Where a relaxed generation's grid times fall: `auto`, `even` or `balanced`.
     pub grid: GridKind,
 }
 
@@ -93,7 +95,7 @@ impl Default for SampleCard {
             relax: CountOrAuto::Auto,
             relax_step: None,
             relax_steps: None,
-            grid: GridKind::Even,
+            grid: GridKind::Auto,
         }
     }
 }
