@@ -220,12 +220,20 @@ pub struct RelaxInfo {
     /// With `relax = "auto"`, the ESS of the flow alone on the step pilot that decided (null
     /// where the card set the count).
     pub pilot_ess: Option<f64>,
-    /// `"even"` or `"balanced"` grid times (`sampling.ess_along_path` lists them).
-    pub grid: &'static str,
-    /// Where the grid times fall; even unless the card asked for a balanced grid and the
-    /// ensemble relaxes.
-    #[serde(skip)]
+    /// Where the grid times fall, reported as `grid`: `"even"`, or `"balanced"` where the
+    /// ensemble relaxes and the card did not ask for even times (`sampling.ess_along_path`
+    /// lists them).
+    #[serde(rename = "grid", serialize_with = "grid_name")]
     pub schedule: Schedule,
+}
+
+/// A schedule's name in the report.
+fn grid_name<S: serde::Serializer>(schedule: &Schedule, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if schedule.is_even() {
+        "even"
+    } else {
+        "balanced"
+    })
 }
 
 impl RelaxInfo {

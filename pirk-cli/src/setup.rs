@@ -345,7 +345,6 @@ impl<T: Theory> Setup<T> {
             step: s.relax_step.unwrap_or(self.card.hmc.step),
             steps: s.relax_steps.unwrap_or(self.card.hmc.steps),
             pilot_ess,
-            grid: "even",
             schedule: Schedule::even(),
         }
     }

@@ -47,7 +47,7 @@ pub struct StepsStage {
     pub choice: Option<StepChoice>,
     /// The relaxation along the path.
     pub relax: RelaxInfo,
-    /// Seconds of the study and of the relaxation's pilot.
+    /// Seconds of the step study and of the relaxation's pilots (the decision and the grid).
     pub seconds: Option<f64>,
 }
 
@@ -228,14 +228,13 @@ pub fn steps<T: Theory>(setup: &Setup<T>, flow: &Flow) -> anyhow::Result<StepsSt
                 pilot.min(setup.card.sample.count),
             );
         RelaxInfo {
-            grid: "balanced",
             schedule: Schedule::balanced(&relaxed)?,
             ..relax
         }
     } else {
         relax
     };
-    let studied = choice.is_some() || relax.pilot_ess.is_some();
+    let studied = choice.is_some() || relax.pilot_ess.is_some() || !relax.schedule.is_even();
     Ok(StepsStage {
         steps,
         choice,

@@ -451,7 +451,6 @@ mod tests {
             step: 0.2,
             steps: 5,
             pilot_ess,
-            grid: "even",
             schedule: Schedule::even(),
         };
         assert_eq!(relaxation(&relax(0, None), 20), None);
@@ -484,7 +483,6 @@ mod tests {
         })
         .unwrap();
         let balanced = RelaxInfo {
-            grid: "balanced",
             schedule: knotted,
             ..relax(1, None)
         };

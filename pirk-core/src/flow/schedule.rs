@@ -35,7 +35,7 @@ impl Schedule {
 
     /// Grid times spaced so that every interval adds the same spread to the log-weights of a
     /// pilot ensemble `pilot` (its recorded times and log-weights, relaxed along the path for
-    /// the estimate to describe relaxed generation), with [`EVEN_SHARE`] of them kept even.
+    /// the estimate to describe relaxed generation), with a fifth of them kept even.
     /// Intervals without finite increments count as spreading nothing.
     pub fn balanced(pilot: &Samples) -> Result<Self> {
         let times = &pilot.times;
