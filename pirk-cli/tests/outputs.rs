@@ -122,3 +122,31 @@ fn resumed_run_is_identical_to_an_uninterrupted_one_at_any_thread_count() {
     ));
     assert_eq!(contents(&whole), contents(&resumed));
 }
+
+/// A relaxed run places its grid times from a pilot; on resume the pilot is drawn again from
+/// the same seeds, so the resumed ensemble and report are the uninterrupted run's, at any thread
+/// count.
+#[test]
+fn a_relaxed_run_on_a_balanced_grid_resumes_to_identical_bytes() {
+    let (dir, card) = with_card(&tiny_card().replace("[sample]\n", "[sample]\nrelax = 1\n"));
+    let whole = dir.path().join("whole");
+    ok(&job("run", &card, &whole, &["--threads", "2"]));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(whole.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["sampling"]["relax"]["grid"], "balanced");
+    let resumed = dir.path().join("resumed");
+    let killed = job(
+        "run",
+        &card,
+        &resumed,
+        &["--threads", "1", "--stop-after-chunks", "1"],
+    );
+    assert_eq!(killed.status.code(), Some(1));
+    ok(&job(
+        "run",
+        &card,
+        &resumed,
+        &["--threads", "1", "--resume"],
+    ));
+    assert_eq!(contents(&whole), contents(&resumed));
+}
