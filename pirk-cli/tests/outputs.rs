@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{assert_valid, entries, job, ok, report, tiny_card, with_card};
@@ -91,9 +91,11 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-#[test]
-fn resumed_run_is_identical_to_an_uninterrupted_one_at_any_thread_count() {
-    let (dir, card) = with_card(&tiny_card());
+/// Runs `card_text` whole on two threads, then on one thread stopped after `chunks` chunks and
+/// resumed: the interrupted run leaves nothing, a plain rerun refuses it, and the resumed
+/// output equals the whole run's. Returns the whole run's directory.
+fn resumes_to_identical_bytes(card_text: &str, chunks: &str) -> (tempfile::TempDir, PathBuf) {
+    let (dir, card) = with_card(card_text);
     let whole = dir.path().join("whole");
     ok(&job("run", &card, &whole, &["--threads", "2"]));
     let resumed = dir.path().join("resumed");
@@ -101,7 +103,7 @@ fn resumed_run_is_identical_to_an_uninterrupted_one_at_any_thread_count() {
         "run",
         &card,
         &resumed,
-        &["--threads", "1", "--stop-after-chunks", "2"],
+        &["--threads", "1", "--stop-after-chunks", chunks],
     );
     assert_eq!(killed.status.code(), Some(1));
     assert!(
@@ -121,6 +123,12 @@ fn resumed_run_is_identical_to_an_uninterrupted_one_at_any_thread_count() {
         &["--threads", "1", "--resume"],
     ));
     assert_eq!(contents(&whole), contents(&resumed));
+    (dir, whole)
+}
+
+#[test]
+fn resumed_run_is_identical_to_an_uninterrupted_one_at_any_thread_count() {
+    resumes_to_identical_bytes(&tiny_card(), "2");
 }
 
 /// A relaxed run places its grid times from a pilot; on resume the pilot is drawn again from
@@ -128,25 +136,7 @@ fn resumed_run_is_identical_to_an_uninterrupted_one_at_any_thread_count() {
 /// count.
 #[test]
 fn a_relaxed_run_on_a_balanced_grid_resumes_to_identical_bytes() {
-    let (dir, card) = with_card(&tiny_card().replace("[sample]\n", "[sample]\nrelax = 1\n"));
-    let whole = dir.path().join("whole");
-    ok(&job("run", &card, &whole, &["--threads", "2"]));
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(whole.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["sampling"]["relax"]["grid"], "balanced");
-    let resumed = dir.path().join("resumed");
-    let killed = job(
-        "run",
-        &card,
-        &resumed,
-        &["--threads", "1", "--stop-after-chunks", "1"],
-    );
-    assert_eq!(killed.status.code(), Some(1));
-    ok(&job(
-        "run",
-        &card,
-        &resumed,
-        &["--threads", "1", "--resume"],
-    ));
-    assert_eq!(contents(&whole), contents(&resumed));
+    let relaxed = tiny_card().replace("[sample]\n", "[sample]\nrelax = 1\n");
+    let (_dir, whole) = resumes_to_identical_bytes(&relaxed, "1");
+    assert_eq!(report(&whole)["sampling"]["relax"]["grid"], "balanced");
 }
